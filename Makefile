@@ -1,0 +1,70 @@
+# customer360 — one entry point for people and CI.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+# Demo data set (make build) and the small test data set (make test), each with its own DuckDB file.
+DEMO_CUSTOMERS ?= 5000
+TEST_CUSTOMERS ?= 400
+SEED ?= 42
+DEMO_DIR := data/demo
+TEST_DIR := data/test
+DEMO_DB := data/customer360.duckdb
+TEST_DB := data/test/customer360_test.duckdb
+LINT_DB := data/test/customer360_lint.duckdb
+
+.PHONY: help install data test-data build test lint pytest dbt-test docs bench clean
+
+help:
+	@echo "make build   install, generate demo data if absent, dbt build, docs"
+	@echo "make test    install, sqlfluff, pytest, dbt build on the test data set"
+	@echo "make bench   generator throughput at 1M source records"
+	@echo "make docs    serve the dbt docs on http://localhost:8080"
+
+$(BIN)/activate: requirements.txt python/pyproject.toml
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e ./python
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+$(DEMO_DIR)/raw/_manifest.json: | install
+	$(BIN)/python -m customer360.synth --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out $(DEMO_DIR)
+
+$(TEST_DIR)/raw/_manifest.json: | install
+	$(BIN)/python -m customer360.synth --customers $(TEST_CUSTOMERS) --seed $(SEED) --out $(TEST_DIR)
+
+data: $(DEMO_DIR)/raw/_manifest.json
+test-data: $(TEST_DIR)/raw/_manifest.json
+
+build: install data
+	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) build --vars '{raw_path: $(DEMO_DIR)/raw}'
+	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs generate --static --vars '{raw_path: $(DEMO_DIR)/raw}'
+	@echo "docs: target/static_index.html"
+
+lint: install
+	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint models macros tests analyses
+
+pytest: install
+	$(BIN)/pytest -q python/tests
+
+dbt-test: install test-data
+	rm -f $(TEST_DB)
+	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) build --vars '{raw_path: $(TEST_DIR)/raw}'
+
+test: lint pytest dbt-test
+
+docs: install
+	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs serve --port 8080
+
+bench: install
+	$(BIN)/python -m customer360.synth.bench --records 1000000
+
+clean:
+	rm -rf target logs $(TEST_DIR) $(DEMO_DIR) $(DEMO_DB)

@@ -1,0 +1,67 @@
+{#- Typed parsing of landed text. Each returns null when the text does not parse; staging compares
+    the cleaned text with the parsed value (see unparsed_fields) so a bad value is never silent. -#}
+
+{% macro parse_timestamp_utc(column) -%}
+    {{ return(adapter.dispatch('parse_timestamp_utc', 'customer360')(column)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp_utc(column) -%}
+    {{ dbt.safe_cast(clean_text(column), api.Column.translate_type('timestamp')) }}
+{%- endmacro %}
+
+{#- ISO-8601 with Z, an offset, or none (then taken as UTC), returned as a UTC timestamp without zone. -#}
+{% macro duckdb__parse_timestamp_utc(column) -%}
+    cast(try_cast({{ clean_text(column) }} as timestamptz) at time zone 'UTC' as timestamp)
+{%- endmacro %}
+
+{% macro parse_local_timestamp_utc(column, timezone) -%}
+    {{ return(adapter.dispatch('parse_local_timestamp_utc', 'customer360')(column, timezone)) }}
+{%- endmacro %}
+
+{#- A wall-clock time with no offset, recorded in the IANA zone `timezone`, converted to UTC. -#}
+{% macro duckdb__parse_local_timestamp_utc(column, timezone) -%}
+    cast((try_cast({{ clean_text(column) }} as timestamp) at time zone '{{ timezone }}') at time zone 'UTC' as timestamp)
+{%- endmacro %}
+
+{% macro parse_epoch_utc(column) -%}
+    {{ return(adapter.dispatch('parse_epoch_utc', 'customer360')(column)) }}
+{%- endmacro %}
+
+{#- Unix epoch seconds (Stripe's `created`) to a UTC timestamp. -#}
+{% macro duckdb__parse_epoch_utc(column) -%}
+    cast(to_timestamp(try_cast({{ clean_text(column) }} as bigint)) at time zone 'UTC' as timestamp)
+{%- endmacro %}
+
+{% macro parse_date(column, format=none) -%}
+    {{ return(adapter.dispatch('parse_date', 'customer360')(column, format)) }}
+{%- endmacro %}
+
+{#- ISO dates by default; pass a strptime format such as '%m/%d/%Y' for legacy exports. -#}
+{% macro duckdb__parse_date(column, format=none) -%}
+    {%- if format is none -%}
+        try_cast({{ clean_text(column) }} as date)
+    {%- else -%}
+        cast(try_strptime({{ clean_text(column) }}, '{{ format }}') as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Money and other decimals; '12,50' or 'abc' do not parse. -#}
+{% macro parse_decimal(column, precision=18, scale=2) -%}
+    {{ dbt.safe_cast(clean_text(column), 'decimal(' ~ precision ~ ', ' ~ scale ~ ')') }}
+{%- endmacro %}
+
+{% macro parse_integer(column) -%}
+    {{ dbt.safe_cast(clean_text(column), dbt.type_bigint()) }}
+{%- endmacro %}
+
+{#- Integer cents (Stripe amounts) to US dollars with two decimals. -#}
+{% macro cents_to_usd(column) -%}
+    cast({{ parse_integer(column) }} / 100.0 as decimal(18, 2))
+{%- endmacro %}
+
+{% macro parse_boolean(column) -%}
+    case
+        when lower({{ clean_text(column) }}) in ('true', 't', '1', 'yes', 'y') then true
+        when lower({{ clean_text(column) }}) in ('false', 'f', '0', 'no', 'n') then false
+    end
+{%- endmacro %}
