@@ -21,3 +21,8 @@
         ''
     )
 {%- endmacro %}
+
+{#- A picklist value as a lower snake_case category: 'Closed - Converted' -> 'closed_converted'. -#}
+{% macro category(column) -%}
+    nullif(trim(regexp_replace(lower({{ clean_text(column) }}), '[^a-z0-9]+', '_', 'g'), '_'), '')
+{%- endmacro %}

@@ -6,7 +6,7 @@
 {%- endmacro %}
 
 {% macro default__parse_timestamp_utc(column) -%}
-    {{ dbt.safe_cast(clean_text(column), api.Column.translate_type('timestamp')) }}
+    {{ dbt.safe_cast(clean_text(column), dbt.type_timestamp()) }}
 {%- endmacro %}
 
 {#- ISO-8601 with Z, an offset, or none (then taken as UTC), returned as a UTC timestamp without zone. -#}
@@ -45,13 +45,35 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Money and other decimals; '12,50' or 'abc' do not parse. -#}
+{#- Money and other decimals; '12,50' or 'abc' do not parse. (dbt.safe_cast is a plain cast on
+    some adapters, so DuckDB gets try_cast explicitly.) -#}
 {% macro parse_decimal(column, precision=18, scale=2) -%}
+    {{ return(adapter.dispatch('parse_decimal', 'customer360')(column, precision, scale)) }}
+{%- endmacro %}
+
+{% macro default__parse_decimal(column, precision, scale) -%}
     {{ dbt.safe_cast(clean_text(column), 'decimal(' ~ precision ~ ', ' ~ scale ~ ')') }}
 {%- endmacro %}
 
+{% macro duckdb__parse_decimal(column, precision, scale) -%}
+    try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+{%- endmacro %}
+
+{#- Whole numbers; '3.5' or 'abc' do not parse. -#}
 {% macro parse_integer(column) -%}
+    {{ return(adapter.dispatch('parse_integer', 'customer360')(column)) }}
+{%- endmacro %}
+
+{% macro default__parse_integer(column) -%}
     {{ dbt.safe_cast(clean_text(column), dbt.type_bigint()) }}
+{%- endmacro %}
+
+{#- DuckDB's try_cast rounds '7.5' to 8, so only whole-number text ('7', '7.0') is cast. -#}
+{% macro duckdb__parse_integer(column) -%}
+    case
+        when regexp_full_match({{ clean_text(column) }}, '[+-]?[0-9]+(\.0*)?')
+            then try_cast(try_cast({{ clean_text(column) }} as decimal(38, 2)) as bigint)
+    end
 {%- endmacro %}
 
 {#- Integer cents (Stripe amounts) to US dollars with two decimals. -#}

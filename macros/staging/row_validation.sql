@@ -10,22 +10,31 @@
 {%- endmacro %}
 
 {#- Why a staged row cannot be used, or null. `checks` is a list of (condition, reason) pairs;
-    every reason whose condition holds is listed, separated by '; '. -#}
-{% macro rejection_reason(checks) -%}
+    every reason whose condition holds is listed, separated by '; '. With `unique_id`, later
+    occurrences of an id are rejected as 'duplicate id': a row that passes the other checks wins,
+    then the newest load, then file order — so a broken newer copy never hides a good older one. -#}
+{% macro rejection_reason(checks, unique_id=none) -%}
+    {%- set failed_conditions = [] -%}
+    {%- for condition, reason in checks -%}
+        {%- do failed_conditions.append('coalesce((' ~ condition ~ '), false)') -%}
+    {%- endfor -%}
     nullif(concat_ws(
         '; '
         {%- for condition, reason in checks %},
         case when {{ condition }} then '{{ reason }}' end
         {%- endfor %}
+        {%- if unique_id is not none %},
+        case
+            when {{ unique_id }} is not null and row_number() over (
+                partition by {{ unique_id }}
+                order by
+                    case when {{ failed_conditions | join(' or ') if failed_conditions else 'false' }} then 1 else 0 end,
+                    loaded_at desc nulls last,
+                    source_row_number
+            ) > 1 then 'duplicate id'
+        end
+        {%- endif %}
     ), '')
-{%- endmacro %}
-
-{#- True for every occurrence of an id after the first: the newest load wins, then file order. -#}
-{% macro is_duplicate_id(id_column, loaded_at_column='loaded_at') -%}
-    ({{ id_column }} is not null and row_number() over (
-        partition by {{ id_column }}
-        order by {{ loaded_at_column }} desc nulls last, source_row_number
-    ) > 1)
 {%- endmacro %}
 
 {#- The readable, stable key of a source record: <system>:<table>:<source id>. -#}

@@ -1,0 +1,207 @@
+{#- US postal addresses: ZIP, state code and USPS street standardisation (Publication 28). -#}
+
+{#- Five-digit ZIP from a ZIP or ZIP+4 as typed ('02134', '02134-1234', '021341234', ' 2134 ',
+    '2134.0'). A ZIP whose leading zeros a spreadsheet dropped (3 or 4 digits, 8 digits for a
+    ZIP+4 without hyphen, or '2134-1234') is left-padded with zeros. Null for anything else. -#}
+{% macro zip5(column) -%}
+    {{ return(adapter.dispatch('zip5', 'customer360')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__zip5(column) -%}
+    list_transform(
+        [regexp_replace({{ clean_text(column) }}, '\.0+$', '')],
+        lambda z: case
+            when regexp_full_match(z, '[0-9]{3,5}') then lpad(z, 5, '0')
+            when regexp_full_match(z, '[0-9]{3,5}[- ][0-9]{4}') then lpad(regexp_extract(z, '^[0-9]+'), 5, '0')
+            when regexp_full_match(z, '[0-9]{8,9}') then left(lpad(z, 9, '0'), 5)
+        end
+    )[1]
+{%- endmacro %}
+
+
+{#- The key a state spelling is looked up by in ref_us_states.state_input: upper case, periods
+    removed, spaces collapsed ('Calif.' -> 'CALIF', 'n. mex.' -> 'N MEX'). -#}
+{% macro state_lookup_key(column) -%}
+    replace(replace(upper({{ clean_text(column) }}), '.', ''), '  ', ' ')
+{%- endmacro %}
+
+
+{#- Two-letter USPS code of a state, DC, territory or military state typed as a code, a name or a
+    common abbreviation ('ca', 'California', 'Calif.' -> 'CA'), looked up in the ref_us_states
+    seed. Null when unknown. A correlated lookup that DuckDB plans as one hash join. -#}
+{% macro state_code(column) -%}
+    (
+        select states.state_code
+        from {{ ref('ref_us_states') }} as states
+        where states.state_input = {{ state_lookup_key(column) }}
+    )
+{%- endmacro %}
+
+
+{#- The street text made into upper-case words before lookups: accents, periods, apostrophes and
+    hyphens removed ('4-B' -> '4B'), '#' made a word of its own, every other character except
+    letters, digits and '/' a space, glued unit designators split ('APT4B' -> 'APT 4B'), P.O. Box
+    spellings made 'PO BOX'. Returns a list of words (empty for null). -#}
+{% macro street_words(column) -%}
+    {{ return(adapter.dispatch('street_words', 'customer360')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__street_words(column) -%}
+    list_filter(string_split(
+        regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            upper(strip_accents(coalesce({{ clean_text(column) }}, ''))),
+            '[.''\x{2018}\x{2019}`\-]', '', 'g'),
+            '#', ' # ', 'g'),
+            '[^A-Z0-9#/]+', ' ', 'g'),
+            '\b(APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|BLDG|FL|LOT|SPC|TRLR|DEPT)([0-9])', '\1 \2', 'g'),
+            '^ ?(P ?O|POST OFFICE) BOX\b', 'PO BOX'),
+        ' '
+    ), lambda w: w <> '')
+{%- endmacro %}
+
+
+{#- The street standardisation rules, applied to a list of street words (street_words) with the
+    seed lookups given as MAP columns (word -> suffix abbreviation, word -> directional
+    abbreviation, word -> designator abbreviation, word -> requires_identifier). All five arguments
+    must be column references (lambdas cannot hold subqueries); standardize_streets supplies them.
+    Returns a struct {street_line, street_unit, unit_identifier}:
+    - the unit starts at the first word, from the second on, that is a USPS unit designator
+      (ref_usps_unit_designators, '#' included) that requires an identifier and is followed by one
+      (a word with a digit, a single character or '#'), or, as the very last word, a designator
+      without identifier (REAR, FRONT, ...) right after a street suffix. It is written 'APT 4B'
+      style: the designator's USPS abbreviation ('#' -> UNIT, APARTMENT -> APT, SUITE -> STE), then
+      the identifier words with any '#' dropped; unit_identifier is the identifier alone ('4B').
+      A first word is never a unit ('PIER 39' stays a street); a stray '#' is dropped;
+    - in the street part every word that is a USPS street suffix variant or a directional
+      (ref_usps_street_suffixes, ref_usps_directionals) becomes its abbreviation: STREET -> ST,
+      AVENUE -> AVE, NORTH -> N. All words are looked up, not only the suffix position, so both
+      sides of a comparison are treated alike ('COURT STREET' -> 'CT ST'). -#}
+{% macro street_parts_from_words(words, suffix_map, directional_map, designator_map, needs_identifier_map) -%}
+    {{ return(adapter.dispatch('street_parts_from_words', 'customer360')(
+        words, suffix_map, directional_map, designator_map, needs_identifier_map
+    )) }}
+{%- endmacro %}
+
+{% macro duckdb__street_parts_from_words(words, suffix_map, directional_map, designator_map, needs_identifier_map) -%}
+    {%- set identifier -%}
+        nullif(array_to_string(list_filter({{ words }}[unit_start + 1:], lambda w: w <> '#'), ' '), '')
+    {%- endset -%}
+    list_transform(
+        -- where the unit starts (len + 1 when there is none)
+        [coalesce(
+            list_filter(
+                list_filter(
+                    range(2, len({{ words }}) + 1),
+                    lambda i: {{ designator_map }}[{{ words }}[i]] is not null
+                ),
+                lambda i: case
+                    when {{ needs_identifier_map }}[{{ words }}[i]]
+                        then i < len({{ words }}) and (
+                            {{ words }}[i + 1] = '#'
+                            or length({{ words }}[i + 1]) = 1
+                            or regexp_matches({{ words }}[i + 1], '[0-9]')
+                        )
+                    else i = len({{ words }}) and {{ suffix_map }}[{{ words }}[i - 1]] is not null
+                end
+            )[1],
+            len({{ words }}) + 1
+        )],
+        lambda unit_start: {
+            'street_line': nullif(array_to_string(
+                list_transform(
+                    list_filter({{ words }}[1:unit_start - 1], lambda w: w <> '#'),
+                    lambda w: coalesce({{ suffix_map }}[w], {{ directional_map }}[w], w)
+                ),
+                ' '
+            ), ''),
+            'street_unit': nullif(concat_ws(' ', {{ designator_map }}[{{ words }}[unit_start]], {{ identifier }}), ''),
+            'unit_identifier': {{ identifier }},
+        }
+    )[1]
+{%- endmacro %}
+
+
+{#- A complete select over the DISTINCT non-null values of `street_column` in `relation` (a ref,
+    a source or the name of an earlier CTE), returning street_raw, street_line, street_unit and
+    unit_identifier (rules: street_parts_from_words). Each distinct street is standardised once,
+    and the seed lookups are MAPs of only the words that occur in these streets, so they stay
+    small and fast. Use it as a CTE and left join it back on the raw street:
+
+        standardized_streets as ({{ standardize_streets('persons', 'street') }}),
+        ...
+        left join standardized_streets on persons.street = standardized_streets.street_raw -#}
+{% macro standardize_streets(relation, street_column) -%}
+    {{ return(adapter.dispatch('standardize_streets', 'customer360')(relation, street_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__standardize_streets(relation, street_column) -%}
+    with
+
+    distinct_streets as materialized (
+        select
+            street_raw,
+            {{ street_words('street_raw') }} as words
+        from (
+            select distinct {{ street_column }} as street_raw
+            from {{ relation }}
+            where {{ street_column }} is not null
+        ) as raw_streets
+    ),
+
+    vocabulary as (
+        select distinct unnest(words) as word
+        from distinct_streets
+    ),
+
+    lookups as (
+        select
+            map_from_entries(coalesce(
+                list({'k': suffixes.suffix_input, 'v': suffixes.suffix_abbreviation})
+                    filter (where suffixes.suffix_input is not null),
+                []
+            )) as suffix_map,
+            map_from_entries(coalesce(
+                list({'k': directionals.direction_input, 'v': directionals.direction_abbreviation})
+                    filter (where directionals.direction_input is not null),
+                []
+            )) as directional_map,
+            map_from_entries(coalesce(
+                list({'k': designators.designator_input, 'v': designators.designator_abbreviation})
+                    filter (where designators.designator_input is not null),
+                []
+            )) as designator_map,
+            map_from_entries(coalesce(
+                list({'k': designators.designator_input, 'v': designators.requires_identifier})
+                    filter (where designators.designator_input is not null),
+                []
+            )) as needs_identifier_map
+        from vocabulary
+        left join {{ ref('ref_usps_street_suffixes') }} as suffixes
+            on vocabulary.word = suffixes.suffix_input
+        left join {{ ref('ref_usps_directionals') }} as directionals
+            on vocabulary.word = directionals.direction_input
+        left join {{ ref('ref_usps_unit_designators') }} as designators
+            on vocabulary.word = designators.designator_input
+    ),
+
+    standardized as (
+        select
+            distinct_streets.street_raw,
+            {{ street_parts_from_words(
+                'distinct_streets.words',
+                'lookups.suffix_map',
+                'lookups.directional_map',
+                'lookups.designator_map',
+                'lookups.needs_identifier_map',
+            ) }} as parts
+        from distinct_streets
+        cross join lookups
+    )
+
+    select
+        street_raw,
+        struct_extract(parts, 'street_line') as street_line,
+        struct_extract(parts, 'street_unit') as street_unit,
+        struct_extract(parts, 'unit_identifier') as unit_identifier
+    from standardized
+{%- endmacro %}

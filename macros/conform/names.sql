@@ -1,0 +1,221 @@
+{#- Person names: clean keys, suffixes, full-name parsing and nickname canonicalisation.
+    Name parts come out lower case (keys); suffixes as JR, SR, II, III, IV. -#}
+
+{#- The word lists the name macros use (lower case, periods already removed). -#}
+{% macro name_parsing_words() -%}
+    {{ return({
+        'titles': ['mr', 'mrs', 'ms', 'miss', 'mx', 'mister', 'dr', 'doctor', 'prof', 'professor',
+                   'rev', 'reverend', 'fr', 'sir', 'dame', 'hon'],
+        'generational_suffixes': {
+            'jr': 'JR', 'jnr': 'JR', 'junior': 'JR',
+            'sr': 'SR', 'snr': 'SR', 'senior': 'SR',
+            'ii': 'II', '2nd': 'II',
+            'iii': 'III', '3rd': 'III',
+            'iv': 'IV', '4th': 'IV',
+        },
+        'credentials': ['md', 'phd', 'dds', 'dmd', 'dvm', 'esq', 'cpa', 'rn', 'jd', 'mba', 'cfa'],
+        'surname_particles': ['van', 'von', 'de', 'del', 'della', 'der', 'den', 'di', 'da', 'dos', 'das',
+                              'du', 'la', 'le', 'st', 'saint', 'bin', 'ibn', 'ter', 'ten'],
+    }) }}
+{%- endmacro %}
+
+
+{#- A name as a matching key: lower case, accents removed, curly apostrophes made straight, periods
+    dropped, every other character except letters, hyphen and apostrophe made a space, spaces
+    collapsed and trimmed (also around hyphens). Null when nothing is left. -#}
+{% macro name_clean(column) -%}
+    {{ return(adapter.dispatch('name_clean', 'customer360')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__name_clean(column) -%}
+    nullif(trim(
+        regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            lower(strip_accents({{ clean_text(column) }})),
+            '[\x{2018}\x{2019}`\x{00B4}]', '''', 'g'),
+            '\.', '', 'g'),
+            '[^\p{L}''\-]+', ' ', 'g'),
+            '\s*-\s*', '-', 'g'),
+            '\s+', ' ', 'g'),
+        ' -'''
+    ), '')
+{%- endmacro %}
+
+
+{#- A name suffix field normalised to JR, SR, II, III or IV (Jr., jnr, Junior, 2nd, 3rd, ...);
+    null for anything else (credentials such as MD or PhD are not suffixes here). -#}
+{% macro name_suffix(column) -%}
+    {%- set words = name_parsing_words()['generational_suffixes'] -%}
+    case replace(replace(lower({{ clean_text(column) }}), '.', ''), ' ', '')
+        {%- for word, suffix in words.items() %}
+        when '{{ word }}' then '{{ suffix }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+
+{#- Lower-case first letter of a middle name field ('Quincy' -> 'q', 'Q.' -> 'q'); null if none. -#}
+{% macro middle_initial(column) -%}
+    left({{ name_clean(column) }}, 1)
+{%- endmacro %}
+
+
+{#- Parse one full-name field into a struct {first_name, middle_initial, last_name, name_suffix}.
+    Handles 'Last, First M.', 'First M. Last', 'First Middle Last Jr.', 'Dr. First Last',
+    'FIRST LAST', surname particles ('Maria de la Cruz' -> last 'de la cruz') and suffix segments
+    after a comma ('Smith, John, Jr.'). Leading titles and trailing credentials (MD, PhD, Esq) are
+    dropped. One word only: it is the first name. Parts are lower case, cleaned as name_clean. -#}
+{% macro full_name_parts(column) -%}
+    {{ return(adapter.dispatch('full_name_parts', 'customer360')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__full_name_parts(column) -%}
+    {%- set words = name_parsing_words() -%}
+    {%- set titles = "('" ~ words['titles'] | join("', '") ~ "')" -%}
+    {%- set suffix_words = "('" ~ (words['generational_suffixes'].keys() | list + words['credentials']) | join("', '") ~ "')" -%}
+    {%- set particles = "('" ~ words['surname_particles'] | join("', '") ~ "')" -%}
+    {%- set generational -%}
+        case t
+            {%- for word, suffix in words['generational_suffixes'].items() %}
+            when '{{ word }}' then '{{ suffix }}'
+            {%- endfor %}
+        end
+    {%- endset -%}
+    {#- text: lower case, no accents or periods, only letters, digits, ' - and commas -#}
+    {%- set text -%}
+        regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            lower(strip_accents({{ clean_text(column) }})),
+            '[\x{2018}\x{2019}`\x{00B4}]', '''', 'g'),
+            '\.', '', 'g'),
+            '[^\p{L}0-9''\-,]+', ' ', 'g'),
+            '\s*-\s*', '-', 'g')
+    {%- endset -%}
+    list_transform(
+        -- comma-separated segments, each a list of words
+        [list_filter(
+            list_transform(
+                string_split(coalesce({{ text }}, ''), ','),
+                lambda s: list_filter(string_split(trim(s), ' '), lambda t: t not in ('', '-', ''''))
+            ),
+            lambda g: len(g) > 0
+        )],
+        -- segments after the first made only of suffix words ('Smith, John, Jr.') are suffixes
+        lambda segs: list_transform(
+            [{
+                'kept': list_filter(
+                    segs,
+                    lambda g, i: i = 1 or not list_bool_and(list_transform(g, lambda t: t in {{ suffix_words }}))
+                ),
+                'suffix_words': flatten(list_filter(
+                    segs,
+                    lambda g, i: i > 1 and list_bool_and(list_transform(g, lambda t: t in {{ suffix_words }}))
+                )),
+            }],
+            -- 'Last, First Middle' when two segments remain, else 'First Middle Last'
+            lambda s: list_transform(
+                [{
+                    'is_comma_form': len(s.kept) >= 2,
+                    'surname': case when len(s.kept) >= 2 then s.kept[1] else [] end,
+                    'given': list_transform(
+                        [coalesce(case when len(s.kept) >= 2 then flatten(s.kept[2:]) else s.kept[1] end, [])],
+                        lambda g: g[coalesce(list_position(list_transform(g, lambda t: t not in {{ titles }}), true), len(g) + 1):]
+                    )[1],
+                    'suffix_words': s.suffix_words,
+                }],
+                -- trailing suffix words of the given part and of the surname
+                lambda p: list_transform(
+                    [{
+                        'is_comma_form': p.is_comma_form,
+                        'given_trailing': coalesce(list_position(
+                            list_transform(list_reverse(p.given), lambda t: t not in {{ suffix_words }}), true
+                        ) - 1, len(p.given)),
+                        'surname_trailing': coalesce(list_position(
+                            list_transform(list_reverse(p.surname), lambda t: t not in {{ suffix_words }}), true
+                        ) - 1, 0),
+                        'given': p.given,
+                        'surname': p.surname,
+                        'suffix_words': p.suffix_words,
+                    }],
+                    lambda q: list_transform(
+                        [{
+                            'is_comma_form': q.is_comma_form,
+                            'words': q.given[1:len(q.given) - q.given_trailing],
+                            'surname': q.surname[1:len(q.surname) - q.surname_trailing],
+                            'name_suffix': list_filter(
+                                list_transform(
+                                    q.given[len(q.given) - q.given_trailing + 1:]
+                                    || q.surname[len(q.surname) - q.surname_trailing + 1:]
+                                    || q.suffix_words,
+                                    lambda t: {{ generational | indent(36) }}
+                                ),
+                                lambda x: x is not null
+                            )[1],
+                        }],
+                        -- plain form: the last word and the surname particles before it are the last name
+                        lambda r: list_transform(
+                            [{
+                                'r': r,
+                                'last_start': case
+                                    when r.is_comma_form then len(r.words) + 1
+                                    when len(r.words) < 2 then 2
+                                    else len(r.words) - coalesce(list_position(
+                                        list_transform(
+                                            list_reverse(r.words[2:len(r.words) - 1]),
+                                            lambda t: t not in {{ particles }}
+                                        ),
+                                        true
+                                    ) - 1, len(r.words) - 2)
+                                end,
+                            }],
+                            lambda f: {
+                                'first_name': nullif(f.r.words[1], ''),
+                                'middle_initial': nullif(left(f.r.words[2:f.last_start - 1][1], 1), ''),
+                                'last_name': nullif(
+                                    case
+                                        when f.r.is_comma_form then array_to_string(f.r.surname, ' ')
+                                        else array_to_string(f.r.words[f.last_start:], ' ')
+                                    end,
+                                    ''
+                                ),
+                                'name_suffix': f.r.name_suffix,
+                            }
+                        )[1]
+                    )[1]
+                )[1]
+            )[1]
+        )[1]
+    )[1]
+{%- endmacro %}
+
+
+{#- The parts of full_name_parts one at a time. Each call parses the name again: to take several
+    parts, select full_name_parts(column) once as a struct and read its fields. -#}
+{% macro full_name_first(column) -%}
+    struct_extract({{ full_name_parts(column) }}, 'first_name')
+{%- endmacro %}
+
+{% macro full_name_middle_initial(column) -%}
+    struct_extract({{ full_name_parts(column) }}, 'middle_initial')
+{%- endmacro %}
+
+{% macro full_name_last(column) -%}
+    struct_extract({{ full_name_parts(column) }}, 'last_name')
+{%- endmacro %}
+
+{% macro full_name_suffix(column) -%}
+    struct_extract({{ full_name_parts(column) }}, 'name_suffix')
+{%- endmacro %}
+
+
+{#- The canonical first name of a first-name field: name_clean(column), rewritten to the preferred
+    canonical name when it is a known nickname (ref_nicknames where is_preferred: 'Bill' -> 'william'),
+    else left as cleaned. A correlated lookup that DuckDB plans as one hash join. -#}
+{% macro first_name_canonical(column) -%}
+    coalesce(
+        (
+            select nicknames.canonical_first_name
+            from {{ ref('ref_nicknames') }} as nicknames
+            where nicknames.is_preferred and nicknames.nickname = {{ name_clean(column) }}
+        ),
+        {{ name_clean(column) }}
+    )
+{%- endmacro %}

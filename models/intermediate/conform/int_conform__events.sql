@@ -1,0 +1,573 @@
+{#- Every dated thing that happened to or with a person, from every enabled system, as one event
+    stream: the source event, the person-bearing record it belongs to, and its conformed event type
+    from the ref_event_types taxonomy. Events the taxonomy keeps off the timeline (page views) are
+    left out here; an unmapped source event fails the not_null test on event_type. -#}
+
+with
+
+event_types as (
+    select * from {{ ref('ref_event_types') }}
+),
+
+person_records as (
+    select record_key from {{ ref('int_conform__person_records') }}
+),
+
+{% if source_enabled('crm') %}
+crm_leads as (
+    select * from {{ ref('stg_crm__leads') }} where not is_rejected
+),
+
+crm_contacts as (
+    select * from {{ ref('stg_crm__contacts') }} where not is_rejected
+),
+
+crm_opportunities as (
+    select * from {{ ref('stg_crm__opportunities') }} where not is_rejected
+),
+
+crm_tasks as (
+    select * from {{ ref('stg_crm__tasks') }} where not is_rejected
+),
+
+crm_events as (
+    select
+        record_key,
+        record_key as person_record_key,
+        'crm' as source_system,
+        'leads' as source_table,
+        'created' as source_event_type,
+        lead_source as channel,
+        lead_status as event_detail,
+        cast(null as {{ dbt.type_string() }}) as related_record_key,
+        cast(null as decimal(18, 2)) as amount_usd,
+        created_at as occurred_at
+    from crm_leads
+    union all
+    select
+        record_key,
+        record_key,
+        'crm',
+        'leads',
+        lead_status,
+        lead_source,
+        lead_status,
+        null,
+        null,
+        last_modified_at
+    from crm_leads
+    where lead_status in ('marketing_qualified', 'sales_qualified') and last_modified_at is not null
+    union all
+    select
+        record_key,
+        record_key,
+        'crm',
+        'leads',
+        'converted',
+        lead_source,
+        null,
+        {{ record_key('crm', 'contacts', 'converted_contact_id') }},
+        null,
+        cast(converted_date as timestamp)
+    from crm_leads
+    where is_converted and converted_date is not null
+    union all
+    select
+        record_key,
+        record_key,
+        'crm',
+        'contacts',
+        'created',
+        lead_source,
+        null,
+        null,
+        null,
+        created_at
+    from crm_contacts
+    union all
+    select
+        record_key,
+        {{ record_key('crm', 'contacts', 'contact_id') }},
+        'crm',
+        'opportunities',
+        'created',
+        lead_source,
+        opportunity_stage,
+        null,
+        amount_usd,
+        created_at
+    from crm_opportunities
+    union all
+    select
+        record_key,
+        {{ record_key('crm', 'contacts', 'contact_id') }},
+        'crm',
+        'opportunities',
+        opportunity_stage,
+        lead_source,
+        opportunity_type,
+        null,
+        amount_usd,
+        cast(close_date as timestamp)
+    from crm_opportunities
+    where opportunity_stage in ('closed_won', 'closed_lost') and close_date is not null
+    union all
+    select
+        record_key,
+        case related_person_type
+            when 'contact' then {{ record_key('crm', 'contacts', 'related_person_id') }}
+            when 'lead' then {{ record_key('crm', 'leads', 'related_person_id') }}
+        end,
+        'crm',
+        'tasks',
+        'created',
+        task_type,
+        subject,
+        null,
+        null,
+        created_at
+    from crm_tasks
+    union all
+    select
+        record_key,
+        case related_person_type
+            when 'contact' then {{ record_key('crm', 'contacts', 'related_person_id') }}
+            when 'lead' then {{ record_key('crm', 'leads', 'related_person_id') }}
+        end,
+        'crm',
+        'tasks',
+        'completed',
+        task_type,
+        subject,
+        null,
+        null,
+        completed_at
+    from crm_tasks
+    where completed_at is not null
+),
+{% endif %}
+
+{% if source_enabled('marketing') %}
+marketing_campaigns as (
+    select * from {{ ref('stg_marketing__campaigns') }} where not is_rejected
+),
+
+marketing_sends as (
+    select * from {{ ref('stg_marketing__sends') }} where not is_rejected
+),
+
+marketing_email_events as (
+    select * from {{ ref('stg_marketing__email_events') }} where not is_rejected
+),
+
+marketing_events as (
+    select
+        marketing_sends.record_key,
+        marketing_sends.record_key as person_record_key,
+        'marketing' as source_system,
+        'sends' as source_table,
+        marketing_sends.channel as source_event_type,
+        marketing_sends.channel,
+        marketing_campaigns.intent as event_detail,
+        {{ record_key('marketing', 'campaigns', 'marketing_sends.campaign_id') }} as related_record_key,
+        cast(null as decimal(18, 2)) as amount_usd,
+        marketing_sends.sent_at as occurred_at
+    from marketing_sends
+    left join marketing_campaigns
+        on marketing_sends.campaign_id = marketing_campaigns.campaign_id
+    union all
+    select
+        marketing_email_events.record_key,
+        {{ record_key('marketing', 'sends', 'marketing_email_events.send_id') }},
+        'marketing',
+        'email_events',
+        marketing_email_events.event_type,
+        'email',
+        marketing_email_events.clicked_url,
+        {{ record_key('marketing', 'sends', 'marketing_email_events.send_id') }},
+        null,
+        marketing_email_events.occurred_at
+    from marketing_email_events
+),
+{% endif %}
+
+{% if source_enabled('orders') %}
+orders_orders as (
+    select * from {{ ref('stg_orders__orders') }} where not is_rejected
+),
+
+orders_projects as (
+    select * from {{ ref('stg_orders__projects') }} where not is_rejected
+),
+
+orders_events as (
+    select
+        record_key,
+        record_key as person_record_key,
+        'orders' as source_system,
+        'orders' as source_table,
+        'placed' as source_event_type,
+        order_channel as channel,
+        financial_status as event_detail,
+        record_key as related_record_key,
+        total_usd as amount_usd,
+        created_at as occurred_at
+    from orders_orders
+    union all
+    select
+        record_key,
+        record_key,
+        'orders',
+        'orders',
+        'cancelled',
+        order_channel,
+        cancel_reason,
+        record_key,
+        null,
+        cancelled_at
+    from orders_orders
+    where cancelled_at is not null
+    union all
+    select
+        record_key,
+        record_key,
+        'orders',
+        'projects',
+        project_type || case when project_status = 'cancelled' then '_cancelled' else '_completed' end,
+        'on_site',
+        project_status,
+        record_key,
+        null,
+        coalesce(completed_at, updated_at)
+    from orders_projects
+    where (project_status = 'completed' and completed_at is not null) or project_status = 'cancelled'
+),
+{% endif %}
+
+{% if source_enabled('billing') %}
+billing_customers as (
+    select * from {{ ref('stg_billing__customers') }} where not is_rejected
+),
+
+billing_invoices as (
+    select * from {{ ref('stg_billing__invoices') }} where not is_rejected
+),
+
+billing_payments as (
+    select * from {{ ref('stg_billing__payments') }} where not is_rejected
+),
+
+billing_refunds as (
+    select * from {{ ref('stg_billing__refunds') }} where not is_rejected
+),
+
+billing_events as (
+    select
+        record_key,
+        record_key as person_record_key,
+        'billing' as source_system,
+        'customers' as source_table,
+        'created' as source_event_type,
+        cast(null as {{ dbt.type_string() }}) as channel,
+        cast(null as {{ dbt.type_string() }}) as event_detail,
+        cast(null as {{ dbt.type_string() }}) as related_record_key,
+        cast(null as decimal(18, 2)) as amount_usd,
+        created_at as occurred_at
+    from billing_customers
+    union all
+    select
+        record_key,
+        {{ record_key('billing', 'customers', 'billing_customer_id') }},
+        'billing',
+        'invoices',
+        'issued',
+        null,
+        invoice_status,
+        {{ record_key('orders', 'orders', 'order_id') }},
+        amount_due_usd,
+        created_at
+    from billing_invoices
+    where invoice_status != 'draft'
+    union all
+    select
+        record_key,
+        {{ record_key('billing', 'customers', 'billing_customer_id') }},
+        'billing',
+        'payments',
+        payment_status,
+        payment_method_type,
+        failure_code,
+        {{ record_key('billing', 'invoices', 'invoice_id') }},
+        amount_usd,
+        created_at
+    from billing_payments
+    union all
+    select
+        billing_refunds.record_key,
+        {{ record_key('billing', 'customers', 'billing_payments.billing_customer_id') }},
+        'billing',
+        'refunds',
+        billing_refunds.refund_status,
+        null,
+        billing_refunds.refund_reason,
+        {{ record_key('billing', 'payments', 'billing_refunds.payment_id') }},
+        -billing_refunds.amount_usd,
+        billing_refunds.created_at
+    from billing_refunds
+    left join billing_payments
+        on billing_refunds.payment_id = billing_payments.payment_id
+),
+{% endif %}
+
+{% if source_enabled('support') %}
+support_tickets as (
+    select * from {{ ref('stg_support__tickets') }} where not is_rejected
+),
+
+support_events as (
+    select
+        record_key,
+        record_key as person_record_key,
+        'support' as source_system,
+        'tickets' as source_table,
+        coalesce(ticket_type, 'untyped') || '_opened' as source_event_type,
+        channel,
+        support_group as event_detail,
+        {{ record_key('orders', 'orders', 'order_id') }} as related_record_key,
+        cast(null as decimal(18, 2)) as amount_usd,
+        created_at as occurred_at
+    from support_tickets
+    union all
+    select
+        record_key,
+        record_key,
+        'support',
+        'tickets',
+        'solved',
+        channel,
+        support_group,
+        {{ record_key('orders', 'orders', 'order_id') }},
+        null,
+        solved_at
+    from support_tickets
+    where solved_at is not null
+),
+{% endif %}
+
+{% if source_enabled('contact_center') %}
+contact_center_events as (
+    select
+        record_key,
+        record_key as person_record_key,
+        'contact_center' as source_system,
+        'interactions' as source_table,
+        channel as source_event_type,
+        channel,
+        contact_reason as event_detail,
+        {{ record_key('support', 'tickets', 'ticket_id') }} as related_record_key,
+        cast(null as decimal(18, 2)) as amount_usd,
+        started_at as occurred_at
+    from {{ ref('stg_contact_center__interactions') }}
+    where not is_rejected
+),
+{% endif %}
+
+{% if source_enabled('surveys') %}
+surveys_surveys as (
+    select * from {{ ref('stg_surveys__surveys') }} where not is_rejected
+),
+
+surveys_responses as (
+    select * from {{ ref('stg_surveys__responses') }} where not is_rejected
+),
+
+surveys_events as (
+    select
+        surveys_responses.record_key,
+        surveys_responses.record_key as person_record_key,
+        'surveys' as source_system,
+        'responses' as source_table,
+        'recorded' as source_event_type,
+        surveys_responses.distribution_channel as channel,
+        surveys_surveys.touchpoint as event_detail,
+        coalesce(
+            {{ record_key('orders', 'projects', 'surveys_responses.triggering_project_id') }},
+            {{ record_key('support', 'tickets', 'surveys_responses.triggering_ticket_id') }},
+            {{ record_key('orders', 'orders', 'surveys_responses.triggering_order_id') }}
+        ) as related_record_key,
+        cast(null as decimal(18, 2)) as amount_usd,
+        surveys_responses.recorded_at as occurred_at
+    from surveys_responses
+    left join surveys_surveys
+        on surveys_responses.survey_id = surveys_surveys.survey_id
+),
+{% endif %}
+
+{% if source_enabled('pos') %}
+pos_events as (
+    select
+        record_key,
+        record_key as person_record_key,
+        'pos' as source_system,
+        'loyalty_members' as source_table,
+        'enrolled' as source_event_type,
+        'store' as channel,
+        home_store_id as event_detail,
+        cast(null as {{ dbt.type_string() }}) as related_record_key,
+        cast(null as decimal(18, 2)) as amount_usd,
+        enrolled_at as occurred_at
+    from {{ ref('stg_pos__loyalty_members') }}
+    where not is_rejected
+    union all
+    select
+        record_key,
+        case
+            when customer_name is not null or customer_email is not null then record_key
+            when loyalty_card_number is not null
+                then {{ record_key('pos', 'loyalty_members', 'loyalty_card_number') }}
+        end,
+        'pos',
+        'transactions',
+        'sale',
+        'store',
+        store_id,
+        null,
+        total_amount_usd,
+        transacted_at
+    from {{ ref('stg_pos__transactions') }}
+    where not is_rejected
+),
+{% endif %}
+
+{% if source_enabled('web') %}
+web_events as (
+    select
+        record_key,
+        record_key as person_record_key,
+        'web' as source_system,
+        'registrations' as source_table,
+        'registered' as source_event_type,
+        'web' as channel,
+        cast(null as {{ dbt.type_string() }}) as event_detail,
+        cast(null as {{ dbt.type_string() }}) as related_record_key,
+        cast(null as decimal(18, 2)) as amount_usd,
+        registered_at as occurred_at
+    from {{ ref('stg_web__registrations') }}
+    where not is_rejected
+    union all
+    select
+        record_key,
+        {{ record_key('web', 'registrations', 'web_user_id') }},
+        'web',
+        'sessions',
+        'started',
+        device_type,
+        utm_campaign,
+        null,
+        null,
+        started_at
+    from {{ ref('stg_web__sessions') }}
+    where not is_rejected
+    union all
+    select
+        record_key,
+        {{ record_key('web', 'registrations', 'web_user_id') }},
+        'web',
+        'page_events',
+        event_type,
+        'web',
+        page_path,
+        {{ record_key('web', 'sessions', 'session_id') }},
+        null,
+        occurred_at
+    from {{ ref('stg_web__page_events') }}
+    where not is_rejected
+),
+{% endif %}
+
+{% if source_enabled('policy') %}
+policy_policies as (
+    select * from {{ ref('stg_policy__policies') }} where not is_rejected
+),
+
+policy_events as (
+    select
+        policy_events.record_key,
+        {{ record_key('policy', 'policy_holders', 'policy_policies.policy_holder_id') }} as person_record_key,
+        'policy' as source_system,
+        'policy_events' as source_table,
+        policy_events.event_type as source_event_type,
+        'mail' as channel,
+        policy_events.event_reason as event_detail,
+        {{ record_key('policy', 'policies', 'policy_events.policy_id') }} as related_record_key,
+        cast(null as decimal(18, 2)) as amount_usd,
+        cast(coalesce(policy_events.notice_sent_date, policy_events.event_date) as timestamp) as occurred_at
+    from {{ ref('stg_policy__policy_events') }} as policy_events
+    left join policy_policies
+        on policy_events.policy_id = policy_policies.policy_id
+    where not policy_events.is_rejected
+),
+{% endif %}
+
+{%- set event_ctes = [] -%}
+{%- for system, cte in [
+    ('crm', 'crm_events'), ('marketing', 'marketing_events'), ('orders', 'orders_events'),
+    ('billing', 'billing_events'), ('support', 'support_events'), ('contact_center', 'contact_center_events'),
+    ('surveys', 'surveys_events'), ('pos', 'pos_events'), ('web', 'web_events'), ('policy', 'policy_events'),
+] if source_enabled(system) -%}
+    {%- do event_ctes.append(cte) -%}
+{%- endfor %}
+
+unioned as (
+    {%- for cte in event_ctes %}
+    select * from {{ cte }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+typed as (
+    select
+        unioned.*,
+        event_types.event_type,
+        event_types.event_category,
+        event_types.direction,
+        event_types.is_customer_contact,
+        event_types.is_purchase,
+        coalesce(event_types.is_timeline_event, true) as is_timeline_event
+    from unioned
+    left join event_types
+        on
+            unioned.source_system = event_types.source_system
+            and unioned.source_table = event_types.source_table
+            and unioned.source_event_type = event_types.source_event_type
+),
+
+final as (
+    select
+        {{ dbt.concat(["typed.record_key", "':'", "typed.source_event_type"]) }} as event_key,
+        typed.record_key,
+        typed.person_record_key,
+        related_record_key,
+        event_type,
+        event_category,
+        direction,
+        source_system,
+        source_table,
+        source_event_type,
+        channel,
+        event_detail,
+        amount_usd,
+        is_customer_contact,
+        is_purchase,
+        person_records.record_key is not null as has_known_person_record,
+        cast(occurred_at as date) as event_date,
+        occurred_at
+    from typed
+    left join person_records
+        on typed.person_record_key = person_records.record_key
+    where typed.is_timeline_event and typed.occurred_at is not null
+)
+
+select * from final

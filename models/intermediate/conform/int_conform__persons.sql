@@ -1,0 +1,136 @@
+{#- Every usable person-bearing record in the shared nomenclature: names parsed and cleaned with the
+    canonical first name, email normalised with its match key, phone in E.164, street in USPS
+    abbreviations with the unit split out, state code and 5-digit ZIP. Values as given are kept. -#}
+
+with
+
+person_records as (
+    select * from {{ ref('int_conform__person_records') }}
+),
+
+with_full_street as (
+    select
+        *,
+        nullif(concat_ws(' ', street, unit), '') as full_street
+    from person_records
+),
+
+standardized_streets as (
+    {{ standardize_streets('with_full_street', 'full_street') }}
+),
+
+parsed_names as (
+    select
+        record_key,
+        {{ full_name_parts('full_name') }} as full_name_parts,
+        {{ name_clean('first_name') }} as first_name_clean,
+        {{ name_clean('last_name') }} as last_name_clean
+    from person_records
+),
+
+names as (
+    -- a first-name field holding "john q" keeps "john" and gives the middle initial "q"
+    select
+        record_key,
+        coalesce(
+            case
+                when regexp_full_match(first_name_clean, '\S+ \S') then split_part(first_name_clean, ' ', 1)
+                else first_name_clean
+            end,
+            full_name_parts.first_name
+        ) as first_name,
+        case
+            when regexp_full_match(first_name_clean, '\S+ \S') then right(first_name_clean, 1)
+        end as middle_initial_from_first_name,
+        coalesce(last_name_clean, full_name_parts.last_name) as last_name,
+        full_name_parts.middle_initial as middle_initial_from_full_name,
+        full_name_parts.name_suffix as name_suffix_from_full_name
+    from parsed_names
+),
+
+conformed as (
+    select
+        person_records.record_key,
+        person_records.source_system,
+        person_records.source_table,
+        person_records.source_record_id,
+        person_records.person_role,
+        coalesce(
+            person_records.full_name,
+            nullif(concat_ws(' ', person_records.first_name, person_records.middle_name, person_records.last_name), '')
+        ) as full_name_as_given,
+        names.first_name,
+        {{ first_name_canonical('names.first_name') }} as first_name_canonical,
+        coalesce(
+            {{ middle_initial('person_records.middle_name') }},
+            names.middle_initial_from_first_name,
+            names.middle_initial_from_full_name
+        ) as middle_initial,
+        names.last_name,
+        coalesce({{ name_suffix('person_records.name_suffix') }}, names.name_suffix_from_full_name) as name_suffix,
+        person_records.email as email_as_given,
+        {{ email_normalized('person_records.email') }} as email,
+        case
+            when {{ is_valid_email('person_records.email') }} then {{ email_match_key('person_records.email') }}
+        end as email_match_key,
+        {{ email_domain('person_records.email') }} as email_domain,
+        person_records.phone as phone_as_given,
+        {{ phone_e164('person_records.phone', var('default_phone_country_code')) }} as phone_e164,
+        with_full_street.full_street as street_as_given,
+        standardized_streets.street_line as address_line_1,
+        standardized_streets.street_unit as address_unit,
+        upper({{ name_clean('person_records.city') }}) as city,
+        {{ state_code('person_records.state') }} as state_code,
+        {{ zip5('person_records.postal_code') }} as zip5,
+        person_records.ssn,
+        coalesce({{ is_valid_email('person_records.email') }}, false) as is_email_valid,
+        person_records.birth_date,
+        person_records.first_seen_at,
+        person_records.last_seen_at
+    from person_records
+    inner join names
+        on person_records.record_key = names.record_key
+    inner join with_full_street
+        on person_records.record_key = with_full_street.record_key
+    left join standardized_streets
+        on with_full_street.full_street = standardized_streets.street_raw
+),
+
+final as (
+    select
+        record_key,
+        source_system,
+        source_table,
+        source_record_id,
+        person_role,
+        full_name_as_given,
+        first_name,
+        first_name_canonical,
+        middle_initial,
+        last_name,
+        name_suffix,
+        email_as_given,
+        email,
+        email_match_key,
+        email_domain,
+        phone_as_given,
+        phone_e164,
+        street_as_given,
+        address_line_1,
+        address_unit,
+        city,
+        state_code,
+        zip5,
+        case
+            when address_line_1 is not null and zip5 is not null
+                then concat_ws('|', address_line_1, coalesce(address_unit, ''), zip5)
+        end as address_key,
+        ssn,
+        is_email_valid,
+        birth_date,
+        first_seen_at,
+        last_seen_at
+    from conformed
+)
+
+select * from final
