@@ -115,7 +115,7 @@
                 ' '
             ), ''),
             'street_unit': nullif(concat_ws(' ', {{ designator_map }}[{{ words }}[unit_start]], {{ identifier }}), ''),
-            'unit_identifier': {{ identifier }},
+            'unit_identifier': {{ identifier }}
         }
     )[1]
 {%- endmacro %}

@@ -101,14 +101,14 @@
         -- segments after the first made only of suffix words ('Smith, John, Jr.') are suffixes
         lambda segs: list_transform(
             [{
-                'kept': list_filter(
-                    segs,
-                    lambda g, i: i = 1 or not list_bool_and(list_transform(g, lambda t: t in {{ suffix_words }}))
+                'kept': segs[1:1] || list_filter(
+                    segs[2:],
+                    lambda g: not list_bool_and(list_transform(g, lambda t: t in {{ suffix_words }}))
                 ),
                 'suffix_words': flatten(list_filter(
-                    segs,
-                    lambda g, i: i > 1 and list_bool_and(list_transform(g, lambda t: t in {{ suffix_words }}))
-                )),
+                    segs[2:],
+                    lambda g: list_bool_and(list_transform(g, lambda t: t in {{ suffix_words }}))
+                ))
             }],
             -- 'Last, First Middle' when two segments remain, else 'First Middle Last'
             lambda s: list_transform(
@@ -119,7 +119,7 @@
                         [coalesce(case when len(s.kept) >= 2 then flatten(s.kept[2:]) else s.kept[1] end, [])],
                         lambda g: g[coalesce(list_position(list_transform(g, lambda t: t not in {{ titles }}), true), len(g) + 1):]
                     )[1],
-                    'suffix_words': s.suffix_words,
+                    'suffix_words': s.suffix_words
                 }],
                 -- trailing suffix words of the given part and of the surname
                 lambda p: list_transform(
@@ -133,7 +133,7 @@
                         ) - 1, 0),
                         'given': p.given,
                         'surname': p.surname,
-                        'suffix_words': p.suffix_words,
+                        'suffix_words': p.suffix_words
                     }],
                     lambda q: list_transform(
                         [{
@@ -148,7 +148,7 @@
                                     lambda t: {{ generational | indent(36) }}
                                 ),
                                 lambda x: x is not null
-                            )[1],
+                            )[1]
                         }],
                         -- plain form: the last word and the surname particles before it are the last name
                         lambda r: list_transform(
@@ -164,7 +164,7 @@
                                         ),
                                         true
                                     ) - 1, len(r.words) - 2)
-                                end,
+                                end
                             }],
                             lambda f: {
                                 'first_name': nullif(f.r.words[1], ''),
@@ -176,7 +176,7 @@
                                     end,
                                     ''
                                 ),
-                                'name_suffix': f.r.name_suffix,
+                                'name_suffix': f.r.name_suffix
                             }
                         )[1]
                     )[1]

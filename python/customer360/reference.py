@@ -120,7 +120,6 @@ PREFERRED_CANONICAL: dict[str, str | None] = {
     "mikey": "michael",
     "molly": "mary",
     "nan": "ann",
-    "nancy": None,
     "nat": "nathaniel",
     "nate": "nathaniel",
     "nell": "ellen",
@@ -206,7 +205,20 @@ def _common_substring(a: str, b: str) -> int:
     return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
-def preferred_canonical(nickname: str, candidates: dict[str, set[str]]) -> str | None:
+def _nicknames_of(candidates: dict[str, set[str]]) -> dict[str, set[str]]:
+    """canonical name -> its nicknames (the inverse of ``candidates``)."""
+    nicknames_of: dict[str, set[str]] = defaultdict(set)
+    for nickname, canonicals in candidates.items():
+        for canonical in canonicals:
+            nicknames_of[canonical].add(nickname)
+    return nicknames_of
+
+
+def preferred_canonical(
+    nickname: str,
+    candidates: dict[str, set[str]],
+    nicknames_of: dict[str, set[str]] | None = None,
+) -> str | None:
     """The one canonical name a nickname is rewritten to, or None when the name stands on its own.
 
     1. ``PREFERRED_CANONICAL`` decides when it lists the nickname.
@@ -220,11 +232,9 @@ def preferred_canonical(nickname: str, candidates: dict[str, set[str]]) -> str |
     """
     if nickname in PREFERRED_CANONICAL:
         return PREFERRED_CANONICAL[nickname]
-    nicknames_of: dict[str, set[str]] = defaultdict(set)
-    for nick, canonicals in candidates.items():
-        for canonical in canonicals:
-            nicknames_of[canonical].add(nick)
-    if nicknames_of[nickname]:
+    if nicknames_of is None:
+        nicknames_of = _nicknames_of(candidates)
+    if nicknames_of.get(nickname):
         return None
     eligible = [c for c in candidates[nickname] if len(c) > len(nickname) and c[0] == nickname[0]]
     if not eligible:
@@ -234,7 +244,7 @@ def preferred_canonical(nickname: str, candidates: dict[str, set[str]]) -> str |
         key=lambda c: (
             -_common_prefix(nickname, c),
             -_common_substring(nickname, c),
-            -len(nicknames_of[c]),
+            -len(nicknames_of.get(c, ())),
             c,
         ),
     )
@@ -243,11 +253,14 @@ def preferred_canonical(nickname: str, candidates: dict[str, set[str]]) -> str |
 def build_nicknames() -> list[dict[str, object]]:
     candidates = nickname_candidates()
     for nickname, canonical in PREFERRED_CANONICAL.items():
-        if canonical is not None and canonical not in candidates.get(nickname, set()):
+        if nickname not in candidates:
+            raise ValueError(f"PREFERRED_CANONICAL: {nickname!r} is not a nickname in the library")
+        if canonical is not None and canonical not in candidates[nickname]:
             raise ValueError(f"PREFERRED_CANONICAL: {canonical!r} is not a candidate for {nickname!r}")
+    nicknames_of = _nicknames_of(candidates)
     rows = []
     for nickname in sorted(candidates):
-        preferred = preferred_canonical(nickname, candidates)
+        preferred = preferred_canonical(nickname, candidates, nicknames_of)
         for canonical in sorted(candidates[nickname]):
             rows.append(
                 {

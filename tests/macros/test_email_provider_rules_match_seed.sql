@@ -12,14 +12,22 @@ seed_rules as (
 ),
 
 macro_rules as (
-    select *
+    select
+        macro_values.email_domain,
+        macro_values.canonical_domain,
+        macro_values.ignores_local_dots,
+        macro_values.subaddress_separator
     from (
         values
-        {%- for rule in email_provider_rules() %}
-        ('{{ rule.domain }}', '{{ rule.canonical_domain }}', {{ rule.ignores_local_dots }}, '{{ rule.separator }}')
-        {{- "," if not loop.last }}
-        {%- endfor %}
-    ) as macro_rules (email_domain, canonical_domain, ignores_local_dots, subaddress_separator)
+        {% for rule in email_provider_rules() -%}
+            (
+                '{{ rule.domain }}',
+                '{{ rule.canonical_domain }}',
+                {{ rule.ignores_local_dots | lower }},
+                '{{ rule.separator }}'
+            ){{ "," if not loop.last }}
+        {% endfor %}
+    ) as macro_values (email_domain, canonical_domain, ignores_local_dots, subaddress_separator)
 ),
 
 final as (

@@ -3,7 +3,12 @@
 with
 
 cases as (
-    select *
+    select
+        case_values.full_name,
+        case_values.expected_first,
+        case_values.expected_middle_initial,
+        case_values.expected_last,
+        case_values.expected_suffix
     from (
         values
         ('John Smith', 'john', null, 'smith', null),
@@ -37,12 +42,12 @@ cases as (
         ('Dr.', null, null, null, null),
         ('', null, null, null, null),
         (null, null, null, null, null)
-    ) as cases (full_name, expected_first, expected_middle_initial, expected_last, expected_suffix)
+    ) as case_values (full_name, expected_first, expected_middle_initial, expected_last, expected_suffix)
 ),
 
 results as (
     select
-        *,
+        cases.*,
         {{ full_name_first('full_name') }} as actual_first,
         {{ full_name_middle_initial('full_name') }} as actual_middle_initial,
         {{ full_name_last('full_name') }} as actual_last,

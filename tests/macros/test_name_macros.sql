@@ -3,7 +3,12 @@
 with
 
 cases as (
-    select *
+    select
+        case_values.name_raw,
+        case_values.expected_clean,
+        case_values.expected_suffix,
+        case_values.expected_middle_initial,
+        case_values.expected_canonical
     from (
         values
         -- (raw text, expected name_clean, expected name_suffix, expected middle_initial, expected first_name_canonical)
@@ -36,12 +41,12 @@ cases as (
         ('-', null, null, null, null),
         ('', null, null, null, null),
         (null, null, null, null, null)
-    ) as cases (name_raw, expected_clean, expected_suffix, expected_middle_initial, expected_canonical)
+    ) as case_values (name_raw, expected_clean, expected_suffix, expected_middle_initial, expected_canonical)
 ),
 
 results as (
     select
-        *,
+        cases.*,
         {{ name_clean('name_raw') }} as actual_clean,
         {{ name_suffix('name_raw') }} as actual_suffix,
         {{ middle_initial('name_raw') }} as actual_middle_initial,

@@ -2,7 +2,9 @@
 with
 
 cases as (
-    select *
+    select
+        case_values.phone_raw,
+        case_values.expected
     from (
         values
         ('(555) 234-5678', '+15552345678'),
@@ -35,19 +37,21 @@ cases as (
         ('+1 055 234 5678', null),
         ('+44 1234', null),
         ('+1234567890123456', null),
+        ('+44 1234 5678 9012 34', null),
+        ('+44 1234 5678 9012 3', '+441234567890123'),
         ('1-800-FLOWERS', null),
         ('call me', null),
         ('N/A', null),
         ('', null),
         (null, null)
-    ) as cases (phone_raw, expected)
+    ) as case_values (phone_raw, expected)
 ),
 
 results as (
     select
-        phone_raw,
-        expected,
-        {{ phone_e164('phone_raw') }} as actual
+        cases.phone_raw,
+        cases.expected,
+        {{ phone_e164('cases.phone_raw') }} as actual
     from cases
 ),
 

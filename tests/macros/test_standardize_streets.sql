@@ -4,7 +4,11 @@
 with
 
 cases as (
-    select *
+    select
+        case_values.street,
+        case_values.expected_street_line,
+        case_values.expected_street_unit,
+        case_values.expected_unit_identifier
     from (
         values
         ('123 Main Street', '123 MAIN ST', null, null),
@@ -46,7 +50,7 @@ cases as (
         ('Post Office Box 123', 'PO BOX 123', null, null),
         ('  ', null, null, null),
         ('Calle Niño 5', 'CALLE NINO 5', null, null)
-    ) as cases (street, expected_street_line, expected_street_unit, expected_unit_identifier)
+    ) as case_values (street, expected_street_line, expected_street_unit, expected_unit_identifier)
 ),
 
 standardized_streets as (

@@ -3,7 +3,11 @@
 with
 
 cases as (
-    select *
+    select
+        case_values.zip_raw,
+        case_values.expected_zip5,
+        case_values.state_raw,
+        case_values.expected_state_code
     from (
         values
         ('02134', '02134', 'MA', 'MA'),
@@ -26,12 +30,12 @@ cases as (
         ('N/A', null, 'N/A', null),
         ('', null, '', null),
         (null, null, null, null)
-    ) as cases (zip_raw, expected_zip5, state_raw, expected_state_code)
+    ) as case_values (zip_raw, expected_zip5, state_raw, expected_state_code)
 ),
 
 results as (
     select
-        *,
+        cases.*,
         {{ zip5('zip_raw') }} as actual_zip5,
         {{ state_code('state_raw') }} as actual_state_code
     from cases

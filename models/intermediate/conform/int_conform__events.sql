@@ -46,69 +46,69 @@ crm_events as (
     union all
     select
         record_key,
-        record_key,
-        'crm',
-        'leads',
-        lead_status,
-        lead_source,
-        lead_status,
-        null,
-        null,
-        last_modified_at
+        record_key as person_record_key,
+        'crm' as source_system,
+        'leads' as source_table,
+        lead_status as source_event_type,
+        lead_source as channel,
+        lead_status as event_detail,
+        null as related_record_key,
+        null as amount_usd,
+        last_modified_at as occurred_at
     from crm_leads
     where lead_status in ('marketing_qualified', 'sales_qualified') and last_modified_at is not null
     union all
     select
         record_key,
-        record_key,
-        'crm',
-        'leads',
-        'converted',
-        lead_source,
-        null,
-        {{ record_key('crm', 'contacts', 'converted_contact_id') }},
-        null,
-        cast(converted_date as timestamp)
+        record_key as person_record_key,
+        'crm' as source_system,
+        'leads' as source_table,
+        'converted' as source_event_type,
+        lead_source as channel,
+        null as event_detail,
+        {{ record_key('crm', 'contacts', 'converted_contact_id') }} as related_record_key,
+        null as amount_usd,
+        cast(converted_date as timestamp) as occurred_at
     from crm_leads
     where is_converted and converted_date is not null
     union all
     select
         record_key,
-        record_key,
-        'crm',
-        'contacts',
-        'created',
-        lead_source,
-        null,
-        null,
-        null,
-        created_at
+        record_key as person_record_key,
+        'crm' as source_system,
+        'contacts' as source_table,
+        'created' as source_event_type,
+        lead_source as channel,
+        null as event_detail,
+        null as related_record_key,
+        null as amount_usd,
+        created_at as occurred_at
     from crm_contacts
     union all
     select
         record_key,
-        {{ record_key('crm', 'contacts', 'contact_id') }},
-        'crm',
-        'opportunities',
-        'created',
-        lead_source,
-        opportunity_stage,
-        null,
+        {{ record_key('crm', 'contacts', 'contact_id') }} as person_record_key,
+        'crm' as source_system,
+        'opportunities' as source_table,
+        'created' as source_event_type,
+        lead_source as channel,
+        opportunity_stage as event_detail,
+        null as related_record_key,
         amount_usd,
-        created_at
+        created_at as occurred_at
     from crm_opportunities
     union all
     select
         record_key,
-        {{ record_key('crm', 'contacts', 'contact_id') }},
-        'crm',
-        'opportunities',
-        opportunity_stage,
-        lead_source,
-        opportunity_type,
-        null,
+        {{ record_key('crm', 'contacts', 'contact_id') }} as person_record_key,
+        'crm' as source_system,
+        'opportunities' as source_table,
+        opportunity_stage as source_event_type,
+        lead_source as channel,
+        opportunity_type as event_detail,
+        null as related_record_key,
         amount_usd,
-        cast(close_date as timestamp)
+        cast(close_date as timestamp) as occurred_at
     from crm_opportunities
     where opportunity_stage in ('closed_won', 'closed_lost') and close_date is not null
     union all
@@ -117,15 +117,15 @@ crm_events as (
         case related_person_type
             when 'contact' then {{ record_key('crm', 'contacts', 'related_person_id') }}
             when 'lead' then {{ record_key('crm', 'leads', 'related_person_id') }}
-        end,
-        'crm',
-        'tasks',
-        'created',
-        task_type,
-        subject,
-        null,
-        null,
-        created_at
+        end as person_record_key,
+        'crm' as source_system,
+        'tasks' as source_table,
+        'created' as source_event_type,
+        task_type as channel,
+        subject as event_detail,
+        null as related_record_key,
+        null as amount_usd,
+        created_at as occurred_at
     from crm_tasks
     union all
     select
@@ -133,15 +133,15 @@ crm_events as (
         case related_person_type
             when 'contact' then {{ record_key('crm', 'contacts', 'related_person_id') }}
             when 'lead' then {{ record_key('crm', 'leads', 'related_person_id') }}
-        end,
-        'crm',
-        'tasks',
-        'completed',
-        task_type,
-        subject,
-        null,
-        null,
-        completed_at
+        end as person_record_key,
+        'crm' as source_system,
+        'tasks' as source_table,
+        'completed' as source_event_type,
+        task_type as channel,
+        subject as event_detail,
+        null as related_record_key,
+        null as amount_usd,
+        completed_at as occurred_at
     from crm_tasks
     where completed_at is not null
 ),
@@ -177,16 +177,16 @@ marketing_events as (
         on marketing_sends.campaign_id = marketing_campaigns.campaign_id
     union all
     select
-        marketing_email_events.record_key,
-        {{ record_key('marketing', 'sends', 'marketing_email_events.send_id') }},
-        'marketing',
-        'email_events',
-        marketing_email_events.event_type,
-        'email',
-        marketing_email_events.clicked_url,
-        {{ record_key('marketing', 'sends', 'marketing_email_events.send_id') }},
-        null,
-        marketing_email_events.occurred_at
+        marketing_email_events.record_key as record_key,
+        {{ record_key('marketing', 'sends', 'marketing_email_events.send_id') }} as person_record_key,
+        'marketing' as source_system,
+        'email_events' as source_table,
+        marketing_email_events.event_type as source_event_type,
+        'email' as channel,
+        marketing_email_events.clicked_url as event_detail,
+        {{ record_key('marketing', 'sends', 'marketing_email_events.send_id') }} as related_record_key,
+        null as amount_usd,
+        marketing_email_events.occurred_at as occurred_at
     from marketing_email_events
 ),
 {% endif %}
@@ -216,29 +216,29 @@ orders_events as (
     union all
     select
         record_key,
-        record_key,
-        'orders',
-        'orders',
-        'cancelled',
-        order_channel,
-        cancel_reason,
-        record_key,
-        null,
-        cancelled_at
+        record_key as person_record_key,
+        'orders' as source_system,
+        'orders' as source_table,
+        'cancelled' as source_event_type,
+        order_channel as channel,
+        cancel_reason as event_detail,
+        record_key as related_record_key,
+        null as amount_usd,
+        cancelled_at as occurred_at
     from orders_orders
     where cancelled_at is not null
     union all
     select
         record_key,
-        record_key,
-        'orders',
-        'projects',
-        project_type || case when project_status = 'cancelled' then '_cancelled' else '_completed' end,
-        'on_site',
-        project_status,
-        record_key,
-        null,
-        coalesce(completed_at, updated_at)
+        record_key as person_record_key,
+        'orders' as source_system,
+        'projects' as source_table,
+        project_type || case when project_status = 'cancelled' then '_cancelled' else '_completed' end as source_event_type,
+        'on_site' as channel,
+        project_status as event_detail,
+        record_key as related_record_key,
+        null as amount_usd,
+        coalesce(completed_at, updated_at) as occurred_at
     from orders_projects
     where (project_status = 'completed' and completed_at is not null) or project_status = 'cancelled'
 ),
@@ -277,42 +277,42 @@ billing_events as (
     union all
     select
         record_key,
-        {{ record_key('billing', 'customers', 'billing_customer_id') }},
-        'billing',
-        'invoices',
-        'issued',
-        null,
-        invoice_status,
-        {{ record_key('orders', 'orders', 'order_id') }},
-        amount_due_usd,
-        created_at
+        {{ record_key('billing', 'customers', 'billing_customer_id') }} as person_record_key,
+        'billing' as source_system,
+        'invoices' as source_table,
+        'issued' as source_event_type,
+        null as channel,
+        invoice_status as event_detail,
+        {{ record_key('orders', 'orders', 'order_id') }} as related_record_key,
+        amount_due_usd as amount_usd,
+        created_at as occurred_at
     from billing_invoices
     where invoice_status != 'draft'
     union all
     select
         record_key,
-        {{ record_key('billing', 'customers', 'billing_customer_id') }},
-        'billing',
-        'payments',
-        payment_status,
-        payment_method_type,
-        failure_code,
-        {{ record_key('billing', 'invoices', 'invoice_id') }},
+        {{ record_key('billing', 'customers', 'billing_customer_id') }} as person_record_key,
+        'billing' as source_system,
+        'payments' as source_table,
+        payment_status as source_event_type,
+        payment_method_type as channel,
+        failure_code as event_detail,
+        {{ record_key('billing', 'invoices', 'invoice_id') }} as related_record_key,
         amount_usd,
-        created_at
+        created_at as occurred_at
     from billing_payments
     union all
     select
-        billing_refunds.record_key,
-        {{ record_key('billing', 'customers', 'billing_payments.billing_customer_id') }},
-        'billing',
-        'refunds',
-        billing_refunds.refund_status,
-        null,
-        billing_refunds.refund_reason,
-        {{ record_key('billing', 'payments', 'billing_refunds.payment_id') }},
-        -billing_refunds.amount_usd,
-        billing_refunds.created_at
+        billing_refunds.record_key as record_key,
+        {{ record_key('billing', 'customers', 'billing_payments.billing_customer_id') }} as person_record_key,
+        'billing' as source_system,
+        'refunds' as source_table,
+        billing_refunds.refund_status as source_event_type,
+        null as channel,
+        billing_refunds.refund_reason as event_detail,
+        {{ record_key('billing', 'payments', 'billing_refunds.payment_id') }} as related_record_key,
+        -billing_refunds.amount_usd as amount_usd,
+        billing_refunds.created_at as occurred_at
     from billing_refunds
     left join billing_payments
         on billing_refunds.payment_id = billing_payments.payment_id
@@ -340,15 +340,15 @@ support_events as (
     union all
     select
         record_key,
-        record_key,
-        'support',
-        'tickets',
-        'solved',
+        record_key as person_record_key,
+        'support' as source_system,
+        'tickets' as source_table,
+        'solved' as source_event_type,
         channel,
-        support_group,
-        {{ record_key('orders', 'orders', 'order_id') }},
-        null,
-        solved_at
+        support_group as event_detail,
+        {{ record_key('orders', 'orders', 'order_id') }} as related_record_key,
+        null as amount_usd,
+        solved_at as occurred_at
     from support_tickets
     where solved_at is not null
 ),
@@ -425,15 +425,15 @@ pos_events as (
             when customer_name is not null or customer_email is not null then record_key
             when loyalty_card_number is not null
                 then {{ record_key('pos', 'loyalty_members', 'loyalty_card_number') }}
-        end,
-        'pos',
-        'transactions',
-        'sale',
-        'store',
-        store_id,
-        null,
-        total_amount_usd,
-        transacted_at
+        end as person_record_key,
+        'pos' as source_system,
+        'transactions' as source_table,
+        'sale' as source_event_type,
+        'store' as channel,
+        store_id as event_detail,
+        null as related_record_key,
+        total_amount_usd as amount_usd,
+        transacted_at as occurred_at
     from {{ ref('stg_pos__transactions') }}
     where not is_rejected
 ),
@@ -457,28 +457,28 @@ web_events as (
     union all
     select
         record_key,
-        {{ record_key('web', 'registrations', 'web_user_id') }},
-        'web',
-        'sessions',
-        'started',
-        device_type,
-        utm_campaign,
-        null,
-        null,
-        started_at
+        {{ record_key('web', 'registrations', 'web_user_id') }} as person_record_key,
+        'web' as source_system,
+        'sessions' as source_table,
+        'started' as source_event_type,
+        device_type as channel,
+        utm_campaign as event_detail,
+        null as related_record_key,
+        null as amount_usd,
+        started_at as occurred_at
     from {{ ref('stg_web__sessions') }}
     where not is_rejected
     union all
     select
         record_key,
-        {{ record_key('web', 'registrations', 'web_user_id') }},
-        'web',
-        'page_events',
-        event_type,
-        'web',
-        page_path,
-        {{ record_key('web', 'sessions', 'session_id') }},
-        null,
+        {{ record_key('web', 'registrations', 'web_user_id') }} as person_record_key,
+        'web' as source_system,
+        'page_events' as source_table,
+        event_type as source_event_type,
+        'web' as channel,
+        page_path as event_detail,
+        {{ record_key('web', 'sessions', 'session_id') }} as related_record_key,
+        null as amount_usd,
         occurred_at
     from {{ ref('stg_web__page_events') }}
     where not is_rejected

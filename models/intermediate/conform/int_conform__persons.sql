@@ -20,31 +20,24 @@ standardized_streets as (
 ),
 
 parsed_names as (
-    select
-        record_key,
-        {{ full_name_parts('full_name') }} as full_name_parts,
-        {{ name_clean('first_name') }} as first_name_clean,
-        {{ name_clean('last_name') }} as last_name_clean
-    from person_records
-),
-
-names as (
     -- a first-name field holding "john q" keeps "john" and gives the middle initial "q"
     select
-        record_key,
+        parsed_names.record_key,
         coalesce(
             case
-                when regexp_full_match(first_name_clean, '\S+ \S') then split_part(first_name_clean, ' ', 1)
-                else first_name_clean
+                when regexp_full_match(parsed_names.first_name_clean, '\S+ \S')
+                    then split_part(parsed_names.first_name_clean, ' ', 1)
+                else parsed_names.first_name_clean
             end,
-            full_name_parts.first_name
+            parsed_names.full_name_parts.first_name
         ) as first_name,
         case
-            when regexp_full_match(first_name_clean, '\S+ \S') then right(first_name_clean, 1)
+            when regexp_full_match(parsed_names.first_name_clean, '\S+ \S')
+                then right(parsed_names.first_name_clean, 1)
         end as middle_initial_from_first_name,
-        coalesce(last_name_clean, full_name_parts.last_name) as last_name,
-        full_name_parts.middle_initial as middle_initial_from_full_name,
-        full_name_parts.name_suffix as name_suffix_from_full_name
+        coalesce(parsed_names.last_name_clean, parsed_names.full_name_parts.last_name) as last_name,
+        parsed_names.full_name_parts.middle_initial as middle_initial_from_full_name,
+        parsed_names.full_name_parts.name_suffix as name_suffix_from_full_name
     from parsed_names
 ),
 
@@ -79,6 +72,7 @@ conformed as (
         with_full_street.full_street as street_as_given,
         standardized_streets.street_line as address_line_1,
         standardized_streets.street_unit as address_unit,
+        standardized_streets.unit_identifier as address_unit_identifier,
         upper({{ name_clean('person_records.city') }}) as city,
         {{ state_code('person_records.state') }} as state_code,
         {{ zip5('person_records.postal_code') }} as zip5,
@@ -118,12 +112,13 @@ final as (
         street_as_given,
         address_line_1,
         address_unit,
+        address_unit_identifier,
         city,
         state_code,
         zip5,
         case
             when address_line_1 is not null and zip5 is not null
-                then concat_ws('|', address_line_1, coalesce(address_unit, ''), zip5)
+                then concat_ws('|', address_line_1, coalesce(address_unit_identifier, ''), zip5)
         end as address_key,
         ssn,
         is_email_valid,

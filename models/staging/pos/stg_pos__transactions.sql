@@ -1,4 +1,3 @@
-
 with
 
 source as (

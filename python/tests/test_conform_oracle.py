@@ -1,0 +1,265 @@
+"""Cross-check the conform macros (SQL) against Python libraries on a few hundred generated inputs.
+
+dbt compiles one inline query that applies `phone_e164`, `full_name_parts` and `standardize_streets`
+to three input tables; the compiled SQL runs in an in-memory DuckDB that holds the inputs and the
+reference seeds (loaded from seeds/*.csv), and its answers are compared with
+phonenumbers (E.164), nameparser (HumanName) and usaddress-scourgify (normalize_address_record).
+One dbt parse + compile, about 10 s.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+from pathlib import Path
+
+import duckdb
+import phonenumbers
+import pytest
+from nameparser import HumanName
+from scourgify import normalize_address_record
+from scourgify.exceptions import UnParseableAddressError
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+SPLIT = "-- @@next query@@"
+
+INLINE_SQL = f"""
+select raw, {{{{ phone_e164('raw') }}}} as e164 from oracle_phones
+{SPLIT}
+select raw, {{{{ full_name_parts('raw') }}}} as parts from oracle_names
+{SPLIT}
+{{{{ standardize_streets('oracle_streets', 'raw') }}}}
+"""
+
+
+# ------------------------------------------------------------------------------------------------
+# Inputs
+# ------------------------------------------------------------------------------------------------
+
+def phone_inputs(rng: random.Random) -> tuple[list[str], list[str]]:
+    """(valid US numbers in many formats, numbers that must be rejected)."""
+    valid: list[str] = []
+    while len(valid) < 120:
+        area, exchange, line = rng.randint(200, 999), rng.randint(200, 999), rng.randint(0, 9999)
+        national = f"{area}{exchange}{line:04d}"
+        if not phonenumbers.is_valid_number(phonenumbers.parse(national, "US")):
+            continue  # unassigned area code: phonenumbers has no answer to compare with
+        a, e, s = national[:3], national[3:6], national[6:]
+        formats = [
+            f"({a}) {e}-{s}", f"{a}-{e}-{s}", f"{a}.{e}.{s}", national, f"1-{a}-{e}-{s}",
+            f"+1 {a} {e} {s}", f"+1 ({a}) {e}-{s}", f"1 ({a}) {e} {s}", f"{a}-{e}-{s} x{rng.randint(1, 999)}",
+            f"({a}) {e}-{s} ext. {rng.randint(1, 99)}",
+        ]
+        valid.append(rng.choice(formats))
+    for region in ["GB", "DE", "FR", "MX", "IN", "AU", "JP", "BR", "ES", "IT"]:
+        for number_type in [phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE]:
+            example = phonenumbers.example_number_for_type(region, number_type)
+            if example is not None:
+                valid.append(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    invalid: list[str] = []
+    for _ in range(60):
+        a = f"{rng.choice('01')}{rng.randint(0, 99):02d}"  # area code starting with 0 or 1
+        e = f"{rng.randint(200, 999)}"
+        s = f"{rng.randint(0, 9999):04d}"
+        invalid.append(rng.choice([f"({a}) {e}-{s}", f"{a}-{e}-{s}", f"+1 {a} {e} {s}"]))
+    for _ in range(20):
+        invalid.append(str(rng.randint(10**5, 10**8)))  # too short
+        invalid.append(f"{rng.randint(200, 999)}-{rng.choice('01')}{rng.randint(10, 99)}-{rng.randint(1000, 9999)}")
+    return valid, invalid
+
+
+FIRST = ["John", "Mary", "Robert", "Patricia", "James", "Jennifer", "Michael", "Linda", "David", "Susan",
+         "Carlos", "Aisha", "Wei", "Olga", "Kwame", "Priya", "Liam", "Emma", "Noah", "Sofia"]
+MIDDLE = ["Quincy", "Ann", "Lee", "Marie", "James", "Rose", "Edward", "Grace"]
+LAST = ["Smith", "Johnson", "Garcia", "Nguyen", "O'Brien", "Smith-Jones", "Okafor", "Kowalski", "Chen",
+        "Patel", "de la Cruz", "van Dyke", "Miller", "Brown"]
+SUFFIX = ["Jr.", "Sr.", "II", "III", "IV"]
+TITLE = ["Dr.", "Mr.", "Mrs.", "Ms."]
+
+
+def name_inputs(rng: random.Random) -> list[str]:
+    names = []
+    for _ in range(250):
+        f, m, l = rng.choice(FIRST), rng.choice(MIDDLE), rng.choice(LAST)
+        sfx, title = rng.choice(SUFFIX), rng.choice(TITLE)
+        names.append(rng.choice([
+            f"{f} {l}", f"{f} {m[0]}. {l}", f"{f} {m} {l}", f"{l}, {f}", f"{l}, {f} {m[0]}.",
+            f"{title} {f} {l}", f"{f} {m} {l} {sfx}", f"{f} {l}, {sfx}", f"{f.upper()} {l.upper()}",
+            f"{l}, {f} {m}", f"{title} {f} {m[0]}. {l} {sfx}",
+        ]))
+    return names
+
+
+STREET_NAMES = ["Main", "Elm", "Oak", "Maple", "Cedar", "Washington", "Lincoln", "Jefferson", "Madison",
+                "Pennsylvania", "Adams", "Franklin", "Sunset", "Highland", "Chestnut", "Walnut"]
+SUFFIXES = ["Street", "St", "St.", "Avenue", "Ave", "Boulevard", "Blvd", "Road", "Rd", "Drive", "Dr",
+            "Lane", "Ln", "Court", "Ct", "Place", "Terrace", "Parkway", "Circle", "Way"]
+DIRECTIONS = ["North", "South", "East", "West", "N", "S", "E", "W", "Northwest", "SE"]
+UNITS = ["Apt 4B", "Apartment 12", "Suite 100", "Ste 210", "Unit 7", "#5C", "Apt. 3"]
+
+
+def street_inputs(rng: random.Random) -> list[str]:
+    streets = []
+    for _ in range(250):
+        number = str(rng.randint(1, 9999))
+        name, suffix = rng.choice(STREET_NAMES), rng.choice(SUFFIXES)
+        parts = [number]
+        if rng.random() < 0.3:
+            parts.append(rng.choice(DIRECTIONS))
+        parts += [name, suffix]
+        if rng.random() < 0.2:
+            # spelled out: the library reads a trailing single letter ('Blvd E') as a unit
+            parts.append(rng.choice(DIRECTIONS[:4] + ["Northwest"]))
+        if rng.random() < 0.4:
+            parts.append(rng.choice(UNITS))
+        streets.append(" ".join(parts))
+    return streets
+
+
+# ------------------------------------------------------------------------------------------------
+# Running the macros
+# ------------------------------------------------------------------------------------------------
+
+def compile_inline(sql: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    from dbt.cli.main import dbtRunner
+
+    monkeypatch.setenv("CUSTOMER360_DB_PATH", str(tmp_path / "oracle.duckdb"))
+    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    result = dbtRunner().invoke([
+        "compile", "--inline", sql, "--quiet",
+        "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
+        "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+    ])
+    assert result.success, result.exception
+    return result.result.results[0].node.compiled_code
+
+
+def load_seeds(con: duckdb.DuckDBPyConnection, compiled: str) -> None:
+    """Create every seed the compiled SQL reads, under the name dbt rendered for it."""
+    for database, schema, table in set(re.findall(r'"(\w+)"\."(\w+)"\."(ref_\w+)"', compiled)):
+        if database not in {row[0] for row in con.execute("select database_name from duckdb_databases()").fetchall()}:
+            con.execute(f'attach \':memory:\' as "{database}"')
+        con.execute(f'create schema if not exists "{database}"."{schema}"')
+        path = SEEDS / f"{table}.csv"
+        with path.open(encoding="utf-8") as f:
+            columns = next(csv.reader(f))
+        casts = ", ".join(
+            f'cast("{c}" as boolean) as "{c}"' if c.startswith(("is_", "requires_", "ignores_")) else f'"{c}"'
+            for c in columns
+        )
+        con.execute(
+            f'create table "{database}"."{schema}"."{table}" as select {casts} '
+            f"from read_csv('{path}', header = true, all_varchar = true)"
+        )
+
+
+@pytest.fixture(scope="module")
+def oracle_results(tmp_path_factory: pytest.TempPathFactory):
+    rng = random.Random(20240607)
+    valid_phones, invalid_phones = phone_inputs(rng)
+    names = name_inputs(rng)
+    streets = street_inputs(rng)
+
+    tmp_path = tmp_path_factory.mktemp("oracle")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        compiled = compile_inline(INLINE_SQL, tmp_path, monkeypatch)
+    phone_sql, name_sql, street_sql = compiled.split(SPLIT)
+
+    con = duckdb.connect()
+    load_seeds(con, compiled)
+    for table, values in [
+        ("oracle_phones", valid_phones + invalid_phones),
+        ("oracle_names", names),
+        ("oracle_streets", streets),
+    ]:
+        con.execute(f"create table {table} (raw varchar)")
+        con.executemany(f"insert into {table} values (?)", [(v,) for v in values])
+
+    phones = dict(con.execute(phone_sql).fetchall())
+    parsed_names = {raw: parts for raw, parts in con.execute(name_sql).fetchall()}
+    standardized = {row[0]: row[1:] for row in con.execute(street_sql).fetchall()}
+    return {
+        "valid_phones": valid_phones,
+        "invalid_phones": invalid_phones,
+        "phones": phones,
+        "names": parsed_names,
+        "streets": standardized,
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# Comparisons
+# ------------------------------------------------------------------------------------------------
+
+def test_valid_phones_match_phonenumbers_e164(oracle_results):
+    mismatches = []
+    for raw in oracle_results["valid_phones"]:
+        expected = phonenumbers.format_number(phonenumbers.parse(raw, "US"), phonenumbers.PhoneNumberFormat.E164)
+        if oracle_results["phones"][raw] != expected:
+            mismatches.append((raw, oracle_results["phones"][raw], expected))
+    assert not mismatches, mismatches[:10]
+
+
+def test_invalid_phones_are_null_and_invalid_for_phonenumbers(oracle_results):
+    wrong = []
+    for raw in oracle_results["invalid_phones"]:
+        try:
+            library_valid = phonenumbers.is_valid_number(phonenumbers.parse(raw, "US"))
+        except phonenumbers.NumberParseException:
+            library_valid = False
+        if oracle_results["phones"][raw] is not None or library_valid:
+            wrong.append((raw, oracle_results["phones"][raw], library_valid))
+    assert not wrong, wrong[:10]
+
+
+SUFFIX_CODES = {"jr": "JR", "sr": "SR", "ii": "II", "iii": "III", "iv": "IV"}
+
+
+def _clean(part: str) -> str | None:
+    text = re.sub(r"\s+", " ", part.lower().replace(".", "")).strip()
+    return text or None
+
+
+def test_names_match_nameparser(oracle_results):
+    mismatches = []
+    for raw, parts in oracle_results["names"].items():
+        human = HumanName(raw)
+        expected = {
+            "first_name": _clean(human.first),
+            "middle_initial": (_clean(human.middle) or "")[:1] or None,
+            "last_name": _clean(human.last),
+            "name_suffix": SUFFIX_CODES.get(_clean(human.suffix) or ""),
+        }
+        if parts != expected:
+            mismatches.append((raw, parts, expected))
+    assert not mismatches, mismatches[:10]
+
+
+def test_streets_match_scourgify(oracle_results):
+    mismatches, compared = [], 0
+    for raw, (street_line, street_unit, _unit_identifier) in oracle_results["streets"].items():
+        try:
+            library = normalize_address_record(
+                {"address_line_1": raw, "city": "Springfield", "state": "IL", "postal_code": "62701"}
+            )
+        except UnParseableAddressError:
+            continue  # the library's parser gives up (e.g. a post-directional before a unit)
+        if re.search(r"\b(APARTMENT|APT|SUITE|STE|UNIT)\b|#", library["address_line_1"]):
+            continue  # the library left the unit in line 1: it did not parse this one either
+        compared += 1
+        expected_unit = library["address_line_2"]
+        if expected_unit and expected_unit.startswith("# "):
+            expected_unit = "UNIT " + expected_unit[2:]  # project rule: '#' is written UNIT
+        if (street_line, street_unit) != (library["address_line_1"], expected_unit):
+            mismatches.append((raw, street_line, street_unit, library["address_line_1"], expected_unit))
+    assert compared >= 150
+    assert not mismatches, mismatches[:10]
+
+
+def test_enough_cases_were_compared(oracle_results):
+    assert len(oracle_results["valid_phones"]) >= 100
+    assert len(oracle_results["invalid_phones"]) >= 60
+    assert len(oracle_results["names"]) >= 100
+    assert len(oracle_results["streets"]) >= 100
