@@ -49,7 +49,8 @@ build: install data
 	@echo "docs: target/static_index.html"
 
 lint: install
-	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint models macros tests analyses
+	mkdir -p $(dir $(LINT_DB))
+	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 pytest: install
 	$(BIN)/pytest -q python/tests
