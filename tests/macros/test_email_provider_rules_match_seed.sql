@@ -20,12 +20,12 @@ macro_rules as (
     from (
         values
         {% for rule in email_provider_rules() -%}
-            (
-                '{{ rule.domain }}',
-                '{{ rule.canonical_domain }}',
-                {{ rule.ignores_local_dots | lower }},
-                '{{ rule.separator }}'
-            ){{ "," if not loop.last }}
+        (
+            '{{ rule.domain }}',
+            '{{ rule.canonical_domain }}',
+            {{ rule.ignores_local_dots | lower }},
+            '{{ rule.separator }}'
+        ){{ "," if not loop.last }}
         {% endfor %}
     ) as macro_values (email_domain, canonical_domain, ignores_local_dots, subaddress_separator)
 ),

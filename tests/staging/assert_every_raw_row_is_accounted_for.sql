@@ -11,7 +11,10 @@ counts as (
         '{{ table.system }}' as source_system,
         '{{ table.table }}' as source_table,
         (select count(*) from {{ source(table.system, table.table) }}) as raw_rows,
-        (select count(*) from {{ ref(table.model) }} where not is_rejected) as usable_rows,
+        (
+            select count(*) from {{ ref(table.model) }}
+            where not is_rejected
+        ) as usable_rows,
         (
             select count(*) from {{ ref('int_quarantine__rejected_rows') }}
             where source_system = '{{ table.system }}' and source_table = '{{ table.table }}'

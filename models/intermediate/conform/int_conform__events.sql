@@ -15,19 +15,23 @@ person_records as (
 
 {% if source_enabled('crm') %}
 crm_leads as (
-    select * from {{ ref('stg_crm__leads') }} where not is_rejected
+    select * from {{ ref('stg_crm__leads') }}
+    where not is_rejected
 ),
 
 crm_contacts as (
-    select * from {{ ref('stg_crm__contacts') }} where not is_rejected
+    select * from {{ ref('stg_crm__contacts') }}
+    where not is_rejected
 ),
 
 crm_opportunities as (
-    select * from {{ ref('stg_crm__opportunities') }} where not is_rejected
+    select * from {{ ref('stg_crm__opportunities') }}
+    where not is_rejected
 ),
 
 crm_tasks as (
-    select * from {{ ref('stg_crm__tasks') }} where not is_rejected
+    select * from {{ ref('stg_crm__tasks') }}
+    where not is_rejected
 ),
 
 crm_events as (
@@ -149,15 +153,18 @@ crm_events as (
 
 {% if source_enabled('marketing') %}
 marketing_campaigns as (
-    select * from {{ ref('stg_marketing__campaigns') }} where not is_rejected
+    select * from {{ ref('stg_marketing__campaigns') }}
+    where not is_rejected
 ),
 
 marketing_sends as (
-    select * from {{ ref('stg_marketing__sends') }} where not is_rejected
+    select * from {{ ref('stg_marketing__sends') }}
+    where not is_rejected
 ),
 
 marketing_email_events as (
-    select * from {{ ref('stg_marketing__email_events') }} where not is_rejected
+    select * from {{ ref('stg_marketing__email_events') }}
+    where not is_rejected
 ),
 
 marketing_events as (
@@ -177,7 +184,7 @@ marketing_events as (
         on marketing_sends.campaign_id = marketing_campaigns.campaign_id
     union all
     select
-        marketing_email_events.record_key as record_key,
+        marketing_email_events.record_key,
         {{ record_key('marketing', 'sends', 'marketing_email_events.send_id') }} as person_record_key,
         'marketing' as source_system,
         'email_events' as source_table,
@@ -186,18 +193,20 @@ marketing_events as (
         marketing_email_events.clicked_url as event_detail,
         {{ record_key('marketing', 'sends', 'marketing_email_events.send_id') }} as related_record_key,
         null as amount_usd,
-        marketing_email_events.occurred_at as occurred_at
+        marketing_email_events.occurred_at
     from marketing_email_events
 ),
 {% endif %}
 
 {% if source_enabled('orders') %}
 orders_orders as (
-    select * from {{ ref('stg_orders__orders') }} where not is_rejected
+    select * from {{ ref('stg_orders__orders') }}
+    where not is_rejected
 ),
 
 orders_projects as (
-    select * from {{ ref('stg_orders__projects') }} where not is_rejected
+    select * from {{ ref('stg_orders__projects') }}
+    where not is_rejected
 ),
 
 orders_events as (
@@ -233,7 +242,8 @@ orders_events as (
         record_key as person_record_key,
         'orders' as source_system,
         'projects' as source_table,
-        project_type || case when project_status = 'cancelled' then '_cancelled' else '_completed' end as source_event_type,
+        project_type
+        || case when project_status = 'cancelled' then '_cancelled' else '_completed' end as source_event_type,
         'on_site' as channel,
         project_status as event_detail,
         record_key as related_record_key,
@@ -246,19 +256,23 @@ orders_events as (
 
 {% if source_enabled('billing') %}
 billing_customers as (
-    select * from {{ ref('stg_billing__customers') }} where not is_rejected
+    select * from {{ ref('stg_billing__customers') }}
+    where not is_rejected
 ),
 
 billing_invoices as (
-    select * from {{ ref('stg_billing__invoices') }} where not is_rejected
+    select * from {{ ref('stg_billing__invoices') }}
+    where not is_rejected
 ),
 
 billing_payments as (
-    select * from {{ ref('stg_billing__payments') }} where not is_rejected
+    select * from {{ ref('stg_billing__payments') }}
+    where not is_rejected
 ),
 
 billing_refunds as (
-    select * from {{ ref('stg_billing__refunds') }} where not is_rejected
+    select * from {{ ref('stg_billing__refunds') }}
+    where not is_rejected
 ),
 
 billing_events as (
@@ -303,7 +317,7 @@ billing_events as (
     from billing_payments
     union all
     select
-        billing_refunds.record_key as record_key,
+        billing_refunds.record_key,
         {{ record_key('billing', 'customers', 'billing_payments.billing_customer_id') }} as person_record_key,
         'billing' as source_system,
         'refunds' as source_table,
@@ -321,7 +335,8 @@ billing_events as (
 
 {% if source_enabled('support') %}
 support_tickets as (
-    select * from {{ ref('stg_support__tickets') }} where not is_rejected
+    select * from {{ ref('stg_support__tickets') }}
+    where not is_rejected
 ),
 
 support_events as (
@@ -374,11 +389,13 @@ contact_center_events as (
 
 {% if source_enabled('surveys') %}
 surveys_surveys as (
-    select * from {{ ref('stg_surveys__surveys') }} where not is_rejected
+    select * from {{ ref('stg_surveys__surveys') }}
+    where not is_rejected
 ),
 
 surveys_responses as (
-    select * from {{ ref('stg_surveys__responses') }} where not is_rejected
+    select * from {{ ref('stg_surveys__responses') }}
+    where not is_rejected
 ),
 
 surveys_events as (
@@ -487,7 +504,8 @@ web_events as (
 
 {% if source_enabled('policy') %}
 policy_policies as (
-    select * from {{ ref('stg_policy__policies') }} where not is_rejected
+    select * from {{ ref('stg_policy__policies') }}
+    where not is_rejected
 ),
 
 policy_events as (
@@ -515,7 +533,7 @@ policy_events as (
     ('billing', 'billing_events'), ('support', 'support_events'), ('contact_center', 'contact_center_events'),
     ('surveys', 'surveys_events'), ('pos', 'pos_events'), ('web', 'web_events'), ('policy', 'policy_events'),
 ] if source_enabled(system) -%}
-    {%- do event_ctes.append(cte) -%}
+{%- do event_ctes.append(cte) -%}
 {%- endfor %}
 
 unioned as (
@@ -549,21 +567,21 @@ final as (
         {{ dbt.concat(["typed.record_key", "':'", "typed.source_event_type"]) }} as event_key,
         typed.record_key,
         typed.person_record_key,
-        related_record_key,
-        event_type,
-        event_category,
-        direction,
-        source_system,
-        source_table,
-        source_event_type,
-        channel,
-        event_detail,
-        amount_usd,
-        is_customer_contact,
-        is_purchase,
+        typed.related_record_key,
+        typed.event_type,
+        typed.event_category,
+        typed.direction,
+        typed.source_system,
+        typed.source_table,
+        typed.source_event_type,
+        typed.channel,
+        typed.event_detail,
+        typed.amount_usd,
+        typed.is_customer_contact,
+        typed.is_purchase,
         person_records.record_key is not null as has_known_person_record,
-        cast(occurred_at as date) as event_date,
-        occurred_at
+        cast(typed.occurred_at as date) as event_date,
+        typed.occurred_at
     from typed
     left join person_records
         on typed.person_record_key = person_records.record_key

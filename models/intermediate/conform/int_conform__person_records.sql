@@ -389,7 +389,7 @@ policy_holders as (
     'web': ['web_registrations'],
     'policy': ['policy_holders'],
 }.items() if source_enabled(system) -%}
-    {%- do person_tables.extend(ctes) -%}
+{%- do person_tables.extend(ctes) -%}
 {%- endfor %}
 
 unioned as (
