@@ -20,6 +20,15 @@ standardized_streets as (
 ),
 
 parsed_names as (
+    select
+        record_key,
+        {{ full_name_parts('full_name') }} as full_name_parts,
+        {{ name_clean('first_name') }} as first_name_clean,
+        {{ name_clean('last_name') }} as last_name_clean
+    from person_records
+),
+
+names as (
     -- a first-name field holding "john q" keeps "john" and gives the middle initial "q"
     select
         parsed_names.record_key,
