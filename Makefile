@@ -17,12 +17,15 @@ DEMO_DB := data/customer360.duckdb
 TEST_DB := data/test/customer360_test.duckdb
 LINT_DB := data/test/customer360_lint.duckdb
 
-.PHONY: help install data test-data build test lint pytest dbt-test docs bench clean
+.PHONY: help install data test-data build test lint pytest dbt-test docs bench evaluate stability identity-bench clean
 
 help:
 	@echo "make build   install, generate demo data if absent, dbt build, docs"
 	@echo "make test    install, sqlfluff, pytest, dbt build on the test data set"
 	@echo "make bench   generator throughput at 1M source records"
+	@echo "make evaluate        identity precision/recall/F1 of the demo build against the generator's truth"
+	@echo "make stability       share of unchanged customers keeping their id after ~5% new records"
+	@echo "make identity-bench  identity-stage timings and peak memory at ~100k and ~1M records"
 	@echo "make docs    serve the dbt docs on http://localhost:8080"
 
 $(BIN)/activate: requirements.txt python/pyproject.toml
@@ -66,6 +69,15 @@ docs: install
 
 bench: install
 	$(BIN)/python -m customer360.synth.bench --records 1000000
+
+evaluate: install
+	$(BIN)/python -m customer360.evaluate --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/identity_evaluation.csv
+
+stability: install
+	$(BIN)/python -m customer360.evaluate.stability --customers 400
+
+identity-bench: install
+	$(BIN)/python -m customer360.identity_bench
 
 clean:
 	rm -rf target logs $(TEST_DIR) $(DEMO_DIR) $(DEMO_DB)

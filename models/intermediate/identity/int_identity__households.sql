@@ -1,0 +1,239 @@
+{#- Customers grouped into households by their current address.
+
+    Rules (documented in _identity__golden_models.yml):
+    - A customer's current address is the standardised address of its most recent record that has
+      one, among the records of its most trusted address tier in ref_source_trust (mailing-list
+      addresses count only when nothing else has one, as list vendors lag moves). A record is as
+      recent as its first_seen_at, when the source captured it with that address (last_seen_at also
+      moves with edits of other fields and, for the policy extract, with every extract). After a
+      move the newer address wins, so the customer joins the new household.
+    - Customers with the same current address_key form one household: the street line, the unit
+      identifier and the ZIP (`123 MAIN ST|4B|02139`, from int_conform__persons). The unit is part
+      of the key, so different apartments in one building are different households; its designator
+      is not, because sources write one apartment as APT 4B, UNIT 4B or #4B.
+    - Names play no part: roommates and partners with different surnames share a household.
+    - household_id is a hash of the address_key, so it survives rebuilds and full refreshes and is
+      the same whichever customers live there.
+    - A customer without any address joins a household only on evidence that points to exactly one:
+      first a phone number or email it shares with customers of that household (a landline or a
+      family mailbox; keys shared by more than max_contact_sharers customers are ignored), else its
+      surname and ZIP matching a member of exactly one household in that ZIP. Otherwise it has none. -#}
+
+{%- set max_contact_sharers = 10 %}
+
+with
+
+crosswalk as (
+    select * from {{ ref('int_identity__crosswalk') }}
+),
+
+persons as (
+    select * from {{ ref('int_conform__persons') }}
+),
+
+source_trust as (
+    select * from {{ ref('ref_source_trust') }}
+    where attribute_group = 'address'
+),
+
+customers as (
+    select distinct customer_id
+    from crosswalk
+),
+
+address_records as (
+    select
+        crosswalk.customer_id,
+        persons.record_key,
+        persons.source_system,
+        persons.address_key,
+        persons.address_line_1,
+        persons.address_unit,
+        persons.city,
+        persons.state_code,
+        persons.zip5,
+        coalesce(source_trust.trust_rank, 1000) as trust_rank,
+        coalesce(persons.first_seen_at, persons.last_seen_at) as recorded_at
+    from persons
+    inner join crosswalk
+        on persons.record_key = crosswalk.record_key
+    left join source_trust
+        on
+            persons.source_system = source_trust.source_system
+            and persons.source_table = source_trust.source_table
+    where persons.address_key is not null
+),
+
+current_addresses as (
+    select *
+    from address_records
+    qualify row_number() over (
+        partition by customer_id
+        order by trust_rank asc, recorded_at desc nulls last, record_key asc
+    ) = 1
+),
+
+addressed_customers as (
+    select
+        customer_id,
+        {{ dbt.hash('address_key') }} as household_id,
+        address_key,
+        zip5
+    from current_addresses
+),
+
+customer_keys as (
+    -- what an address-less customer can be placed by: its phone numbers, emails, surnames and ZIPs
+    select distinct
+        crosswalk.customer_id,
+        persons.phone_e164,
+        persons.email_match_key,
+        persons.last_name,
+        persons.zip5
+    from persons
+    inner join crosswalk
+        on persons.record_key = crosswalk.record_key
+),
+
+unaddressed_keys as (
+    select customer_keys.*
+    from customer_keys
+    anti join addressed_customers
+        on customer_keys.customer_id = addressed_customers.customer_id
+),
+
+customer_contacts as (
+    select
+        customer_id,
+        'phone:' || phone_e164 as contact_key
+    from customer_keys
+    where phone_e164 is not null
+    union
+    select
+        customer_id,
+        'email:' || email_match_key as contact_key
+    from customer_keys
+    where email_match_key is not null
+),
+
+household_contacts as (
+    -- contacts held by few customers: a household landline or a family mailbox, not a placeholder
+    -- number typed for everyone
+    select *
+    from customer_contacts
+    qualify count(*) over (partition by contact_key) <= {{ max_contact_sharers }}
+),
+
+shared_contact_candidates as (
+    select distinct
+        own_contacts.customer_id,
+        addressed_customers.household_id,
+        'shared_contact' as household_basis,
+        1 as basis_rank
+    from household_contacts as own_contacts
+    inner join household_contacts as other_contacts
+        on
+            own_contacts.contact_key = other_contacts.contact_key
+            and own_contacts.customer_id != other_contacts.customer_id
+    inner join addressed_customers
+        on other_contacts.customer_id = addressed_customers.customer_id
+    anti join addressed_customers as own_addresses
+        on own_contacts.customer_id = own_addresses.customer_id
+),
+
+household_surnames as (
+    select distinct
+        addressed_customers.household_id,
+        addressed_customers.zip5,
+        customer_keys.last_name
+    from addressed_customers
+    inner join customer_keys
+        on addressed_customers.customer_id = customer_keys.customer_id
+    where customer_keys.last_name is not null
+),
+
+surname_candidates as (
+    select distinct
+        unaddressed_keys.customer_id,
+        household_surnames.household_id,
+        'surname_and_zip' as household_basis,
+        2 as basis_rank
+    from unaddressed_keys
+    inner join household_surnames
+        on
+            unaddressed_keys.last_name = household_surnames.last_name
+            and unaddressed_keys.zip5 = household_surnames.zip5
+),
+
+fallback_choices as (
+    -- per customer and basis: the household, when that basis points to exactly one
+    select
+        customer_id,
+        household_basis,
+        basis_rank,
+        min(household_id) as household_id
+    from (
+        select * from shared_contact_candidates
+        union all
+        select * from surname_candidates
+    ) as candidates
+    group by customer_id, household_basis, basis_rank
+    having count(distinct household_id) = 1
+),
+
+fallback_households as (
+    select *
+    from fallback_choices
+    qualify row_number() over (partition by customer_id order by basis_rank asc) = 1
+),
+
+households as (
+    select
+        customers.customer_id,
+        coalesce(
+            {{ dbt.hash('current_addresses.address_key') }},
+            fallback_households.household_id
+        ) as household_id,
+        case
+            when current_addresses.address_key is not null then 'current_address'
+            else fallback_households.household_basis
+        end as household_basis,
+        current_addresses.address_key,
+        current_addresses.address_line_1,
+        current_addresses.address_unit,
+        current_addresses.city,
+        current_addresses.state_code,
+        current_addresses.zip5,
+        current_addresses.record_key as address_source_record_key,
+        current_addresses.source_system as address_source_system,
+        current_addresses.recorded_at as address_recorded_at
+    from customers
+    left join current_addresses
+        on customers.customer_id = current_addresses.customer_id
+    left join fallback_households
+        on customers.customer_id = fallback_households.customer_id
+),
+
+final as (
+    select
+        customer_id,
+        household_id,
+        household_basis,
+        address_key,
+        address_line_1,
+        address_unit,
+        city,
+        state_code,
+        zip5,
+        address_source_record_key,
+        address_source_system,
+        case
+            when household_id is not null then count(*) over (partition by household_id)
+        end as household_customer_count,
+        household_id is not null as has_household,
+        address_key is not null as has_address,
+        address_recorded_at
+    from households
+)
+
+select * from final

@@ -1,0 +1,171 @@
+{#- The input of identity resolution: every record that can belong to a customer. Conformed person
+    records carry person fields; web sessions and card-only store sales carry none and reach a
+    customer only through reference links (int_identity__deterministic_links). A record with
+    person fields is identifiable when it has a name or a valid email: a bare phone number or
+    nothing at all (blocked callers, anonymous survey links) cannot found a customer on its own. -#}
+
+with
+
+persons as (
+    select * from {{ ref('int_conform__persons') }}
+),
+
+nicknames as (
+    select * from {{ ref('ref_nicknames') }}
+),
+
+-- every canonical first name a first name may stand for: itself, its preferred canonical name
+-- and every other name it is a nickname of (ted -> edward, theodore, edmund)
+known_first_names as (
+    select nickname as first_name from nicknames
+    union
+    select canonical_first_name from nicknames
+),
+
+first_name_keys as (
+    select
+        persons.record_key,
+        list_sort(list_distinct(list_concat(
+            coalesce(
+                list(nicknames.canonical_first_name) filter (where nicknames.canonical_first_name is not null),
+                cast([] as {{ dbt.type_string() }}[])
+            ),
+            [persons.first_name, persons.first_name_canonical]
+        ))) as first_name_keys
+    from persons
+    left join nicknames
+        on persons.first_name = nicknames.nickname
+    where persons.first_name is not null
+    group by persons.record_key, persons.first_name, persons.first_name_canonical
+),
+
+person_records as (
+    select
+        persons.record_key,
+        persons.source_system,
+        persons.source_table,
+        'person_fields' as record_kind,
+        persons.first_name,
+        persons.first_name_canonical,
+        first_name_keys.first_name_keys,
+        known_first_names.first_name is not null as is_known_first_name,
+        persons.middle_initial,
+        persons.last_name,
+        persons.name_suffix,
+        -- a plus tag never tells two people apart, whatever the provider's own rules say
+        regexp_replace(persons.email_match_key, '\+[^@]*@', '@') as email_key,
+        persons.phone_e164,
+        persons.address_line_1,
+        persons.address_unit,
+        persons.zip5,
+        persons.ssn,
+        persons.birth_date,
+        persons.first_seen_at
+    from persons
+    left join first_name_keys
+        on persons.record_key = first_name_keys.record_key
+    left join known_first_names
+        on persons.first_name = known_first_names.first_name
+),
+
+{% if source_enabled('web') %}
+web_sessions as (
+    select
+        record_key,
+        'web' as source_system,
+        'sessions' as source_table,
+        started_at as first_seen_at
+    from {{ ref('stg_web__sessions') }}
+    where not is_rejected
+),
+{% endif %}
+
+{% if source_enabled('pos') %}
+card_only_sales as (
+    -- store sales with a loyalty card but no typed name or email (the named ones are person records)
+    select
+        record_key,
+        'pos' as source_system,
+        'transactions' as source_table,
+        transacted_at as first_seen_at
+    from {{ ref('stg_pos__transactions') }}
+    where
+        not is_rejected
+        and loyalty_card_number is not null
+        and customer_name is null
+        and customer_email is null
+),
+{% endif %}
+
+reference_only_records as (
+    select
+        cast(null as {{ dbt.type_string() }}) as record_key,
+        cast(null as {{ dbt.type_string() }}) as source_system,
+        cast(null as {{ dbt.type_string() }}) as source_table,
+        cast(null as timestamp) as first_seen_at
+    where false
+    {%- if source_enabled('web') %}
+    union all
+    select * from web_sessions
+    {%- endif %}
+    {%- if source_enabled('pos') %}
+    union all
+    select * from card_only_sales
+    {%- endif %}
+),
+
+unioned as (
+    select * from person_records
+    union all
+    select
+        record_key,
+        source_system,
+        source_table,
+        'reference_only' as record_kind,
+        null as first_name,
+        null as first_name_canonical,
+        null as first_name_keys,
+        null as is_known_first_name,
+        null as middle_initial,
+        null as last_name,
+        null as name_suffix,
+        null as email_key,
+        null as phone_e164,
+        null as address_line_1,
+        null as address_unit,
+        null as zip5,
+        null as ssn,
+        null as birth_date,
+        first_seen_at
+    from reference_only_records
+),
+
+final as (
+    select
+        record_key,
+        source_system,
+        source_table,
+        record_kind,
+        first_name,
+        first_name_canonical,
+        first_name_keys,
+        is_known_first_name,
+        middle_initial,
+        last_name,
+        name_suffix,
+        email_key,
+        phone_e164,
+        address_line_1,
+        address_unit,
+        zip5,
+        ssn,
+        first_name is not null or last_name is not null as has_name,
+        first_name is not null or last_name is not null or email_key is not null as is_identifiable,
+        coalesce(email_key, phone_e164, ssn, cast(birth_date as {{ dbt.type_string() }})) is not null
+            as has_identifier,
+        birth_date,
+        first_seen_at
+    from unioned
+)
+
+select * from final

@@ -1,0 +1,290 @@
+"""Clustering links into customers and giving each customer a persistent id.
+
+Records are nodes, accepted links are edges; a customer is a connected component
+(``scipy.sparse.csgraph.connected_components``). Links come in two strengths:
+
+- strong: every deterministic link, and model links backed by an agreeing email, phone, street address
+  or birth date. Strong links are followed transitively.
+- weak (``is_name_only``): model links where the names agree but no email, phone or birth date does
+  (see ``settings.IDENTIFIER_EVIDENCE_LEVELS``). Two people can share a name, so a weak link never
+  bridges customers: it attaches a smaller component to a larger one only when that is the only
+  component it weakly matches and the two show no conflicting phone, birth date or SSN. A record
+  that matches two same-named customers stays apart.
+
+A record without any link is a customer of its own, unless it cannot identify anyone (no name, no
+email: a bare phone, a web session, a card-only sale) — such components are anonymous and get no
+customer.
+
+Customer ids are content-derived: ``'C' + the first 16 hex digits of md5(anchor record key)``, the
+anchor being the component's earliest identifiable record (``first_seen_at``, then ``record_key``).
+The same data always gives the same ids, so a rebuild from scratch renumbers nobody. On top of that,
+ids are carried over from the previous run: a customer keeps its id when records are added — even a
+record older than its anchor — and when two customers merge the one seen first keeps its id (the
+other id is retired and listed by int_identity__customer_id_merges from the snapshot).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+CUSTOMER_ID_PREFIX = "C"
+CUSTOMER_ID_HEX_DIGITS = 16
+
+
+def customer_id_for(anchor_record_key: str) -> str:
+    """The customer id derived from an anchor record key."""
+    digest = hashlib.md5(anchor_record_key.encode("utf-8")).hexdigest()
+    return CUSTOMER_ID_PREFIX + digest[:CUSTOMER_ID_HEX_DIGITS]
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _indices(index: dict[str, int], keys: Sequence[str]) -> np.ndarray:
+    return np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+
+
+#: Kinds of identifier a person has few of: two customers that both show one kind with no value in
+#: common are taken to be two people (a weak link never joins them).
+CONFLICT_KINDS = ("phone_e164", "birth_date", "ssn")
+
+
+def _conflict(x: dict[str, set], y: dict[str, set]) -> bool:
+    return any(x.get(kind) and y.get(kind) and not (x[kind] & y[kind]) for kind in CONFLICT_KINDS)
+
+
+def component_labels(
+    record_keys: Sequence[str],
+    left: Sequence[str],
+    right: Sequence[str],
+    is_weak: Sequence[bool] | None = None,
+    identifiers: Sequence[dict[str, str | None]] | None = None,
+) -> np.ndarray:
+    """Customer component label of every record (labels are arbitrary integers).
+
+    ``left``/``right`` are the two record keys of each link and ``is_weak`` flags name-only links.
+    Strong links are followed transitively. A weak link then attaches component X to component Y
+    only when all of X's weak links lead to Y, X is smaller than Y (or, at equal size, Y's weak links
+    all lead back to X), and X and Y do not conflict: ``identifiers`` gives each record's phone, birth
+    date and SSN (``CONFLICT_KINDS``), and two components conflict when both show a kind and share no
+    value of it. Links naming an unknown record are ignored (a reference to a quarantined or missing
+    record).
+    """
+    index = {key: i for i, key in enumerate(record_keys)}
+    if len(index) != len(record_keys):
+        raise ValueError("record keys must be unique")
+    a, b = _indices(index, left), _indices(index, right)
+    weak = np.zeros(len(a), dtype=bool) if is_weak is None else np.asarray(is_weak, dtype=bool)
+    known = (a >= 0) & (b >= 0)
+    n = len(record_keys)
+    strong = known & ~weak
+    labels = _components(n, a[strong], b[strong])
+    weak_pairs = known & weak
+    la, lb = labels[a[weak_pairs]], labels[b[weak_pairs]]
+    cross = la != lb
+    if not cross.any():
+        return labels
+    neighbours: dict[int, set[int]] = {}
+    for x, y in zip(la[cross].tolist(), lb[cross].tolist()):
+        neighbours.setdefault(x, set()).add(y)
+        neighbours.setdefault(y, set()).add(x)
+    # identifier sets of the components that have weak links
+    values: dict[int, dict[str, set]] = {c: {} for c in neighbours}
+    if identifiers is not None:
+        for i in np.flatnonzero(np.isin(labels, list(neighbours))):
+            for kind in CONFLICT_KINDS:
+                value = identifiers[i].get(kind)
+                if value is not None:
+                    values[int(labels[i])].setdefault(kind, set()).add(value)
+    size = np.bincount(labels)
+    attach_a, attach_b = [], []
+    for x, ys in neighbours.items():
+        if len(ys) != 1:
+            continue
+        (y,) = ys
+        if not (size[x] < size[y] or (size[x] == size[y] and neighbours[y] == {x})):
+            continue
+        if _conflict(values[x], values[y]):
+            continue
+        attach_a.append(x)
+        attach_b.append(y)
+    if not attach_a:
+        return labels
+    merged = _components(len(size), np.array(attach_a, dtype=np.int64), np.array(attach_b, dtype=np.int64))
+    return merged[labels]
+
+
+def _customer_ids(
+    labels: np.ndarray,
+    keys: Sequence[str],
+    anchor_of_label: dict[int, int],
+    has_identifiable: np.ndarray,
+    previous: dict[str, str] | None,
+) -> tuple[dict[int, str], set[int]]:
+    """Customer id of every non-anonymous component, and the components whose id was carried over.
+
+    With ``previous`` (record key → customer id of the last run), a component keeps a previous id of
+    its records: its own derived id if one of its records had it (so merges give the ids a rebuild
+    from scratch gives), else the id most of its records had (a customer that an older record joined
+    keeps its id; after a split the larger part keeps it); each previous id goes to one component at
+    most. Other components get the id
+    derived from their anchor record (if a carried id already holds it, from the anchor key and a
+    counter).
+    """
+    anchor_key = {label: keys[index] for label, index in anchor_of_label.items()}
+    ids: dict[int, str] = {}
+    carried: set[int] = set()
+    taken: set[str] = set()
+    if previous:
+        votes: dict[int, Counter] = {}
+        for key, label in zip(keys, labels.tolist()):
+            old = previous.get(key)
+            if old is not None and has_identifiable[label]:
+                votes.setdefault(label, Counter())[old] += 1
+        # a component prefers its own derived id when one of its records had it (merges then give
+        # the same id as a rebuild from scratch), then the id most of its records had
+        candidates = sorted(
+            (old != customer_id_for(anchor_key[label]), -count, anchor_key[label], label, old)
+            for label, counter in votes.items()
+            for old, count in counter.items()
+        )
+        for _, _, _, label, old in candidates:
+            if label in ids or old in taken:
+                continue
+            ids[label] = old
+            taken.add(old)
+            carried.add(label)
+    for label in sorted((lb for lb in anchor_of_label if has_identifiable[lb] and lb not in ids), key=anchor_key.get):
+        cid, n = customer_id_for(anchor_key[label]), 1
+        while cid in taken:
+            n += 1
+            cid = customer_id_for(f"{anchor_key[label]}#{n}")
+        ids[label] = cid
+        taken.add(cid)
+    return ids, carried
+
+
+def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | None = None) -> pa.Table:
+    """One row per record with its customer.
+
+    ``records`` columns: ``record_key``, ``is_identifiable`` (bool), ``first_seen_at`` (timestamp,
+    may be null) and optionally the ``CONFLICT_KINDS`` columns (see ``component_labels``). ``links`` columns: ``record_key_a``, ``record_key_b`` and optionally
+    ``is_name_only`` (weak link; null or absent means strong).
+
+    ``previous`` (optional; columns ``record_key``, ``customer_id``) is the last run's assignment:
+    customers keep their ids across runs even when an older record joins them (see ``_customer_ids``).
+
+    Returns ``record_key``, ``customer_id`` (null for anonymous components), ``anchor_record_key``
+    (the component's earliest identifiable record), ``cluster_record_count``, ``is_anonymous`` and
+    ``is_customer_id_carried``, sorted by record key.
+    """
+    records = records.sort_by("record_key")
+    keys = records.column("record_key").to_pylist()
+    previous_ids = None
+    if previous is not None and previous.num_rows:
+        previous_ids = {
+            k: c
+            for k, c in zip(previous.column("record_key").to_pylist(), previous.column("customer_id").to_pylist())
+            if c is not None
+        }
+    weak = (
+        links.column("is_name_only").cast(pa.bool_()).fill_null(False).to_pylist()
+        if "is_name_only" in links.column_names
+        else None
+    )
+    present = [kind for kind in CONFLICT_KINDS if kind in records.column_names]
+    identifiers = None
+    if present:
+        columns = {kind: records.column(kind).cast(pa.string()).to_pylist() for kind in present}
+        identifiers = [{kind: columns[kind][i] for kind in present} for i in range(len(keys))]
+    labels = component_labels(
+        keys,
+        links.column("record_key_a").to_pylist(),
+        links.column("record_key_b").to_pylist(),
+        weak,
+        identifiers,
+    )
+    identifiable = np.asarray(records.column("is_identifiable").fill_null(False).to_numpy(zero_copy_only=False))
+    seen = records.column("first_seen_at")
+    # anchors: order records by (not identifiable, first_seen_at nulls last, record_key); the first
+    # record of each component in that order is its anchor
+    seen_missing = np.asarray(pc.is_null(seen).to_numpy(zero_copy_only=False))
+    seen_value = np.asarray(
+        pc.fill_null(pc.cast(seen, pa.int64()), 0).to_numpy(zero_copy_only=False), dtype=np.int64
+    )
+    position = np.arange(len(keys))  # records are sorted by key, so position orders by key
+    order = np.lexsort((position, seen_value, seen_missing, ~identifiable, labels))
+    first_of_component = np.ones(len(order), dtype=bool)
+    first_of_component[1:] = labels[order][1:] != labels[order][:-1]
+    anchor_of_label = {int(labels[i]): int(i) for i in order[first_of_component]}
+    anchor_index = np.array([anchor_of_label[int(label)] for label in labels], dtype=np.int64)
+    sizes = np.bincount(labels)
+    has_identifiable = np.zeros(len(sizes), dtype=bool)
+    np.logical_or.at(has_identifiable, labels, identifiable)
+    is_anonymous = ~has_identifiable[labels]
+    anchor_keys = [keys[i] for i in anchor_index]
+    label_ids, carried = _customer_ids(labels, keys, anchor_of_label, has_identifiable, previous_ids)
+    customer_ids = [label_ids.get(int(label)) for label in labels]
+    is_carried = [int(label) in carried for label in labels]
+    return pa.table(
+        {
+            "record_key": pa.array(keys, pa.string()),
+            "customer_id": pa.array(customer_ids, pa.string()),
+            "anchor_record_key": pa.array(
+                [None if anon else a for a, anon in zip(anchor_keys, is_anonymous)], pa.string()
+            ),
+            "cluster_record_count": pa.array(sizes[labels], pa.int64()),
+            "is_anonymous": pa.array(is_anonymous, pa.bool_()),
+            "is_customer_id_carried": pa.array(
+                [c and not anon for c, anon in zip(is_carried, is_anonymous)], pa.bool_()
+            ),
+        }
+    )
+
+
+def cluster_records(records, *link_tables, previous=None) -> pa.Table:
+    """Entry point of the dbt model: records and any number of link tables → customer per record;
+    ``previous`` is the model's last output (record_key, customer_id), if any."""
+    from .prepare import to_arrow_table
+
+    records = to_arrow_table(records)
+    records = records.select(
+        ["record_key", "is_identifiable", "first_seen_at"]
+        + [kind for kind in CONFLICT_KINDS if kind in records.column_names]
+    )
+    parts = []
+    for table in link_tables:
+        table = to_arrow_table(table)
+        weak = (
+            table.column("is_name_only").cast(pa.bool_())
+            if "is_name_only" in table.column_names
+            else pa.array([False] * table.num_rows, pa.bool_())
+        )
+        parts.append(
+            pa.table(
+                {
+                    "record_key_a": table.column("record_key_a").cast(pa.string()),
+                    "record_key_b": table.column("record_key_b").cast(pa.string()),
+                    "is_name_only": weak,
+                }
+            )
+        )
+    links = pa.concat_tables(parts) if parts else pa.table(
+        {
+            "record_key_a": pa.array([], pa.string()),
+            "record_key_b": pa.array([], pa.string()),
+            "is_name_only": pa.array([], pa.bool_()),
+        }
+    )
+    previous = None if previous is None else to_arrow_table(previous).select(["record_key", "customer_id"])
+    return assign_customers(records, links, previous)

@@ -1,0 +1,57 @@
+"""Stability comparison of two crosswalks (customer_id persistence) on a hand-made case."""
+
+import duckdb
+
+from customer360.evaluate.stability import Stability, changed_examples, compare, compare_sql, prefix_identical
+
+
+def tables(con):
+    con.execute("""create temp table xw_a as select * from (values
+        ('r1', 'A1'), ('r2', 'A1'), ('r3', 'A2'), ('r4', 'A3'), ('r5', 'A4'), ('r6', 'A4')
+    ) as t(record_key, customer_id)""")
+    con.execute("""create temp table xw_b as select * from (values
+        ('r1', 'A1'), ('r2', 'A1'),             -- unchanged and kept
+        ('r3', 'B9'),                           -- same records, new id: not kept
+        ('r4', 'A3'), ('r7', 'A3'),             -- a new record of the same person joined
+        ('r5', 'A4'), ('r6', 'A5')              -- split although nothing changed
+    ) as t(record_key, customer_id)""")
+    con.execute("""create temp table truth as select * from (values
+        ('r1', 'P1'), ('r2', 'P1'), ('r3', 'P2'), ('r4', 'P3'), ('r7', 'P3'), ('r5', 'P4'), ('r6', 'P4')
+    ) as t(record_key, person_id)""")
+
+
+def test_compare_counts():
+    con = duckdb.connect()
+    tables(con)
+    s = Stability(*compare_sql(con))
+    assert s.customers_a == 4
+    assert (s.unchanged_customers, s.unchanged_kept) == (3, 1)  # A1, A2, A4 untouched; only A1 kept
+    assert (s.identical_customers, s.identical_kept) == (2, 1)  # A1 and A2 have identical record sets
+    assert (s.records_a, s.records_kept, s.records_missing, s.new_records) == (6, 4, 0, 1)
+    assert s.unchanged_share == 1 / 3
+    assert changed_examples(con) == [("r3", "A2", "B9"), ("r6", "A4", "A5")]
+
+
+def test_compare_reads_two_build_files(tmp_path):
+    dbs = []
+    for name, rows in (("a", "('r1', 'C1'), ('r2', 'C1')"), ("b", "('r1', 'C1'), ('r2', 'C1'), ('r3', 'C2')")):
+        db = tmp_path / f"{name}.duckdb"
+        con = duckdb.connect(str(db))
+        con.execute("create schema intermediate")
+        con.execute(f"create table intermediate.int_identity__crosswalk as select * from (values {rows}) "
+                    "as t(record_key, customer_id)")
+        con.close()
+        dbs.append(db)
+    s = compare(dbs[0], dbs[1], None)
+    assert (s.unchanged_customers, s.unchanged_kept, s.new_records) == (1, 1, 1)
+    assert s.unchanged_share == 1.0
+
+
+def test_prefix_identical(tmp_path):
+    for d in ("A/raw/crm", "B/raw/crm"):
+        (tmp_path / d).mkdir(parents=True)
+    (tmp_path / "A/raw/crm/contacts.csv").write_text("id\n1\n")
+    (tmp_path / "B/raw/crm/contacts.csv").write_text("id\n1\n2\n")
+    (tmp_path / "A/raw/crm/leads.csv").write_text("id\n1\n")
+    (tmp_path / "B/raw/crm/leads.csv").write_text("id\n9\n1\n")
+    assert prefix_identical(tmp_path / "A/raw", tmp_path / "B/raw") == (1, 2)

@@ -1,0 +1,238 @@
+"""Clustering links into customers and persistent customer ids (customer360.identity.clustering)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pyarrow as pa
+import pytest
+
+from customer360.identity import clustering
+
+T0 = dt.datetime(2024, 1, 1)
+
+
+def _records(rows):
+    """rows: (record_key, is_identifiable, days after T0 or None, phone or None)."""
+    return pa.table(
+        {
+            "record_key": [r[0] for r in rows],
+            "is_identifiable": [r[1] for r in rows],
+            "first_seen_at": pa.array(
+                [None if r[2] is None else T0 + dt.timedelta(days=r[2]) for r in rows], pa.timestamp("us")
+            ),
+            "phone_e164": [r[3] if len(r) > 3 else None for r in rows],
+        }
+    )
+
+
+def _links(pairs, weak=None):
+    return pa.table(
+        {
+            "record_key_a": [a for a, _ in pairs],
+            "record_key_b": [b for _, b in pairs],
+            "is_name_only": weak if weak is not None else [False] * len(pairs),
+        }
+    )
+
+
+def _groups(table):
+    out = {}
+    for key, cid in zip(table.column("record_key").to_pylist(), table.column("customer_id").to_pylist()):
+        out.setdefault(cid, set()).add(key)
+    return sorted(sorted(g) for g in out.values())
+
+
+def test_connected_components_follow_strong_links_transitively():
+    labels = clustering.component_labels(["a", "b", "c", "d"], ["a", "b"], ["b", "c"])
+    assert labels[0] == labels[1] == labels[2] != labels[3]
+
+
+def test_links_to_unknown_records_are_ignored():
+    labels = clustering.component_labels(["a", "b"], ["a", "x"], ["zzz", "b"])
+    assert labels[0] != labels[1]
+
+
+def test_duplicate_record_keys_are_rejected():
+    with pytest.raises(ValueError):
+        clustering.component_labels(["a", "a"], [], [])
+
+
+def test_weak_link_attaches_a_fragment_that_matches_one_customer():
+    keys = ["p1", "p2", "p3", "receipt"]
+    labels = clustering.component_labels(
+        keys, ["p1", "p2", "receipt"], ["p2", "p3", "p1"], is_weak=[False, False, True]
+    )
+    assert len(set(labels)) == 1
+
+
+def test_weak_links_to_two_customers_attach_nothing():
+    # a receipt "Jessica Morales" that matches two different Jessica Morales stays apart
+    keys = ["j1a", "j1b", "j2a", "j2b", "receipt"]
+    labels = clustering.component_labels(
+        keys,
+        ["j1a", "j2a", "receipt", "receipt"],
+        ["j1b", "j2b", "j1a", "j2a"],
+        is_weak=[False, False, True, True],
+    )
+    assert labels[0] == labels[1] and labels[2] == labels[3]
+    assert len(set(labels)) == 3
+
+
+def test_weak_link_never_attaches_the_larger_customer():
+    keys = ["a1", "a2", "a3", "b1", "b2"]
+    labels = clustering.component_labels(
+        keys, ["a1", "a2", "b1", "b1"], ["a2", "a3", "b2", "a1"], is_weak=[False, False, False, True]
+    )
+    # b (2 records) attaches to a (3 records): a sees only b, but a is the larger one
+    assert len(set(labels)) == 1
+    labels = clustering.component_labels(
+        keys + ["c1", "c2", "c3"],
+        ["a1", "a2", "b1", "c1", "c2", "b1", "b1"],
+        ["a2", "a3", "b2", "c2", "c3", "a1", "c1"],
+        is_weak=[False, False, False, False, False, True, True],
+    )
+    # b matches a and c by name only: ambiguous, nothing attached
+    assert len(set(labels)) == 3
+
+
+def test_weak_link_does_not_join_customers_with_conflicting_phones():
+    keys = ["a1", "a2", "b1"]
+    identifiers = [{"phone_e164": "+1"}, {"phone_e164": None}, {"phone_e164": "+2"}]
+    labels = clustering.component_labels(
+        keys, ["a1", "a2"], ["a2", "b1"], is_weak=[False, True], identifiers=identifiers
+    )
+    assert labels[0] == labels[1] != labels[2]
+    identifiers[2] = {"phone_e164": "+1"}
+    labels = clustering.component_labels(
+        keys, ["a1", "a2"], ["a2", "b1"], is_weak=[False, True], identifiers=identifiers
+    )
+    assert len(set(labels)) == 1
+
+
+def test_equal_size_fragments_attach_only_when_they_see_each_other_alone():
+    labels = clustering.component_labels(["x", "y"], ["x"], ["y"], is_weak=[True])
+    assert labels[0] == labels[1]
+    labels = clustering.component_labels(["x", "y", "z"], ["x", "x"], ["y", "z"], is_weak=[True, True])
+    assert len(set(labels)) == 3
+
+
+def test_customer_id_format_and_derivation():
+    cid = clustering.customer_id_for("crm:contacts:003A")
+    assert re.fullmatch(r"C[0-9a-f]{16}", cid)
+    assert cid == clustering.customer_id_for("crm:contacts:003A")
+    assert cid != clustering.customer_id_for("crm:contacts:003B")
+
+
+def test_anchor_is_the_earliest_identifiable_record():
+    records = _records(
+        [
+            ("web:sessions:s1", False, 0),  # earliest, but a session identifies nobody
+            ("crm:leads:l1", True, 5),
+            ("crm:contacts:c1", True, 3),
+            ("orders:orders:o1", True, None),
+        ]
+    )
+    links = _links([("web:sessions:s1", "crm:leads:l1"), ("crm:leads:l1", "crm:contacts:c1"),
+                    ("crm:contacts:c1", "orders:orders:o1")])
+    out = clustering.assign_customers(records, links)
+    assert set(out.column("anchor_record_key").to_pylist()) == {"crm:contacts:c1"}
+    assert set(out.column("customer_id").to_pylist()) == {clustering.customer_id_for("crm:contacts:c1")}
+    assert out.column("cluster_record_count").to_pylist() == [4, 4, 4, 4]
+
+
+def test_ties_on_first_seen_are_broken_by_record_key():
+    records = _records([("b", True, 1), ("a", True, 1)])
+    out = clustering.assign_customers(records, _links([("a", "b")]))
+    assert set(out.column("anchor_record_key").to_pylist()) == {"a"}
+
+
+def test_components_without_an_identifiable_record_are_anonymous():
+    records = _records([("web:sessions:s1", False, 0), ("web:sessions:s2", False, 1), ("crm:leads:l1", True, 2)])
+    out = clustering.assign_customers(records, _links([("web:sessions:s1", "web:sessions:s2")]))
+    rows = {r["record_key"]: r for r in out.to_pylist()}
+    assert rows["web:sessions:s1"]["is_anonymous"] and rows["web:sessions:s1"]["customer_id"] is None
+    assert rows["web:sessions:s2"]["anchor_record_key"] is None
+    assert not rows["crm:leads:l1"]["is_anonymous"]
+    assert rows["crm:leads:l1"]["customer_id"] == clustering.customer_id_for("crm:leads:l1")
+
+
+def test_same_data_in_any_order_gives_the_same_ids():
+    rows = [(f"r{i}", True, i % 5) for i in range(12)]
+    pairs = [("r0", "r1"), ("r1", "r2"), ("r5", "r6"), ("r9", "r11")]
+    a = clustering.assign_customers(_records(rows), _links(pairs))
+    b = clustering.assign_customers(_records(rows[::-1]), _links(pairs[::-1]))
+    assert a.to_pylist() == b.to_pylist()
+
+
+def test_adding_records_keeps_the_ids_of_unchanged_and_growing_customers():
+    base_rows = [("a1", True, 1), ("a2", True, 2), ("b1", True, 3), ("c1", True, 4)]
+    base = clustering.assign_customers(_records(base_rows), _links([("a1", "a2")]))
+    ids = dict(zip(base.column("record_key").to_pylist(), base.column("customer_id").to_pylist()))
+    more_rows = base_rows + [("a3", True, 10), ("d1", True, 11)]
+    more = clustering.assign_customers(_records(more_rows), _links([("a1", "a2"), ("a2", "a3")]))
+    new_ids = dict(zip(more.column("record_key").to_pylist(), more.column("customer_id").to_pylist()))
+    for key in ids:
+        assert new_ids[key] == ids[key]
+    assert new_ids["a3"] == ids["a1"]
+
+
+def test_when_customers_merge_the_one_seen_first_keeps_its_id():
+    rows = [("a1", True, 1), ("b1", True, 5), ("b2", True, 6)]
+    before = clustering.assign_customers(_records(rows), _links([("b1", "b2")]))
+    ids = dict(zip(before.column("record_key").to_pylist(), before.column("customer_id").to_pylist()))
+    after = clustering.assign_customers(_records(rows), _links([("b1", "b2"), ("a1", "b2")]))
+    assert set(after.column("customer_id").to_pylist()) == {ids["a1"]}
+
+
+def test_cluster_records_accepts_link_tables_with_and_without_weak_flags():
+    records = _records([("a", True, 1), ("b", True, 2), ("c", True, 3), ("d", True, 4)]).append_column(
+        "extra", pa.array([1, 2, 3, 4])
+    )
+    deterministic = pa.table({"record_key_a": ["a"], "record_key_b": ["b"], "link_rule": ["same_ssn"]})
+    probabilistic = pa.table({"record_key_a": ["c"], "record_key_b": ["d"], "is_name_only": [True]})
+    out = clustering.cluster_records(records, deterministic, probabilistic)
+    assert _groups(out) == [["a", "b"], ["c", "d"]]
+    assert clustering.cluster_records(records).num_rows == 4
+
+
+def _ids(table):
+    return dict(zip(table.column("record_key").to_pylist(), table.column("customer_id").to_pylist()))
+
+
+def test_previous_ids_are_carried_when_an_older_record_joins():
+    rows = [("a1", True, 5), ("a2", True, 6)]
+    before = clustering.assign_customers(_records(rows), _links([("a1", "a2")]))
+    old_id = _ids(before)["a1"]
+    grown = rows + [("a0", True, 1)]  # older than the anchor a1
+    fresh = clustering.assign_customers(_records(grown), _links([("a1", "a2"), ("a0", "a1")]))
+    assert set(_ids(fresh).values()) == {clustering.customer_id_for("a0")}  # content-derived
+    carried = clustering.assign_customers(
+        _records(grown), _links([("a1", "a2"), ("a0", "a1")]), previous=before.select(["record_key", "customer_id"])
+    )
+    assert set(_ids(carried).values()) == {old_id}
+    assert all(carried.column("is_customer_id_carried").to_pylist())
+
+
+def test_previous_ids_merge_like_a_rebuild_and_split_to_the_larger_part():
+    rows = [("a1", True, 1), ("b1", True, 5), ("b2", True, 6), ("b3", True, 7)]
+    before = clustering.assign_customers(_records(rows), _links([("b1", "b2"), ("b2", "b3")]))
+    prev = before.select(["record_key", "customer_id"])
+    merged = clustering.assign_customers(_records(rows), _links([("b1", "b2"), ("b2", "b3"), ("a1", "b1")]), prev)
+    rebuilt = clustering.assign_customers(_records(rows), _links([("b1", "b2"), ("b2", "b3"), ("a1", "b1")]))
+    assert _ids(merged) == _ids(rebuilt)
+    # split b3 off: the larger part (b1, b2) keeps b's id, b3 gets its own derived id
+    split = clustering.assign_customers(_records(rows), _links([("b1", "b2")]), prev)
+    ids = _ids(split)
+    assert ids["b1"] == ids["b2"] == _ids(before)["b1"]
+    assert ids["b3"] == clustering.customer_id_for("b3")
+    assert len(set(ids.values())) == 3
+
+
+def test_a_carried_id_is_never_given_twice():
+    rows = [("a1", True, 1), ("a2", True, 2)]
+    prev = pa.table({"record_key": ["a1", "a2"], "customer_id": [clustering.customer_id_for("a2")] * 2})
+    out = clustering.assign_customers(_records(rows), _links([]), prev)
+    ids = _ids(out)
+    assert len(set(ids.values())) == 2

@@ -1,0 +1,60 @@
+{#- The incremental fct_customer_events equals a full refresh: the same rows as the non-incremental
+    int_lifecycle__customer_events (a view over the conformed events and the identity crosswalk),
+    nothing missing, nothing extra, nothing stale. Returns the differing rows with the side they
+    are on. -#}
+
+with
+
+incremental_rows as (
+    select * from {{ ref('fct_customer_events') }}
+),
+
+full_refresh_rows as (
+    select
+        event_key,
+        customer_id,
+        record_key,
+        person_record_key,
+        related_record_key,
+        event_type,
+        event_category,
+        direction,
+        source_system,
+        source_table,
+        source_event_type,
+        channel,
+        event_detail,
+        resolved_through,
+        amount_usd,
+        is_customer_contact,
+        is_purchase,
+        event_date,
+        occurred_at
+    from {{ ref('int_lifecycle__customer_events') }}
+),
+
+only_incremental as (
+    select * from incremental_rows
+    except all
+    select * from full_refresh_rows
+),
+
+only_full_refresh as (
+    select * from full_refresh_rows
+    except all
+    select * from incremental_rows
+),
+
+final as (
+    select
+        'only in fct_customer_events' as side,
+        *
+    from only_incremental
+    union all
+    select
+        'only in a full refresh' as side,
+        *
+    from only_full_refresh
+)
+
+select * from final
