@@ -21,10 +21,10 @@ standardized_streets as (
 
 parsed_names as (
     select
-        record_key,
-        {{ full_name_parts('full_name') }} as full_name_parts,
-        {{ name_clean('first_name') }} as first_name_clean,
-        {{ name_clean('last_name') }} as last_name_clean
+        person_records.record_key,
+        {{ full_name_parts('person_records.full_name') }} as full_name_parts,
+        {{ name_clean('person_records.first_name') }} as first_name_clean,
+        {{ name_clean('person_records.last_name') }} as last_name_clean
     from person_records
 ),
 

@@ -125,3 +125,34 @@ PRODUCTS = [
                      "Gutter Guard", "Caulk Pack"], 45, False),
 ]
 PRODUCT_W = [30, 18, 8, 10, 34]
+
+
+# Long tail of surnames: invented but plausible compounds, made deterministically from our own
+# syllable lists (prefix x ending). They follow the real names above in popularity order, so the
+# common names stay common (John Smith still collides) while most people get a rarer surname.
+_SUR_PREFIX = """Ash Bel Har Al Ald Ames Arn Bar Bark Bax Black Bland Brad Bram Brant Brid Brom Bur
+Cal Cam Carl Chad Chal Chat Clay Cliff Col Cor Cran Crom Dal Dar Dun Ed Ell Elm Ever Fair Farn
+Fen Fin Fon Gar Gil Glad Glen Gor Grant Gren Hal Ham Hat Haw Hay Hol Hon Hux Kel Ken Kent Kim
+Kings Knap Lang Lar Lin Lock Lom Lud Mar Mel Mer Mid Mor Nash New Nor Old Pen Pem Pres Rad Ram
+Red Rid Roth Rush Sal Sand Sel Shel Sher Stan Stock Sut Thorn Tol Tren Wal War Wes Whit Wil
+Win Wood Wor Yar""".split()
+_SUR_END = """ford ton well man ley by field wood worth more land ridge dale burn wick stead shaw
+son berg ham brook cott den mont ville hurst stone bury combe grove sley ing lock wright""".split()
+
+
+def _surname_tail():
+    seen = set(LAST)
+    out = []
+    n = len(_SUR_PREFIX)
+    for q in range(n):  # each round uses every ending once with a spread of prefixes
+        for i, end in enumerate(_SUR_END):
+            pre = _SUR_PREFIX[(q + 7 * i) % n]
+            name = pre + (end[1:] if pre[-1] == end[0] else end)
+            if name not in seen:
+                seen.add(name)
+                out.append(name)
+    return out
+
+
+LAST_TAIL = _surname_tail()
+LAST = LAST + LAST_TAIL

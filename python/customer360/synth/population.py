@@ -117,15 +117,27 @@ def _addresses(w, rng, n, city=None):
     return ids
 
 
-def _unique(used, make):
-    """Draw with make(k) until the value is new; k counts attempts."""
+def _unique(used, make, key=None):
+    """Draw with make(k) until the value (or its key(value)) is new; k counts attempts."""
     k = 0
     while True:
         v = make(k)
-        if v not in used:
-            used.add(v)
+        kv = key(v) if key else v
+        if kv not in used:
+            used.add(kv)
             return v
         k += 1
+
+
+GMAIL = ("gmail.com", "googlemail.com")
+
+
+def mailbox(email):
+    """The mailbox an address reaches: lower case; for Gmail dots and any +tag do not count."""
+    local, _, dom = email.strip().lower().rpartition("@")
+    if dom in GMAIL:
+        local, dom = local.split("+")[0].replace(".", ""), GMAIL[0]
+    return f"{local}@{dom}"
 
 
 def grow(w, rng, n_people, n_customers, tag):
@@ -183,7 +195,8 @@ def grow(w, rng, n_people, n_customers, tag):
                    np.where(rank >= 2, rng.uniform(19, 30, n_people), age))
     birth = (w.now // DAY - (age * 365.25).astype(int)).astype(np.int64)
 
-    # emails (unique, except household shared addresses)
+    # emails: one mailbox per person (judged by mailbox(), so Gmail dot/case variants count as taken);
+    # only a household's shared address is used by several people
     pattern = rng.integers(0, 7, n_people)
     dom = rng.choice(len(lists.EMAIL_DOMAINS), n_people,
                      p=np.array(lists.EMAIL_DOMAIN_W) / sum(lists.EMAIL_DOMAIN_W))
@@ -195,17 +208,18 @@ def grow(w, rng, n_people, n_customers, tag):
         local = [f"{f}.{la}", f"{f}{la}", f"{f[0]}{la}", f"{f}.{la}{yy:02d}", f"{f}_{la}",
                  f"{f}{la[0]}{num[i]}", f"{la}.{f}"][pattern[i]]
         d = lists.EMAIL_DOMAINS[dom[i]]
-        email.append(_unique(w.used_emails, lambda k: f"{local}{k + 1 if k else ''}@{d}"))
+        email.append(_unique(w.used_emails, lambda k: f"{local}{k + 1 if k else ''}@{d}", mailbox))
     wk = rng.random(n_people) < 0.3
     wdom = rng.integers(0, len(lists.WORK_DOMAINS), n_people)
-    work = [_unique(w.used_emails, lambda k: f"{slug(first[i])}.{slug(last[i])}{k or ''}@{lists.WORK_DOMAINS[wdom[i]]}")
-            if wk[i] else "" for i in range(n_people)]
+    work = [_unique(w.used_emails, lambda k: f"{slug(first[i])}.{slug(last[i])}{k or ''}@{lists.WORK_DOMAINS[wdom[i]]}",
+                    mailbox) if wk[i] else "" for i in range(n_people)]
     shared = [""] * nh
     share_u = rng.random(nh)
     for h in range(nh):
         if sizes[h] > 1 and share_u[h] < 0.1:
             la = slug(lists.LAST[hh_last[h]])
-            shared[h] = _unique(w.used_emails, lambda k: f"the{la}s{k or ''}@{lists.EMAIL_DOMAINS[dom[h] % 3]}")
+            shared[h] = _unique(w.used_emails, lambda k: f"the{la}s{k or ''}@{lists.EMAIL_DOMAINS[dom[h] % 3]}",
+                                mailbox)
 
     # phones: mobile per person, landline per household (10 digits, area code of the city)
     def phone(area, r):
