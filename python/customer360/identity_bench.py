@@ -127,7 +127,7 @@ def splink_only(argv: list[str]) -> int:
     """Child process: Splink scoring on the conformed records of a built database (read-only)."""
     ap = argparse.ArgumentParser(prog="python -m customer360.identity_bench splink")
     ap.add_argument("--db", required=True)
-    ap.add_argument("--threshold", type=float, default=0.95)
+    ap.add_argument("--threshold", type=float, default=0.8)  # = var identity_match_probability_threshold
     a = ap.parse_args(argv)
     import duckdb
 
@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="target numbers of source records (default 100000 1000000)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--as-of", default="2026-01-01")
-    ap.add_argument("--threshold", type=float, default=0.95, help="Splink match probability threshold")
+    ap.add_argument("--threshold", type=float, default=0.8,
+                    help="Splink match probability threshold (default: the project var identity_match_probability_threshold)")
     ap.add_argument("--workdir", help="data, databases and logs (default: a new temp folder, kept)")
     ap.add_argument("--project-dir", default=str(REPO))
     ap.add_argument("--skip-splink", action="store_true")
