@@ -10,27 +10,8 @@ incremental_rows as (
 ),
 
 full_refresh_rows as (
-    select
-        event_key,
-        customer_id,
-        record_key,
-        person_record_key,
-        related_record_key,
-        event_type,
-        event_category,
-        direction,
-        source_system,
-        source_table,
-        source_event_type,
-        channel,
-        event_detail,
-        resolved_through,
-        amount_usd,
-        is_customer_contact,
-        is_purchase,
-        event_date,
-        occurred_at
-    from {{ ref('int_lifecycle__customer_events') }}
+    -- same columns in the same order: the mart's enforced contract mirrors the view's final select
+    select * from {{ ref('int_lifecycle__customer_events') }}
 ),
 
 only_incremental as (
