@@ -15,6 +15,9 @@ DEMO_DIR := data/demo
 TEST_DIR := data/test
 DEMO_DB := data/customer360.duckdb
 TEST_DB := data/test/customer360_test.duckdb
+# The published marts for BI readers (profiles.yml derives the same paths).
+DEMO_BI_DB := data/customer360_bi.duckdb
+TEST_BI_DB := data/test/customer360_test_bi.duckdb
 LINT_DB := data/test/customer360_lint.duckdb
 
 .PHONY: help install data test-data build test lint pytest dbt-test docs bench evaluate stability identity-bench clean
@@ -49,7 +52,8 @@ test-data: $(TEST_DIR)/raw/_manifest.json
 build: install data
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) build --vars '{raw_path: $(DEMO_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs generate --static --vars '{raw_path: $(DEMO_DIR)/raw}'
-	@echo "docs: target/static_index.html"
+	$(BIN)/python -m customer360.privacy.check --bi $(DEMO_BI_DB) --private $(DEMO_DB) --manifest target/manifest.json --target-dir target
+	@echo "BI database: $(DEMO_BI_DB)   docs: target/static_index.html"
 
 lint: install
 	mkdir -p $(dir $(LINT_DB))
@@ -59,8 +63,10 @@ pytest: install
 	$(BIN)/pytest -q python/tests
 
 dbt-test: install test-data
-	rm -f $(TEST_DB)
+	rm -f $(TEST_DB) $(TEST_BI_DB)
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) build --vars '{raw_path: $(TEST_DIR)/raw}'
+	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) docs generate --static --vars '{raw_path: $(TEST_DIR)/raw}'
+	$(BIN)/python -m customer360.privacy.check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target
 
 test: lint pytest dbt-test
 

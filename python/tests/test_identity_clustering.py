@@ -236,3 +236,62 @@ def test_a_carried_id_is_never_given_twice():
     out = clustering.assign_customers(_records(rows), _links([]), prev)
     ids = _ids(out)
     assert len(set(ids.values())) == 2
+
+
+def _named_records(rows):
+    """rows: (record_key, first name, last name, email key, phone)."""
+    return pa.table(
+        {
+            "record_key": [r[0] for r in rows],
+            "is_identifiable": [True] * len(rows),
+            "first_seen_at": pa.array([T0 + dt.timedelta(days=i) for i in range(len(rows))], pa.timestamp("us")),
+            "phone_e164": [r[4] for r in rows],
+            "first_name": [r[1] for r in rows],
+            "last_name": [r[2] for r in rows],
+            "email_key": [r[3] for r in rows],
+        }
+    )
+
+
+def test_nameless_component_joins_the_one_customer_holding_its_email():
+    records = _named_records([
+        ("contact", "ines", "haybrook", "ih@x.com", "+1555"),
+        ("call", "ins", "haybrook", None, "+1555"),
+        ("registration", None, None, "ih@x.com", None),
+        ("session", None, None, None, None),
+    ])
+    out = clustering.cluster_records(records, _links([("contact", "call"), ("registration", "session")]))
+    assert _groups(out) == [["call", "contact", "registration", "session"]]
+    rule = dict(zip(out.column("record_key").to_pylist(), out.column("attachment_rule").to_pylist()))
+    to = dict(zip(out.column("record_key").to_pylist(), out.column("attached_to_record_key").to_pylist()))
+    assert rule["registration"] == clustering.NAMELESS_ATTACHMENT_RULE and to["registration"] == "contact"
+    assert rule["session"] is None and rule["contact"] is None
+
+
+def test_nameless_component_with_a_household_email_stays_apart():
+    records = _named_records([
+        ("donna", "donna", "lane", "thelanes@x.com", None),
+        ("mark", "mark", "lane", "thelanes@x.com", None),
+        ("registration", None, None, "thelanes@x.com", None),
+    ])
+    out = clustering.cluster_records(records)
+    assert _groups(out) == [["donna"], ["mark"], ["registration"]]
+    assert out.column("attachment_rule").null_count == 3
+
+
+def test_nameless_component_needs_its_last_name_among_the_customers_names():
+    records = _named_records([
+        ("contact", "kelly", "whitgrove", "kw@x.com", None),
+        ("swapped", None, "kelly", "kw@x.com", None),
+        ("other", None, "smith", "kw@x.com", None),
+    ])
+    out = clustering.cluster_records(records)
+    assert _groups(out) == [["contact", "swapped"], ["other"]]
+
+
+def test_nameless_component_with_a_conflicting_phone_stays_apart():
+    records = _named_records([
+        ("contact", "ann", "lee", "al@x.com", "+1555"),
+        ("registration", None, None, "al@x.com", "+1999"),
+    ])
+    assert _groups(clustering.cluster_records(records)) == [["contact"], ["registration"]]

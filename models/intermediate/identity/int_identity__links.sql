@@ -14,6 +14,10 @@ probabilistic_links as (
     select * from {{ ref('int_identity__probabilistic_links') }}
 ),
 
+clusters as (
+    select * from {{ ref('int_identity__clusters') }}
+),
+
 crosswalk as (
     select * from {{ ref('int_identity__crosswalk') }}
 ),
@@ -42,6 +46,21 @@ unioned as (
         match_weight,
         match_probability
     from probabilistic_links
+    union all
+    select
+        least(record_key, attached_to_record_key) as record_key_a,
+        greatest(record_key, attached_to_record_key) as record_key_b,
+        'deterministic' as link_method,
+        attachment_rule as link_rule,
+        'identifier' as link_evidence,
+        'A record group with no first name (e.g. a web registration and its sessions) and an email'
+        || ' that, among named records, only this customer holds: attached after clustering.'
+            as link_explanation,
+        cast(null as {{ dbt.type_string() }}) as blocking_rule,
+        cast(null as double) as match_weight,
+        cast(null as double) as match_probability
+    from clusters
+    where attachment_rule is not null
 ),
 
 final as (

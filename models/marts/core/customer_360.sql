@@ -19,6 +19,10 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
+golden_records as (
+    select * from {{ ref('int_identity__golden_records') }}
+),
+
 customer_value as (
     select * from {{ ref('fct_customer_value') }}
 ),
@@ -138,11 +142,14 @@ final as (
     select
         customers.customer_id,
         customers.household_id,
-        customers.full_name,
-        customers.email,
-        customers.phone,
-        customers.address_line_1,
-        customers.address_unit,
+        {{ display_name(
+            'golden_records.first_name',
+            'golden_records.middle_initial',
+            'golden_records.last_name',
+            'golden_records.name_suffix'
+        ) }} as full_name,
+        golden_records.email,
+        golden_records.phone,
         customers.city,
         customers.state_code,
         customers.zip5,
@@ -200,6 +207,8 @@ final as (
         latest_service.latest_service_opened_at,
         surveys.last_survey_response_at
     from customers
+    left join golden_records
+        on customers.customer_id = golden_records.customer_id
     left join customer_value
         on customers.customer_id = customer_value.customer_id
     left join owners

@@ -17,8 +17,6 @@ customers as (
 members as (
     select
         households.household_id,
-        households.address_line_1,
-        households.address_unit,
         households.city,
         households.state_code,
         households.zip5,
@@ -45,8 +43,6 @@ members as (
 final as (
     select
         household_id,
-        min(address_line_1) as address_line_1,
-        min(address_unit) as address_unit,
         min(city) as city,
         min(state_code) as state_code,
         min(zip5) as zip5,

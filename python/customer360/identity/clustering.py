@@ -57,6 +57,8 @@ def _indices(index: dict[str, int], keys: Sequence[str]) -> np.ndarray:
 #: Kinds of identifier a person has few of: two customers that both show one kind with no value in
 #: common are taken to be two people (a weak link never joins them).
 CONFLICT_KINDS = ("phone_e164", "birth_date", "ssn")
+#: Record columns the nameless attachment needs (``attach_nameless``), in its argument order.
+NAMELESS_ATTACHMENT_COLUMNS = ("first_name", "last_name", "email_key")
 
 
 def _conflict(x: dict[str, set], y: dict[str, set]) -> bool:
@@ -122,6 +124,87 @@ def component_labels(
         return labels
     merged = _components(len(size), np.array(attach_a, dtype=np.int64), np.array(attach_b, dtype=np.int64))
     return merged[labels]
+
+
+#: Rule name of the attachment of a nameless component to the one customer holding its email.
+NAMELESS_ATTACHMENT_RULE = "same_email_single_customer"
+
+
+def attach_nameless(
+    labels: np.ndarray,
+    first_names: Sequence[str | None],
+    last_names: Sequence[str | None],
+    email_keys: Sequence[str | None],
+    identifiers: Sequence[dict[str, str | None]] | None = None,
+) -> tuple[np.ndarray, dict[int, int]]:
+    """Attach nameless components to the one customer that holds their email.
+
+    A component none of whose records has a first name (a web registration or a store sale with
+    only an email, and the sessions or sales tied to it) says nothing about which household member
+    it is, so no rule links it by name. After clustering, the named records show who owns an email:
+    when the named records carrying any of the component's email keys all belong to ONE component Y,
+    the nameless component joins Y — unless a last name it shows is not a name found in Y, or the
+    two conflict on phone, birth date or SSN (``CONFLICT_KINDS``). An email held by two customers (a
+    household address) attaches nothing.
+
+    Returns the new labels and ``{record index: index of the named record it was attached to}`` for
+    the record of each attached component whose email decided it.
+    """
+    n = len(labels)
+    named = np.fromiter((f is not None for f in first_names), dtype=bool, count=n)
+    has_named = np.zeros(int(labels.max()) + 1 if n else 0, dtype=bool)
+    np.logical_or.at(has_named, labels, named)
+    owners: dict[str, dict[int, int]] = {}  # email key -> {named component: first named record}
+    for i in np.flatnonzero(named):
+        email = email_keys[i]
+        if email is not None:
+            owners.setdefault(email, {}).setdefault(int(labels[i]), int(i))
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(int(labels[i]), []).append(i)
+    names_of: dict[int, set[str]] = {}
+
+    def names(component: int) -> set[str]:
+        if component not in names_of:
+            names_of[component] = {
+                v for i in members[component] for v in (first_names[i], last_names[i]) if v is not None
+            }
+        return names_of[component]
+
+    def identifier_values(component: int) -> dict[str, set]:
+        values: dict[str, set] = {}
+        if identifiers is not None:
+            for i in members[component]:
+                for kind in CONFLICT_KINDS:
+                    if identifiers[i].get(kind) is not None:
+                        values.setdefault(kind, set()).add(identifiers[i][kind])
+        return values
+
+    attach_a, attach_b, attached = [], [], {}
+    for component, records in members.items():
+        if has_named[component]:
+            continue
+        targets: dict[int, tuple[int, int]] = {}
+        for i in records:
+            for target, named_record in owners.get(email_keys[i], {}).items() if email_keys[i] else ():
+                targets.setdefault(target, (i, named_record))
+        if len(targets) != 1:
+            continue
+        ((target, (record, named_record)),) = targets.items()
+        last = {last_names[i] for i in records if last_names[i] is not None}
+        if not last <= names(target):
+            continue
+        if _conflict(identifier_values(component), identifier_values(target)):
+            continue
+        attach_a.append(component)
+        attach_b.append(target)
+        attached[record] = named_record
+    if not attach_a:
+        return labels, {}
+    merged = _components(
+        len(has_named), np.array(attach_a, dtype=np.int64), np.array(attach_b, dtype=np.int64)
+    )
+    return merged[labels], attached
 
 
 def _customer_ids(
@@ -214,6 +297,13 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
         weak,
         identifiers,
     )
+    attached: dict[int, int] = {}
+    if all(c in records.column_names for c in NAMELESS_ATTACHMENT_COLUMNS):
+        labels, attached = attach_nameless(
+            labels,
+            *(records.column(c).cast(pa.string()).to_pylist() for c in NAMELESS_ATTACHMENT_COLUMNS),
+            identifiers,
+        )
     identifiable = np.asarray(records.column("is_identifiable").fill_null(False).to_numpy(zero_copy_only=False))
     seen = records.column("first_seen_at")
     # anchors: order records by (not identifiable, first_seen_at nulls last, record_key); the first
@@ -248,6 +338,12 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
             "is_customer_id_carried": pa.array(
                 [c and not anon for c, anon in zip(is_carried, is_anonymous)], pa.bool_()
             ),
+            "attached_to_record_key": pa.array(
+                [keys[attached[i]] if i in attached else None for i in range(len(keys))], pa.string()
+            ),
+            "attachment_rule": pa.array(
+                [NAMELESS_ATTACHMENT_RULE if i in attached else None for i in range(len(keys))], pa.string()
+            ),
         }
     )
 
@@ -261,6 +357,7 @@ def cluster_records(records, *link_tables, previous=None) -> pa.Table:
     records = records.select(
         ["record_key", "is_identifiable", "first_seen_at"]
         + [kind for kind in CONFLICT_KINDS if kind in records.column_names]
+        + [c for c in NAMELESS_ATTACHMENT_COLUMNS if c in records.column_names]
     )
     parts = []
     for table in link_tables:

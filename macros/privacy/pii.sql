@@ -1,0 +1,16 @@
+{#- Salted SHA-256 of a normalised identifier (trimmed, lower case), as hex. The salt is the DuckDB
+    variable customer360_pii_salt, set on every connection at run time by the dbt-duckdb plugin
+    customer360.privacy.salt_plugin, so it never appears in compiled SQL, the manifest or the docs.
+    Null in, null out; the build fails if the salt is missing. -#}
+{% macro pii_hash(expression) -%}
+    {{ return(adapter.dispatch('pii_hash', 'customer360')(expression)) }}
+{%- endmacro %}
+
+{% macro default__pii_hash(expression) -%}
+    case
+        when {{ expression }} is null then null
+        when getvariable('customer360_pii_salt') is null
+            then error('PII salt missing: the customer360.privacy.salt_plugin plugin is not configured')
+        else sha256(getvariable('customer360_pii_salt') || ':' || lower(trim({{ expression }})))
+    end
+{%- endmacro %}

@@ -1,0 +1,144 @@
+"""The BI privacy check, the read-only reader and the salt plugin, on tiny fixture databases."""
+
+import hashlib
+import json
+import os
+import stat
+
+import duckdb
+import pytest
+
+from customer360.privacy import check as privacy_check
+from customer360.privacy.reader import connect_bi
+from customer360.privacy.salt_plugin import SALT_ENV, resolve_salt, salt_file_for
+
+SALT = "0123456789abcdef-test-salt"
+
+
+def _salted(value):
+    return hashlib.sha256(f"{SALT}:{value}".encode()).hexdigest()
+
+
+def _manifest(columns_by_model):
+    nodes = {}
+    for model, columns in columns_by_model.items():
+        nodes[f"model.customer360.{model}"] = {
+            "resource_type": "model", "database": "bi", "name": model, "alias": model,
+            "columns": {name: {"meta": meta} for name, meta in columns.items()},
+        }
+    return {"nodes": nodes}
+
+
+BASE_COLUMNS = {
+    "dim_customers": {"customer_id": {}, "email_hash": {"pii": "hashed"}, "city": {},
+                      "customer_since_date": {}},
+    "customer_360": {"customer_id": {}, "full_name": {"pii": "direct", "published_for": "account_managers"},
+                     "email": {"pii": "direct", "published_for": "account_managers"}, "note": {}},
+}
+
+
+@pytest.fixture()
+def databases(tmp_path):
+    private = tmp_path / "private.duckdb"
+    bi = tmp_path / "private_bi.duckdb"
+    with duckdb.connect(str(private)) as con:
+        con.execute("create schema intermediate")
+        con.execute("""create table intermediate.int_identity__golden_records as
+            select * from (values ('C1', 'ann@example.com', '+15555550101', date '1980-02-03'),
+                                  ('C2', 'bo@example.com', null, date '1975-11-30'))
+            as t(customer_id, email, phone, birth_date)""")
+    with duckdb.connect(str(bi)) as con:
+        con.execute("create schema marts")
+        con.execute(f"""create table marts.dim_customers as
+            select * from (values ('C1', '{_salted('ann@example.com')}', 'DENVER', date '2021-05-01'),
+                                  ('C2', '{_salted('bo@example.com')}', 'BOSTON', date '2022-01-09'))
+            as t(customer_id, email_hash, city, customer_since_date)""")
+        con.execute("""create table marts.customer_360 as
+            select * from (values ('C1', 'Ann Lee', 'ann@example.com', 'called twice'),
+                                  ('C2', 'Bo Ray', 'bo@example.com', null))
+            as t(customer_id, full_name, email, note)""")
+    return private, bi
+
+
+def _run(bi, private, columns=BASE_COLUMNS, dirs=None):
+    return privacy_check.check(bi, _manifest(columns), private, SALT, dirs or [])
+
+
+def test_clean_file_passes(databases):
+    private, bi = databases
+    assert _run(bi, private) == []
+
+
+def test_raw_identifier_column_not_declared_published_fails(databases):
+    private, bi = databases
+    columns = json.loads(json.dumps(BASE_COLUMNS))
+    columns["customer_360"]["email"] = {"pii": "direct"}
+    kinds = {(f.kind, f.column) for f in _run(bi, private, columns)}
+    assert ("raw pii column", "email") in kinds
+    assert ("email value", "email") in kinds
+
+
+def test_email_phone_and_ssn_in_free_text_fail(databases):
+    private, bi = databases
+    for text, kind in [("mail me at ann@example.com", "email value"),
+                       ("call (555) 555-0101 after 5", "phone value"),
+                       ("ssn 123-45-6789 on file", "ssn value")]:
+        with duckdb.connect(str(bi)) as con:
+            con.execute("update marts.customer_360 set note = ? where customer_id = 'C1'", [text])
+        assert kind in {f.kind for f in _run(bi, private)}, text
+
+
+def test_birth_date_under_another_name_fails(databases):
+    private, bi = databases
+    with duckdb.connect(str(bi)) as con:
+        con.execute("update marts.dim_customers set customer_since_date = date '1980-02-03' "
+                    "where customer_id = 'C1'")
+    findings = _run(bi, private)
+    assert [(f.kind, f.column) for f in findings] == [("birth date value", "customer_since_date")]
+
+
+def test_unsalted_hash_fails(databases):
+    private, bi = databases
+    plain = hashlib.sha256(b"ann@example.com").hexdigest()
+    with duckdb.connect(str(bi)) as con:
+        con.execute("update marts.dim_customers set email_hash = ? where customer_id = 'C1'", [plain])
+    assert "unsalted hash" in {f.kind for f in _run(bi, private)}
+
+
+def test_table_that_is_not_a_published_model_fails(databases):
+    private, bi = databases
+    with duckdb.connect(str(bi)) as con:
+        con.execute("create schema staging")
+        con.execute("create table staging.stg_crm__contacts as select 1 as id")
+    assert "unexpected table" in {f.kind for f in _run(bi, private)}
+
+
+def test_salt_in_artefacts_fails(databases, tmp_path):
+    private, bi = databases
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_text(json.dumps({"compiled_code": f"sha256('{SALT}' || x)"}))
+    assert "salt leaked" in {f.kind for f in _run(bi, private, dirs=[target])}
+
+
+def test_reader_is_read_only_without_file_access(databases, tmp_path):
+    _, bi = databases
+    outside = tmp_path / "outside.csv"
+    outside.write_text("a\n1\n")
+    con = connect_bi(bi)
+    assert con.sql("select count(*) from marts.dim_customers").fetchone()[0] == 2
+    for statement in [f"select * from read_csv('{outside}')", "create table marts.x as select 1",
+                      "set enable_external_access = true"]:
+        with pytest.raises(duckdb.Error):
+            con.execute(statement)
+
+
+def test_salt_from_environment_or_private_salt_file(tmp_path):
+    db = tmp_path / "private.duckdb"
+    assert resolve_salt(str(db), {SALT_ENV: SALT}) == SALT
+    with pytest.raises(ValueError):
+        resolve_salt(str(db), {SALT_ENV: "short"})
+    first = resolve_salt(str(db), {})
+    assert len(first) >= 32 and resolve_salt(str(db), {}) == first
+    mode = stat.S_IMODE(os.stat(salt_file_for(str(db))).st_mode)
+    assert mode == 0o600
