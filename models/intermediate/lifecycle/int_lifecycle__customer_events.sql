@@ -3,7 +3,8 @@
 {#- Every conformed event that belongs to a customer. An event belongs to the customer of its person
     record (int_identity__crosswalk); events without a person record of their own (web sessions,
     store sales paid with a loyalty card only) belong to the customer their own record was linked to
-    by identity resolution. Events of anonymous or unresolved records are left out. A view: the
+    by identity resolution. Events of anonymous or unresolved records are left out, and so are the survey
+    responses of respondents who did not consent to be named (int_surveys__responses). A view: the
     full-refresh truth that the incremental fct_customer_events is checked against. -#}
 
 with
@@ -14,6 +15,12 @@ events as (
 
 crosswalk as (
     select * from {{ ref('int_identity__crosswalk') }}
+),
+
+-- responses whose respondent did not agree to be named never reach a person-level timeline
+unconsented_responses as (
+    select * from {{ ref('int_surveys__responses') }}
+    where not has_consent_to_be_named
 ),
 
 resolved as (
@@ -29,6 +36,14 @@ resolved as (
         on events.person_record_key = person_crosswalk.record_key
     left join crosswalk as record_crosswalk
         on events.record_key = record_crosswalk.record_key
+),
+
+consented as (
+    select resolved.*
+    from resolved
+    left join unconsented_responses
+        on resolved.record_key = unconsented_responses.response_key
+    where unconsented_responses.response_key is null
 ),
 
 final as (
@@ -52,7 +67,7 @@ final as (
         is_purchase,
         event_date,
         occurred_at
-    from resolved
+    from consented
     where customer_id is not null
 )
 

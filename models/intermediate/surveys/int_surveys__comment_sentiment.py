@@ -1,0 +1,14 @@
+"""Sentiment of every open-ended survey comment (one row per response with a comment): VADER compound
+score and is_negative (compound <= var('survey_negative_sentiment_threshold')). The scoring lives in
+the library (customer360.surveys.sentiment, tested with pytest); this model only hands the data over."""
+
+from customer360.surveys import sentiment
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    responses = dbt.ref("int_surveys__responses").arrow()
+    if hasattr(responses, "read_all"):  # duckdb returns a record batch reader
+        responses = responses.read_all()
+    comments = responses.select(["response_key", "comment_text"])
+    return sentiment.score_comments(comments, threshold=float(dbt.config.get("negative_threshold")))

@@ -1,0 +1,60 @@
+{#- Words of the open-ended survey comments for search, one row per response × token position:
+    comments lower-cased and split on anything but letters, digits and apostrophes; `is_stop_word`
+    marks common English words (kept so that phrases still match position by position). The customer
+    is named only under consent (ids from fct_survey_responses, anonymous otherwise). Search with the
+    macro search_survey_comments (analyses/survey_comment_search.sql). -#}
+
+{%- set stop_words = [
+    'a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'from', 'had', 'has', 'have', 'i',
+    'if', 'in', 'is', 'it', 'its', 'me', 'my', 'of', 'on', 'or', 'so', 'that', 'the', 'this', 'to',
+    'was', 'we', 'were', 'will', 'with', 'you',
+] %}
+
+with
+
+responses as (
+    select * from {{ ref('fct_survey_responses') }}
+    where comment_text is not null
+),
+
+split as (
+    select
+        survey_response_id,
+        customer_id,
+        survey_id,
+        touchpoint,
+        recorded_date,
+        string_split_regex(lower(comment_text), '[^a-z0-9'']+') as tokens
+    from responses
+),
+
+tokens as (
+    select
+        survey_response_id,
+        customer_id,
+        survey_id,
+        touchpoint,
+        recorded_date,
+        unnest(tokens) as token,
+        unnest(range(1, len(tokens) + 1)) as raw_position
+    from split
+),
+
+final as (
+    select
+        survey_response_id,
+        customer_id,
+        survey_id,
+        touchpoint,
+        trim(token, '''') as token,
+        cast(row_number() over (partition by survey_response_id order by raw_position) as integer)
+            as token_position,
+        trim(token, '''') in (
+            '{{ stop_words | join("', '") }}'
+        ) as is_stop_word,
+        recorded_date
+    from tokens
+    where trim(token, '''') != ''
+)
+
+select * from final

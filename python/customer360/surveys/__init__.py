@@ -1,0 +1,1 @@
+"""Survey analytics helpers: comment sentiment (VADER) for survey alerts."""
