@@ -18,9 +18,10 @@ TEST_DB := data/test/customer360_test.duckdb
 # The published marts for BI readers (profiles.yml derives the same paths).
 DEMO_BI_DB := data/customer360_bi.duckdb
 TEST_BI_DB := data/test/customer360_test_bi.duckdb
+APP_PORT ?= 8501
 LINT_DB := data/test/customer360_lint.duckdb
 
-.PHONY: help install data test-data build test lint pytest dbt-test docs bench evaluate stability identity-bench clean
+.PHONY: help install data test-data build test lint pytest dbt-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean
 
 help:
 	@echo "make build   install, generate demo data if absent, dbt build, docs"
@@ -29,7 +30,9 @@ help:
 	@echo "make evaluate        identity precision/recall/F1 of the demo build against the generator's truth"
 	@echo "make stability       share of unchanged customers keeping their id after ~5% new records"
 	@echo "make identity-bench  identity-stage timings and peak memory at ~100k and ~1M records"
+	@echo "make app     account-manager web view on http://localhost:$(APP_PORT) (reads the BI file of make build)"
 	@echo "make docs    serve the dbt docs on http://localhost:8080"
+	@echo "make evaluate-surveys / evaluate-conflicts  survey link accuracy / conflict recall of the demo build"
 
 $(BIN)/activate: requirements.txt python/pyproject.toml
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -60,7 +63,7 @@ lint: install
 	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 pytest: install
-	$(BIN)/pytest -q python/tests
+	$(BIN)/pytest -q -m "not browser" python/tests
 
 dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)
@@ -68,7 +71,22 @@ dbt-test: install test-data
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) docs generate --static --vars '{raw_path: $(TEST_DIR)/raw}'
 	$(BIN)/python -m customer360.privacy.check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target
 
-test: lint pytest dbt-test
+# Browser tests drive the system Chromium (Debian package chromium) with Playwright; nothing is downloaded.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then /usr/bin/chromium --version; \
+	elif command -v apt-get >/dev/null; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends chromium; \
+	else echo "browser tests need Chromium at /usr/bin/chromium (package chromium)"; fi
+
+browser-test: install browser-deps
+	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) CUSTOMER360_DOCS_HTML=target/static_index.html \
+	  CUSTOMER360_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser python/tests
+
+test: lint pytest dbt-test browser-test
+
+app: install
+	@test -f $(DEMO_BI_DB) || { echo "no $(DEMO_BI_DB): run make build first"; exit 1; }
+	$(BIN)/python -m customer360.webapp --bi $(DEMO_BI_DB) --port $(APP_PORT)
 
 docs: install
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs serve --port 8080
@@ -78,6 +96,12 @@ bench: install
 
 evaluate: install
 	$(BIN)/python -m customer360.evaluate --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/identity_evaluation.csv
+
+evaluate-surveys: install
+	$(BIN)/python -m customer360.evaluate.surveys --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/survey_link_evaluation.csv
+
+evaluate-conflicts: install
+	$(BIN)/python -m customer360.evaluate.conflicts --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/conflict_evaluation.csv
 
 stability: install
 	$(BIN)/python -m customer360.evaluate.stability --customers 400

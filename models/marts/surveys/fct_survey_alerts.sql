@@ -202,7 +202,7 @@ final as (
     select
         case
             when has_consent_to_be_named then response_key
-            else 'anonymous:' || md5(response_key)
+            else 'anonymous:' || {{ pii_hash('response_key') }}
         end as survey_response_id,
         case when has_consent_to_be_named then customer_id end as customer_id,
         case when has_consent_to_be_named then owner_user_id end as owner_user_id,

@@ -32,7 +32,7 @@ final as (
     select
         case
             when responses.has_consent_to_be_named then responses.response_key
-            else 'anonymous:' || md5(responses.response_key)
+            else 'anonymous:' || {{ pii_hash('responses.response_key') }}
         end as survey_response_id,
         case when responses.has_consent_to_be_named then responses.customer_id end as customer_id,
         case when responses.has_consent_to_be_named then links.linked_experience_key end as linked_experience_key,

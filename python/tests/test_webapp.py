@@ -1,0 +1,282 @@
+"""The web view's queries and pages on a tiny fixture BI file (webapp_fixture.py), without a browser."""
+
+from __future__ import annotations
+
+
+import duckdb
+import pytest
+
+from customer360.privacy.reader import connect_bi
+from customer360.webapp import app as webapp_app
+from customer360.webapp import queries as q
+from webapp_fixture import ANN, BO, NONAME, TABLES, build_fixture_bi
+
+
+@pytest.fixture()
+def bi(tmp_path):
+    return build_fixture_bi(tmp_path / "fixture_bi.duckdb")
+
+
+@pytest.fixture()
+def con(bi):
+    connection = connect_bi(bi)
+    yield connection
+    connection.close()
+
+
+def test_fixture_has_every_table_the_app_reads(con):
+    assert q.missing_tables(con) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ann.lee@example.com", [ANN]),
+    ("ANN.LEE@EXAMPLE.COM", [ANN]),
+    ("lee", [ANN]),
+    ("example.com", [ANN, BO]),
+    (ANN.lower(), [ANN]),
+    ("nobody-like-this", []),
+    ("   ", []),
+])
+def test_search_by_name_email_or_id(con, text, expected):
+    assert list(q.search_customers(con, text)["customer_id"]) == expected
+
+
+def test_search_puts_the_exact_id_first_and_respects_the_limit(con):
+    assert list(q.search_customers(con, "bo.ray@example.com", limit=1)["customer_id"]) == [BO]
+    assert len(q.search_customers(con, "example", limit=1)) == 1
+
+
+def test_search_does_not_run_sql_from_the_search_text(con):
+    assert q.search_customers(con, "' or 1=1 --").empty
+
+
+def test_profile_money_is_float_and_unknown_customer_is_none(con):
+    profile = q.customer_profile(con, ANN)
+    assert profile["full_name"] == "Ann Lee"
+    assert isinstance(profile["clv_usd"], float) and profile["clv_usd"] == 2500.0
+    assert profile["open_ticket_count"] == 1
+    assert q.customer_profile(con, "C-not-there") is None
+
+
+def test_last_contacts_newest_first_without_empty_channels(con):
+    contacts = q.last_contacts(q.customer_profile(con, ANN))
+    assert list(contacts["channel"]) == ["phone", "email", "web", "mail"]
+    assert q.last_contacts(q.customer_profile(con, NONAME)).empty
+
+
+def test_timeline_is_the_customers_events_newest_first(con):
+    timeline = q.customer_timeline(con, ANN)
+    assert list(timeline["event_key"]) == ["e3", "e2", "e1"]
+    assert timeline["occurred_at"].is_monotonic_decreasing
+    assert list(q.customer_timeline(con, ANN, limit=1)["event_key"]) == ["e3"]
+    assert q.customer_event_count(con, ANN) == 3
+    assert q.customer_timeline(con, NONAME).empty
+
+
+def test_open_items_only_open_and_recent_activity_by_rank(con):
+    assert list(q.customer_open_items(con, ANN)["activity_key"]) == ["support:tickets:1"]
+    assert list(q.customer_recent_activity(con, ANN)["activity_type"]) == ["support_ticket", "call"]
+
+
+def test_survey_responses_only_named_ones(con):
+    responses = q.customer_survey_responses(con, ANN)
+    assert list(responses["survey_response_id"]) == ["R1"]
+    # the anonymous response R2 has no customer and is never shown
+    all_shown = {r for c in (ANN, BO, NONAME) for r in q.customer_survey_responses(con, c)["survey_response_id"]}
+    assert "R2" not in all_shown
+
+
+def test_customer_alerts_with_due_date_and_follow_up(con):
+    alerts = q.customer_alerts(con, ANN)
+    assert list(alerts["alert_status"]) == ["overdue"]
+    assert str(alerts["due_date"].iloc[0])[:10] == "2026-05-05"
+    assert not alerts["has_follow_up"].iloc[0]
+    assert list(q.customer_alerts(con, BO)["has_follow_up"]) == [True]
+
+
+def test_team_figures(con):
+    totals = q.alert_totals(con)
+    assert totals == {
+        "alert_count": 3, "named_alert_count": 2, "anonymous_alert_count": 1, "open_alert_count": 1,
+        "overdue_alert_count": 1, "closed_alert_count": 0, "closed_within_sla_count": 0,
+    }
+    by_owner = q.overdue_alerts_by_owner(con)
+    assert list(by_owner["owner_name"]) == ["Olivia Owner", "Peter Owner"]  # most overdue first
+    assert list(by_owner["overdue_alert_count"]) == [1, 0]
+    assert set(by_owner["supervisor_name"]) == {"Sam Supervisor"}
+    by_supervisor = q.overdue_alerts_by_supervisor(con)
+    assert by_supervisor.to_dict("records")[0]["owner_count"] == 2
+    assert list(q.overdue_alerts(con)["survey_response_id"]) == ["R1"]
+    assert list(q.overdue_alerts(con, "Olivia Owner")["customer_name"]) == ["Ann Lee"]
+    assert q.overdue_alerts(con, "Peter Owner").empty
+    assert list(q.alert_handling_summary(con)["summary_level"]) == ["team", "owner"]
+
+
+def test_programme_figures(con):
+    head = q.roi_headline(con)
+    assert head["conflicting_communication_count"] == 4321
+    assert isinstance(head["conflict_cost_usd"], float) and head["conflict_cost_usd"] == 5250.0
+    monthly = q.roi_monthly(con)
+    assert len(monthly) == 3 and monthly["report_month"].is_monotonic_increasing
+    assert monthly["total_benefit_usd"].dtype.kind == "f"
+    rules = q.conflicts_by_rule(con)
+    assert rules.iloc[0].to_dict() == {"rule_id": "offer_vs_open_complaint", "scope": "customer",
+                                       "conflict_pair_count": 2, "conflicting_communication_count": 2,
+                                       "customer_count": 1}
+    assert q.conflicts_monthly(con)["conflicting_communication_count"].sum() == 3
+    assert set(q.customer_experience(con)["segment_type"]) == {"nps_group", "detractor_recovery"}
+    departments = q.repeat_contacts_by_department(con)
+    assert departments.iloc[0]["department"] == "customer_care"
+    assert departments.iloc[0]["repeat_contact_share"] == 0.25
+    assert list(q.survey_scores_overall(con)["metric"]) == ["nps", "csat"]
+
+
+def test_missing_table_raises_not_built(tmp_path):
+    path = build_fixture_bi(tmp_path / "partial_bi.duckdb", skip=("fct_survey_alerts", "roi_consolidation"))
+    con = connect_bi(path)
+    try:
+        assert q.missing_tables(con) == ["fct_survey_alerts", "roi_consolidation"]
+        with pytest.raises(q.TableNotBuilt, match="not built yet: marts.fct_survey_alerts") as error:
+            q.customer_alerts(con, ANN)
+        assert error.value.table == "fct_survey_alerts"
+        with pytest.raises(q.TableNotBuilt, match="roi_consolidation"):
+            q.roi_headline(con)
+        assert list(q.customer_timeline(con, ANN)["event_key"])[0] == "e3"  # the rest still works
+    finally:
+        con.close()
+
+
+def test_renamed_column_raises_mart_changed(tmp_path):
+    tables = dict(TABLES)
+    tables["fct_communication_conflicts"] = TABLES["fct_communication_conflicts"].replace(
+        "as t(rule_id,", "as t(conflict_rule,")
+    con = connect_bi(build_fixture_bi(tmp_path / "changed_bi.duckdb", tables=tables))
+    try:
+        with pytest.raises(q.MartChanged, match="marts.fct_communication_conflicts does not have the columns"):
+            q.conflicts_by_rule(con)
+    finally:
+        con.close()
+
+
+def test_the_app_connection_is_read_only(con):
+    with pytest.raises(duckdb.Error):
+        con.execute("create table marts.scratch as select 1 as x")
+    with pytest.raises(duckdb.Error):
+        con.execute("select * from read_csv('/etc/hostname')")
+
+
+def test_bi_path_from_argument_then_env_then_default():
+    env = {"CUSTOMER360_BI_DB_PATH": "from_env.duckdb"}
+    assert str(webapp_app.resolve_bi_path(["--bi", "arg.duckdb"], env)) == "arg.duckdb"
+    assert str(webapp_app.resolve_bi_path(["--other", "x"], env)) == "from_env.duckdb"
+    assert str(webapp_app.resolve_bi_path([], {})) == "data/customer360_bi.duckdb"
+
+
+@pytest.mark.parametrize("value, text", [(1234.5, "$1,234"), (None, "—"), (float("nan"), "—")])
+def test_fmt_usd(value, text):
+    assert webapp_app.fmt_usd(value) == text
+
+
+# -- the Streamlit pages, run headless with streamlit.testing (no browser) --------------------------
+
+def _app_test(monkeypatch, bi_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CUSTOMER360_BI_DB_PATH", str(bi_path))
+    monkeypatch.setattr("sys.argv", ["app.py"])
+    return AppTest.from_file(webapp_app.__file__, default_timeout=60)
+
+
+def _texts(at) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown", "info",
+                                  "warning", "error", "success") for e in getattr(at, kind)]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_find_customer_page_shows_profile_timeline_surveys_and_alerts(monkeypatch, bi):
+    at = _app_test(monkeypatch, bi).run()
+    assert not at.exception
+    at.text_input(key="customer_search").input("ann.lee@").run()
+    assert not at.exception
+    text = _texts(at)
+    assert "Ann Lee" in [h.value for h in at.header]
+    assert "Status=active" in text and "12-month CLV=$2,500" in text
+    assert "3 events, newest first — latest: 2026-05-02 support_ticket_opened (phone)" in text
+    assert "1 overdue, 0 open, 0 closed" in text
+    assert "Olivia Owner" in text
+
+
+def test_find_customer_page_with_several_matches_and_none(monkeypatch, bi):
+    at = _app_test(monkeypatch, bi).run()
+    at.text_input(key="customer_search").input("example.com").run()
+    assert at.selectbox[0].label == "2 customers match"
+    at.selectbox[0].select(BO).run()
+    assert [h.value for h in at.header] == ["Bo Ray"]
+    at.text_input(key="customer_search").input("zzz").run()
+    assert "No customer matches" in _texts(at)
+
+
+def _open_page(at, url_path):
+    """Switch AppTest to an st.navigation function page by its url_path (AppTest's switch_page takes
+    files only); relies on AppTest internals, so it skips if they change — the browser test still covers it."""
+    pages = getattr(at, "_registered_pages", None)
+    if not pages:
+        pytest.skip("streamlit AppTest cannot switch to function pages in this version")
+    matches = [page_hash for page_hash, info in pages.items() if info.get("url_pathname") == url_path]
+    assert matches, f"no page {url_path!r} registered: {pages}"
+    at._page_hash = matches[0]
+    return at.run()
+
+
+def test_team_page(monkeypatch, bi):
+    at = _open_page(_app_test(monkeypatch, bi).run(), "team")
+    assert not at.exception
+    text = _texts(at)
+    assert [t.value for t in at.title] == ["Team view"]
+    assert "Overdue alerts=1" in text and "Open alerts=1" in text and "Anonymous alerts=1" in text
+    assert "Overdue alerts by owner" in [h.value for h in at.subheader]
+
+
+def test_programme_page(monkeypatch, bi):
+    at = _open_page(_app_test(monkeypatch, bi).run(), "programme")
+    assert not at.exception
+    text = _texts(at)
+    assert [t.value for t in at.title] == ["Programme"]
+    assert "Conflicting communications=4,321" in text
+    assert "Total benefit=$1,350" in text and "Programme cost=$1,200" in text and "ROI=12.5%" in text
+    assert "Customer experience and retention" in [h.value for h in at.subheader]
+
+
+def test_team_page_without_alert_mart(monkeypatch, tmp_path):
+    path = build_fixture_bi(tmp_path / "partial_bi.duckdb", skip=("fct_survey_alerts",))
+    at = _open_page(_app_test(monkeypatch, path).run(), "team")
+    assert not at.exception
+    assert [i.value for i in at.info] == ["not built yet: marts.fct_survey_alerts"]
+
+
+def test_pages_show_not_built_yet_for_missing_marts(monkeypatch, tmp_path):
+    path = build_fixture_bi(tmp_path / "partial_bi.duckdb", skip=("fct_survey_alerts", "fct_survey_responses"))
+    at = _app_test(monkeypatch, path).run()
+    at.text_input(key="customer_search").input(ANN).run()
+    assert not at.exception
+    text = _texts(at)
+    assert "not built yet: marts.fct_survey_alerts" in text
+    assert "not built yet: marts.fct_survey_responses" in text
+    assert "3 events" in text
+
+
+def test_missing_bi_file_gives_a_friendly_message(monkeypatch, tmp_path):
+    at = _app_test(monkeypatch, tmp_path / "nowhere_bi.duckdb").run()
+    assert not at.exception
+    assert "BI database was not found" in at.error[0].value and "make build" in at.error[0].value
+
+
+def test_module_entry_point_builds_the_streamlit_command():
+    from customer360.webapp.__main__ import APP, streamlit_argv
+
+    command = streamlit_argv(["--bi", "x_bi.duckdb", "--port", "9000"])
+    assert command[:3] == ["streamlit", "run", str(APP)] and APP.name == "app.py"
+    assert command[-3:] == ["--", "--bi", "x_bi.duckdb"]
+    assert "--browser.gatherUsageStats" in command and command[command.index("--server.port") + 1] == "9000"
+    assert "--" not in streamlit_argv([])
