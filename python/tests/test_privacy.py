@@ -10,7 +10,7 @@ import pytest
 
 from customer360.privacy import check as privacy_check
 from customer360.privacy.reader import connect_bi
-from customer360.privacy.salt_plugin import SALT_ENV, resolve_salt, salt_file_for
+from customer360.privacy.salt_plugin import SALT_ENV, read_salt, resolve_salt, salt_file_for
 
 SALT = "0123456789abcdef-test-salt"
 
@@ -33,7 +33,8 @@ BASE_COLUMNS = {
     "dim_customers": {"customer_id": {}, "email_hash": {"pii": "hashed"}, "city": {},
                       "customer_since_date": {}},
     "customer_360": {"customer_id": {}, "full_name": {"pii": "direct", "published_for": "account_managers"},
-                     "email": {"pii": "direct", "published_for": "account_managers"}, "note": {}},
+                     "email": {"pii": "direct", "published_for": "account_managers"}, "note": {},
+                     "event_key": {}},
 }
 
 
@@ -44,9 +45,12 @@ def databases(tmp_path):
     with duckdb.connect(str(private)) as con:
         con.execute("create schema intermediate")
         con.execute("""create table intermediate.int_identity__golden_records as
-            select * from (values ('C1', 'ann@example.com', '+15555550101', date '1980-02-03'),
-                                  ('C2', 'bo@example.com', null, date '1975-11-30'))
-            as t(customer_id, email, phone, birth_date)""")
+            select * from (values ('C1', 'ann', 'lee', 'ann@example.com', '+15555550101', date '1980-02-03'),
+                                  ('C2', 'bo', 'ray', 'bo@example.com', null, date '1975-11-30'))
+            as t(customer_id, first_name, last_name, email, phone, birth_date)""")
+        con.execute("""create table intermediate.int_identity__records as
+            select * from (values ('surveys:responses:R_1'), ('orders:orders:5871497613'))
+            as t(record_key)""")
     with duckdb.connect(str(bi)) as con:
         con.execute("create schema marts")
         con.execute(f"""create table marts.dim_customers as
@@ -54,9 +58,9 @@ def databases(tmp_path):
                                   ('C2', '{_salted('bo@example.com')}', 'BOSTON', date '2022-01-09'))
             as t(customer_id, email_hash, city, customer_since_date)""")
         con.execute("""create table marts.customer_360 as
-            select * from (values ('C1', 'Ann Lee', 'ann@example.com', 'called twice'),
-                                  ('C2', 'Bo Ray', 'bo@example.com', null))
-            as t(customer_id, full_name, email, note)""")
+            select * from (values ('C1', 'Ann Lee', 'ann@example.com', 'called twice', 'orders:orders:5871497613'),
+                                  ('C2', 'Bo Ray', 'bo@example.com', null, 'anonymous:0a1b2c3d4e5f67890123456789'))
+            as t(customer_id, full_name, email, note, event_key)""")
     return private, bi
 
 
@@ -81,11 +85,57 @@ def test_raw_identifier_column_not_declared_published_fails(databases):
 def test_email_phone_and_ssn_in_free_text_fail(databases):
     private, bi = databases
     for text, kind in [("mail me at ann@example.com", "email value"),
+                       ("write to jane.doe at gmail dot com", "email value"),
                        ("call (555) 555-0101 after 5", "phone value"),
-                       ("ssn 123-45-6789 on file", "ssn value")]:
+                       ("call (555)555-0101", "phone value"),
+                       ("call 5555550101 please", "phone value"),
+                       ("uk number +44 20 7946 0958", "phone value"),
+                       ("ssn 123-45-6789 on file", "ssn value"),
+                       ("ssn 123 45 6789", "ssn value"),
+                       ("ssn 123456789", "ssn value"),
+                       ("spoke with ann lee today", "customer name value"),
+                       ("born 02/03/1980", "birth date value"),
+                       ("DOB: 1975-11-30", "birth date value")]:
         with duckdb.connect(str(bi)) as con:
             con.execute("update marts.customer_360 set note = ? where customer_id = 'C1'", [text])
         assert kind in {f.kind for f in _run(bi, private)}, text
+
+
+def test_identifiers_hashes_and_other_dates_are_not_flagged(databases):
+    private, bi = databases
+    with duckdb.connect(str(bi)) as con:
+        con.execute("update marts.customer_360 set note = 'order due 2026-11-15, ref 9af3e1c4b2' "
+                    "where customer_id = 'C1'")
+    assert _run(bi, private) == []
+
+
+def test_list_columns_are_scanned_as_text(databases):
+    private, bi = databases
+    with duckdb.connect(str(bi)) as con:
+        con.execute("alter table marts.customer_360 add column tags varchar[]")
+        con.execute("update marts.customer_360 set tags = ['vip', 'ann@example.com'] where customer_id = 'C1'")
+    columns = json.loads(json.dumps(BASE_COLUMNS))
+    columns["customer_360"]["tags"] = {}
+    assert ("email value", "tags") in {(f.kind, f.column) for f in _run(bi, private, columns)}
+
+
+def test_personal_column_name_needs_a_classification(databases):
+    private, bi = databases
+    with duckdb.connect(str(bi)) as con:
+        con.execute("alter table marts.dim_customers add column owner_name varchar")
+    columns = json.loads(json.dumps(BASE_COLUMNS))
+    columns["dim_customers"]["owner_name"] = {}
+    assert ("raw pii column", "owner_name") in {(f.kind, f.column) for f in _run(bi, private, columns)}
+    columns["dim_customers"]["owner_name"] = {"pii": "none"}
+    assert _run(bi, private, columns) == []
+
+
+def test_anonymous_id_made_of_a_plain_digest_of_the_record_key_fails(databases):
+    private, bi = databases
+    digest = hashlib.md5(b"surveys:responses:R_1").hexdigest()
+    with duckdb.connect(str(bi)) as con:
+        con.execute("update marts.customer_360 set event_key = ? where customer_id = 'C2'", [f"anonymous:{digest}"])
+    assert ("unsalted hash", "event_key") in {(f.kind, f.column) for f in _run(bi, private)}
 
 
 def test_birth_date_under_another_name_fails(databases):
@@ -135,6 +185,9 @@ def test_reader_is_read_only_without_file_access(databases, tmp_path):
 
 def test_salt_from_environment_or_private_salt_file(tmp_path):
     db = tmp_path / "private.duckdb"
+    with pytest.raises(FileNotFoundError):
+        read_salt(str(db), {})  # the check never invents a salt
+    assert not salt_file_for(str(db)).exists()
     assert resolve_salt(str(db), {SALT_ENV: SALT}) == SALT
     with pytest.raises(ValueError):
         resolve_salt(str(db), {SALT_ENV: "short"})

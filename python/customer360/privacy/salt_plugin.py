@@ -46,6 +46,18 @@ def resolve_salt(database_path: str, environ: dict | None = None) -> str:
     return salt
 
 
+def read_salt(database_path: str, environ: dict | None = None) -> str:
+    """The salt a build used (environment, else the salt file), without ever creating one."""
+    environ = os.environ if environ is None else environ
+    salt = environ.get(SALT_ENV, "").strip()
+    if salt:
+        return salt
+    path = salt_file_for(database_path)
+    if not path.exists():
+        raise FileNotFoundError(f"no PII salt: {SALT_ENV} is unset and {path} does not exist")
+    return path.read_text(encoding="utf-8").strip()
+
+
 class Plugin(BasePlugin):
     """Sets the salt variable on the connection and on every cursor dbt opens from it."""
 
