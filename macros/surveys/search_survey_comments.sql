@@ -2,8 +2,9 @@
 {#- SQL returning the survey comments that contain `phrase` (one or more words, matched in order on
     whole tokens of fct_survey_comment_tokens, case-insensitive), newest first, with the survey,
     score and the customer — named only when the respondent consented (fct_survey_responses nulls
-    customer_id otherwise; the name comes from customer_360). Optional `survey_id` restricts the search to one program. -#}
-{%- set words = (phrase | lower | replace("'", "") | replace(",", " ") | replace(".", " ")).split() -%}
+    customer_id otherwise; the name comes from customer_360). The phrase is split into words by the
+    same macro as the comments (survey_comment_words), so apostrophes and hyphens are treated alike on
+    both sides. Optional `survey_id` restricts the search to one program. -#}
 with
 
 tokens as (
@@ -18,17 +19,32 @@ customer_profiles as (
     select * from {{ ref('customer_360') }}
 ),
 
+phrase_split as (
+    select {{ survey_comment_words("'" ~ (phrase | replace("'", "''")) ~ "'") }} as words
+),
+
+phrase_words as (
+    select
+        unnest(words) as word,
+        unnest(range(1, len(words) + 1)) as word_position
+    from phrase_split
+),
+
+searched_words as (
+    select
+        word,
+        cast(row_number() over (order by word_position) as integer) as word_position
+    from phrase_words
+    where word != ''
+),
+
 matches as (
-    select distinct t1.survey_response_id
-    from tokens as t1
-    {%- for word in words[1:] %}
-    inner join tokens as t{{ loop.index + 1 }}
-        on
-            t1.survey_response_id = t{{ loop.index + 1 }}.survey_response_id
-            and t{{ loop.index + 1 }}.token_position = t1.token_position + {{ loop.index }}
-            and t{{ loop.index + 1 }}.token = '{{ word }}'
-    {%- endfor %}
-    where t1.token = '{{ words[0] }}'
+    select distinct tokens.survey_response_id
+    from tokens
+    inner join searched_words
+        on tokens.token = searched_words.word
+    group by tokens.survey_response_id, tokens.token_position - searched_words.word_position
+    having count(distinct searched_words.word_position) = (select count(*) from searched_words)
 )
 
 select
@@ -42,6 +58,7 @@ select
     responses.score,
     responses.sentiment_score,
     responses.has_consent_to_be_named,
+    responses.recorded_month,
     responses.recorded_date
 from matches
 inner join responses
@@ -51,5 +68,5 @@ left join customer_profiles
 {%- if survey_id %}
 where responses.survey_id = '{{ survey_id }}'
 {%- endif %}
-order by responses.recorded_date desc, responses.survey_response_id
+order by responses.recorded_month desc, responses.recorded_date desc nulls last, responses.survey_response_id
 {%- endmacro %}

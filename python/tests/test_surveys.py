@@ -78,3 +78,27 @@ def test_missing_links_table_is_reported(tmp_path):
     duckdb.connect(str(db)).close()
     with pytest.raises(LookupError):
         ev.evaluate(db, "data/demo")
+
+
+def _comment_words_sql(text_sql: str) -> str:
+    """Render the dbt macro survey_comment_words (macros/surveys) with plain Jinja."""
+    from pathlib import Path
+
+    import jinja2
+
+    macro_file = Path(__file__).resolve().parents[2] / "macros" / "surveys" / "survey_comment_words.sql"
+    template = jinja2.Environment().from_string(macro_file.read_text() + "{{ survey_comment_words(arg) }}")
+    return template.render(arg=text_sql)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Don't call-back, REFUND!", ["dont", "call", "back", "refund"]),
+    ("It\u2019s a follow-up.", ["its", "a", "follow", "up"]),
+    ("  money   back ", ["money", "back"]),
+])
+def test_comment_and_phrase_share_one_word_rule(text, words):
+    """The token model and the search macro split text with the same macro: apostrophes removed,
+    hyphens and punctuation split words."""
+    con = duckdb.connect()
+    quoted = "'" + text.replace("'", "''") + "'"
+    assert con.execute(f"select {_comment_words_sql(quoted)}").fetchone()[0] == words

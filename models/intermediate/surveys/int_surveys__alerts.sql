@@ -2,14 +2,18 @@
     `low_score` — the score is at or below its metric's threshold (vars survey_alert_nps_max_score,
     survey_alert_csat_max_score, survey_alert_ces_max_score); `negative_sentiment` — the comment's
     VADER compound score is at or below var('survey_negative_sentiment_threshold')
-    (int_surveys__comment_sentiment); `keyword` — the comment contains a word or phrase of
-    ref_survey_alert_keywords (lower case, on word boundaries). Consent is not applied here: the mart
-    fct_survey_alerts names the customer only when the respondent agreed. -#}
+    (int_surveys__comment_sentiment); `keyword` — the comment contains a keyword of
+    ref_survey_alert_keywords from a word start: a keyword ending in `*` is a stem matching any word
+    beginning with it (`\bstem\w*`: refund* → refunds, cancel* → cancelled), any other keyword is a
+    whole word or phrase ending on a word boundary; negation is left to the sentiment. Only finished responses (is_finished) raise alerts: an
+    unfinished one is counted apart (fct_survey_scores.unfinished_count). Consent is not applied here:
+    the mart fct_survey_alerts names the customer only when the respondent agreed. -#}
 
 with
 
 responses as (
     select * from {{ ref('int_surveys__responses') }}
+    where is_finished
 ),
 
 sentiment as (
@@ -20,17 +24,25 @@ keywords as (
     select * from {{ ref('ref_survey_alert_keywords') }}
 ),
 
+keyword_patterns as (
+    select
+        reason,
+        '\b' || regexp_escape(rtrim(lower(trim(keyword)), '*'))
+        || case when ends_with(trim(keyword), '*') then '\w*' else '\b' end as pattern
+    from keywords
+),
+
 keyword_hits as (
     select
         responses.response_key,
-        string_agg(distinct keywords.keyword, ', ' order by keywords.keyword) as matched_keywords,
-        string_agg(distinct keywords.reason, ', ' order by keywords.reason) as keyword_reasons
+        string_agg(
+            distinct regexp_extract(lower(responses.comment_text), keyword_patterns.pattern), ', '
+            order by regexp_extract(lower(responses.comment_text), keyword_patterns.pattern)
+        ) as matched_keywords,
+        string_agg(distinct keyword_patterns.reason, ', ' order by keyword_patterns.reason) as keyword_reasons
     from responses
-    inner join keywords
-        on regexp_matches(
-            lower(responses.comment_text),
-            '\b' || regexp_escape(lower(trim(keywords.keyword))) || '\b'
-        )
+    inner join keyword_patterns
+        on regexp_matches(lower(responses.comment_text), keyword_patterns.pattern)
     group by responses.response_key
 ),
 

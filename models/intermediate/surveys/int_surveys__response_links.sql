@@ -4,9 +4,9 @@
     (2) `embedded_order_id` — only the order id was passed: the order's experience of the survey's
     touchpoint, the latest one before the response (else the earliest after it);
     (3) `time_window` — the respondent's latest experience of the touchpoint's event type
-    (ref_survey_touchpoints) at or before the response and fewer than
-    var('survey_link_window_days') days (calendar dates) before it; `link_gap_days` / `link_gap_hours`
-    record the gap;
+    (ref_survey_touchpoints) at or before the response and within var('survey_link_window_days')
+    days (calendar dates, 0..N: a gap of N days links, N+1 does not); `link_gap_days` /
+    `link_gap_hours` record the gap;
     (4) otherwise unlinked, with `unlinked_reason`: relationship surveys rate no single experience,
     an anonymous or unresolved respondent has no experiences, or none was found in the window. -#}
 
@@ -103,7 +103,7 @@ window_candidates as (
             and transactional.touchpoint = experiences.touchpoint
             and transactional.recorded_at >= experiences.experience_at
             and date_diff('day', cast(experiences.experience_at as date), cast(transactional.recorded_at as date))
-            < {{ var('survey_link_window_days') }}
+            <= {{ var('survey_link_window_days') }}
     where transactional.embedded_experience_key is null
     qualify row_number() over (
         partition by transactional.response_key

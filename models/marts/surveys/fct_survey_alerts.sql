@@ -1,17 +1,20 @@
 {#- Survey alerts and how the loop was closed, one row per alerting response (int_surveys__alerts:
-    low score, negative comment sentiment or an alert keyword). A named alert (respondent consented)
-    goes to the customer's CRM owner (int_lifecycle__crm_owners) and the owner's manager
-    (stg_crm__users.manager_id), due var('survey_alert_sla_days') days after the response.
+    a finished response with a low score, negative comment sentiment or an alert keyword). A named
+    alert (respondent consented) goes to the customer's CRM owner (int_lifecycle__crm_owners) and the
+    owner's manager (stg_crm__users.manager_id), due var('survey_alert_sla_days') days after the response.
     Without consent the alert is anonymous: counted for the survey team, but customer, owner, the
-    follow-up and recovery are not shown (no one is told who answered).
-    Closing the loop (named alerts): the matched follow-up is the customer's CRM task created at or
-    after the response and fewer than var('survey_follow_up_window_days') days after it, preferring a
-    task whose description names the response id, then a "Call back about survey" task, then the
-    earliest. First contact = the first CRM task of the customer completed after the response (in that
-    window); closed = the matched task completed. Within SLA = closed on or before the due date;
+    follow-up, recovery and every date but recorded_month are not shown (no one is told who answered).
+    Closing the loop (named alerts): an eligible follow-up is a CRM task of the customer created at or
+    after the response and within var('survey_follow_up_window_days') days (dates, 0..N) after it that
+    either names the response id in its description (`response_id`) or has the "Call back about survey"
+    subject and names no other response id (`survey_call_back`). Each task closes at most one alert:
+    a task goes to the eligible alert it names, else to the customer's earliest eligible alert; each
+    alert then takes, of the tasks given to it, the one naming it, else the earliest created.
+    First contact = the first CRM task of the customer (any subject) completed after the response in
+    that window; closed = the matched task completed. Within SLA = closed on or before the due date;
     overdue = not closed and the as-of date (var lifecycle_as_of_date, default today) is past due.
-    Recovery: a later consented response of the same customer to the same survey program within
-    var('survey_recovery_window_days') days with a higher score. -#}
+    Recovery: a later consented, finished response of the same customer to the same survey program
+    within var('survey_recovery_window_days') days (0..N) with a higher score. -#}
 
 {%- set as_of_var = var('lifecycle_as_of_date', none) -%}
 {%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' -%}
@@ -101,10 +104,14 @@ alert_details as (
         on alerts.response_key = responses.response_key
 ),
 
-follow_up_candidates as (
+task_windows as (
     select
         alert_details.response_key,
+        alert_details.response_id,
+        alert_details.recorded_at as alert_recorded_at,
         follow_up_notes.follow_up_key,
+        follow_up_notes.subject,
+        follow_up_notes.description,
         follow_up_notes.created_at,
         follow_up_notes.completed_at
     from alert_details
@@ -113,26 +120,38 @@ follow_up_candidates as (
             alert_details.customer_id = follow_up_notes.customer_id
             and alert_details.recorded_at <= follow_up_notes.created_at
             and date_diff('day', alert_details.recorded_date, cast(follow_up_notes.created_at as date))
-            < {{ follow_up_days }}
+            <= {{ follow_up_days }}
     where alert_details.has_consent_to_be_named
 ),
 
-matched_follow_ups as (
+eligible_follow_ups as (
     select
-        follow_up_candidates.*,
-        follow_up_notes.description
-    from follow_up_candidates
-    inner join follow_up_notes
-        on follow_up_candidates.follow_up_key = follow_up_notes.follow_up_key
-    inner join alert_details
-        on follow_up_candidates.response_key = alert_details.response_key
+        *,
+        coalesce(contains(description, response_id), false) as names_response
+    from task_windows
+    where
+        coalesce(contains(description, response_id), false)
+        or (
+            coalesce(subject = 'Call back about survey', false)
+            and not coalesce(
+                regexp_matches(replace(description, response_id, ''), '\bR_[A-Za-z0-9]{6,}'), false
+            )
+        )
+),
+
+task_assignments as (
+    select * from eligible_follow_ups
     qualify row_number() over (
-        partition by follow_up_candidates.response_key
-        order by
-            coalesce(contains(follow_up_notes.description, alert_details.response_id), false) desc,
-            coalesce(follow_up_notes.subject = 'Call back about survey', false) desc,
-            follow_up_candidates.created_at asc,
-            follow_up_candidates.follow_up_key asc
+        partition by follow_up_key
+        order by names_response desc, alert_recorded_at asc, response_key asc
+    ) = 1
+),
+
+matched_follow_ups as (
+    select * from task_assignments
+    qualify row_number() over (
+        partition by response_key
+        order by names_response desc, created_at asc, follow_up_key asc
     ) = 1
 ),
 
@@ -140,7 +159,7 @@ first_contacts as (
     select
         response_key,
         min(completed_at) as first_contact_at
-    from follow_up_candidates
+    from task_windows
     where completed_at is not null
     group by response_key
 ),
@@ -157,8 +176,9 @@ recoveries as (
             and alert_details.recorded_at < later.recorded_at
             and alert_details.score < later.score
             and later.has_consent_to_be_named
+            and later.is_finished
             and date_diff('day', alert_details.recorded_date, later.recorded_date)
-            < {{ var('survey_recovery_window_days') }}
+            <= {{ var('survey_recovery_window_days') }}
     where alert_details.has_consent_to_be_named
     group by alert_details.response_key
 ),
@@ -174,10 +194,8 @@ joined as (
         supervisors.supervisor_name,
         matched_follow_ups.follow_up_key,
         case
-            when
-                matched_follow_ups.description is not null
-                and contains(matched_follow_ups.description, alert_details.response_id) then 'response_id'
-            when matched_follow_ups.follow_up_key is not null then 'customer_and_time'
+            when matched_follow_ups.names_response then 'response_id'
+            when matched_follow_ups.follow_up_key is not null then 'survey_call_back'
         end as follow_up_match_method,
         matched_follow_ups.created_at as follow_up_created_at,
         first_contacts.first_contact_at,
@@ -247,7 +265,8 @@ final as (
         coalesce(has_consent_to_be_named and cast(closed_at as date) <= raw_due_date, false) as is_closed_within_sla,
         has_consent_to_be_named and closed_at is null and {{ as_of }} > raw_due_date as is_overdue,
         has_consent_to_be_named and recovered_at is not null as is_recovered,
-        recorded_date,
+        case when has_consent_to_be_named then recorded_date end as recorded_date,
+        cast(date_trunc('month', recorded_date) as date) as recorded_month,
         case when has_consent_to_be_named then cast(raw_due_date as date) end as due_date,
         case when has_consent_to_be_named then recorded_at end as recorded_at,
         case when has_consent_to_be_named then follow_up_created_at end as follow_up_created_at,

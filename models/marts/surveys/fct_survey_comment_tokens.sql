@@ -1,8 +1,10 @@
 {#- Words of the open-ended survey comments for search, one row per response × token position:
-    comments lower-cased and split on anything but letters, digits and apostrophes; `is_stop_word`
+    words by the macro survey_comment_words (lower case, apostrophes removed, split on anything but
+    letters and digits — the same rule search_survey_comments applies to the phrase); `is_stop_word`
     marks common English words (kept so that phrases still match position by position). The customer
-    is named only under consent (ids from fct_survey_responses, anonymous otherwise). Search with the
-    macro search_survey_comments (analyses/survey_comment_search.sql). -#}
+    and the response date are shown only under consent (from fct_survey_responses); an anonymous
+    comment keeps its month only. Search with the macro search_survey_comments
+    (analyses/survey_comment_search.sql). -#}
 
 {%- set stop_words = [
     'a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'from', 'had', 'has', 'have', 'i',
@@ -24,7 +26,8 @@ split as (
         survey_id,
         touchpoint,
         recorded_date,
-        string_split_regex(lower(comment_text), '[^a-z0-9'']+') as tokens
+        recorded_month,
+        {{ survey_comment_words('comment_text') }} as tokens
     from responses
 ),
 
@@ -35,6 +38,7 @@ tokens as (
         survey_id,
         touchpoint,
         recorded_date,
+        recorded_month,
         unnest(tokens) as token,
         unnest(range(1, len(tokens) + 1)) as raw_position
     from split
@@ -46,15 +50,16 @@ final as (
         customer_id,
         survey_id,
         touchpoint,
-        trim(token, '''') as token,
+        token,
         cast(row_number() over (partition by survey_response_id order by raw_position) as integer)
             as token_position,
-        trim(token, '''') in (
+        token in (
             '{{ stop_words | join("', '") }}'
         ) as is_stop_word,
-        recorded_date
+        recorded_date,
+        recorded_month
     from tokens
-    where trim(token, '''') != ''
+    where token != ''
 )
 
 select * from final

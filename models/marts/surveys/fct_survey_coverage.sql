@@ -1,8 +1,10 @@
-{#- Survey coverage: every experience that should trigger a transactional survey — a completed
-    delivery, a completed installation, a solved ticket (ref_survey_touchpoints) — one row each, with
-    the number of responses linked to it (int_surveys__response_links, any link method) and
-    has_survey. Responses of respondents who did not consent count too (the survey was sent and
-    answered), but no response id, score or comment is shown here. -#}
+{#- Survey coverage per experience: every experience that should trigger a transactional survey — a
+    completed delivery, a completed installation, a solved ticket (ref_survey_touchpoints) — one row
+    each, with the number of CONSENTED responses linked to it (int_surveys__response_links, any link
+    method) and has_survey. A response whose respondent did not consent is not counted here: the row
+    names the customer and the experience, so counting it would tell who answered anonymously. An
+    experience rated only anonymously therefore shows as not covered here; the true coverage, all
+    responses included, is in the aggregate fct_survey_coverage_monthly (touchpoint × month). -#}
 
 with
 
@@ -17,6 +19,18 @@ touchpoints as (
 links as (
     select * from {{ ref('int_surveys__response_links') }}
     where is_linked
+),
+
+responses as (
+    select * from {{ ref('int_surveys__responses') }}
+),
+
+consented_links as (
+    select links.*
+    from links
+    inner join responses
+        on links.response_key = responses.response_key
+    where responses.has_consent_to_be_named
 ),
 
 experiences as (
@@ -38,7 +52,7 @@ response_counts as (
     select
         linked_experience_key,
         count(*) as response_count
-    from links
+    from consented_links
     group by linked_experience_key
 ),
 

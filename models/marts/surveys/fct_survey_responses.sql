@@ -1,10 +1,12 @@
 {#- Every survey response, one row each, consented or not: program, score, link to the rated
-    experience, comment sentiment and the respondent's segment, region and status for analysis.
-    Consent rule: the customer (customer_id; names and emails live in customer_360), the response's source key and the rated
-    experience's key appear only when the respondent agreed to be named (has_consent_to_be_named);
-    otherwise `survey_response_id` is an anonymous id and those columns are null, so the row still
-    counts in every aggregate but cannot be joined back to a person (tests/surveys); its time of day
-    is dropped too (recorded_date only). -#}
+    experience, comment sentiment and, for named respondents, their segment, region and status.
+    Consent rule: the customer (customer_id; names and emails live in customer_360), the response's
+    source key and every quasi-identifier — the rated experience's key, link_gap_days, state_code,
+    rfm_segment, customer_status, recorded_date and recorded_at — appear only when the respondent
+    agreed to be named (has_consent_to_be_named). Otherwise `survey_response_id` is an anonymous id and
+    those columns are null: the row keeps its program, score, comment and recorded_month only, so it
+    cannot be joined back to a person (tests/surveys). Aggregates (fct_survey_scores) are computed from
+    the intermediate models, so anonymous responses still count there with their attributes. -#}
 
 with
 
@@ -45,13 +47,13 @@ final as (
         links.link_method,
         links.unlinked_reason,
         responses.distribution_channel,
-        customers.state_code,
-        customers.rfm_segment,
-        customers.customer_status,
+        case when responses.has_consent_to_be_named then customers.state_code end as state_code,
+        case when responses.has_consent_to_be_named then customers.rfm_segment end as rfm_segment,
+        case when responses.has_consent_to_be_named then customers.customer_status end as customer_status,
         responses.comment_text,
         alerts.alert_reasons,
         responses.score,
-        links.link_gap_days,
+        case when responses.has_consent_to_be_named then links.link_gap_days end as link_gap_days,
         cast(sentiment.compound_score as double) as sentiment_score,
         responses.has_consent_to_be_named,
         responses.customer_id is not null as is_resolved_respondent,
@@ -61,7 +63,7 @@ final as (
         alerts.response_key is not null as is_alert,
         responses.is_score_out_of_range,
         responses.is_finished,
-        responses.recorded_date,
+        case when responses.has_consent_to_be_named then responses.recorded_date end as recorded_date,
         cast(date_trunc('month', responses.recorded_date) as date) as recorded_month,
         case when responses.has_consent_to_be_named then responses.recorded_at end as recorded_at
     from responses

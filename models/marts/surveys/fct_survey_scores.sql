@@ -1,11 +1,18 @@
 {#- Survey results, one row per survey program × analysis grain × grain value. Scores are computed per
     program (survey_id) only, so transactional and relationship results are never mixed into one
     number. Grains: `overall`, `month` (YYYY-MM of the response), `segment` (rfm_segment), `region`
-    (state_code), `customer_status`, `link_method`; a respondent without a value (anonymous or
-    unresolved) counts under `unknown`. Every response counts, consented or not (aggregates only).
-    Formulas, over responses with a valid score: NPS = 100 × (promoters 9-10 − detractors 0-6) /
-    scored; CSAT = 100 × share of 4-5 on 1-5; CES = mean of 1-7 and 100 × share of easy 5-7.
-    `metric_value` is the program's own metric (NPS, CSAT % or CES mean). -#}
+    (state_code), `customer_status`, `link_method`; a respondent without a value (anonymous-link or
+    unresolved) counts under `unknown`. Computed from the intermediate models, so every response
+    counts with its respondent's attributes (dim_customers joined privately), consented or not — only
+    aggregates leave this model. Only finished responses (is_finished) are scored and counted;
+    unfinished ones are counted apart in unfinished_count. Formulas, over finished responses with a
+    valid score: NPS = 100 × (promoters 9-10 − detractors 0-6) / scored; CSAT = 100 × share of 4-5 on
+    1-5; CES = mean of 1-7 and 100 × share of easy 5-7. `metric_value` is the program's own metric.
+    Small cells: when scored_count < var('survey_min_cell_size') the metrics and the score-band and
+    alert counts are null and is_suppressed is true (response counts stay). So that such a cell cannot
+    be derived as the overall row minus the other cells of its grain, when exactly one cell of a
+    program's grain is below the minimum, the smallest other cell of that grain is suppressed too
+    (complementary suppression). An overall row is suppressed only when it is below the minimum. -#}
 
 {%- set grains = {
     'overall': "'all'",
@@ -15,11 +22,48 @@
     'customer_status': 'customer_status',
     'link_method': 'link_method',
 } %}
+{%- set min_cell = var('survey_min_cell_size') | int %}
 
 with
 
 responses as (
-    select * from {{ ref('fct_survey_responses') }}
+    select * from {{ ref('int_surveys__responses') }}
+),
+
+links as (
+    select * from {{ ref('int_surveys__response_links') }}
+),
+
+alerts as (
+    select * from {{ ref('int_surveys__alerts') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+respondents as (
+    select
+        responses.survey_id,
+        responses.survey_name,
+        responses.survey_type,
+        responses.touchpoint,
+        responses.metric,
+        links.link_method,
+        customers.state_code,
+        customers.rfm_segment,
+        customers.customer_status,
+        case when responses.is_finished then responses.score end as score,
+        responses.is_finished,
+        alerts.response_key is not null as is_alert,
+        cast(date_trunc('month', responses.recorded_date) as date) as recorded_month
+    from responses
+    left join links
+        on responses.response_key = links.response_key
+    left join alerts
+        on responses.response_key = alerts.response_key
+    left join customers
+        on responses.customer_id = customers.customer_id
 ),
 
 by_grain as (
@@ -32,7 +76,8 @@ by_grain as (
         any_value(survey_type) as survey_type,
         any_value(touchpoint) as touchpoint,
         any_value(metric) as metric,
-        count(*) as response_count,
+        count(*) filter (where is_finished) as response_count,
+        count(*) filter (where not is_finished) as unfinished_count,
         count(score) as scored_count,
         count(*) filter (where score >= 9) as promoter_count,
         count(*) filter (where score between 7 and 8) as passive_count,
@@ -41,7 +86,7 @@ by_grain as (
         count(*) filter (where score between 5 and 7) as easy_count,
         count(*) filter (where is_alert) as alert_count,
         sum(score) as score_sum
-    from responses
+    from respondents
     group by survey_id, grain, grain_value
     {%- if not loop.last %}
     union all
@@ -49,9 +94,29 @@ by_grain as (
     {%- endfor %}
 ),
 
+small_cells as (
+    select
+        *,
+        scored_count < {{ min_cell }} as is_below_minimum
+    from by_grain
+),
+
+complemented as (
+    select
+        *,
+        count(*) filter (where is_below_minimum) over (partition by survey_id, grain) = 1
+        and row_number() over (
+            partition by survey_id, grain, is_below_minimum
+            order by scored_count asc, grain_value asc
+        ) = 1
+        and not is_below_minimum as is_complementary
+    from small_cells
+),
+
 scored as (
     select
         *,
+        is_below_minimum or is_complementary as is_suppressed,
         case
             when metric = 'nps' and scored_count > 0
                 then round(100.0 * (promoter_count - detractor_count) / scored_count, 1)
@@ -68,7 +133,7 @@ scored as (
             when metric = 'ces' and scored_count > 0
                 then round(100.0 * easy_count / scored_count, 1)
         end as ces_easy_percent
-    from by_grain
+    from complemented
 ),
 
 final as (
@@ -82,18 +147,21 @@ final as (
         grain,
         grain_value,
         cast(response_count as bigint) as response_count,
+        cast(unfinished_count as bigint) as unfinished_count,
         cast(scored_count as bigint) as scored_count,
-        cast(case when metric = 'nps' then promoter_count end as bigint) as promoter_count,
-        cast(case when metric = 'nps' then passive_count end as bigint) as passive_count,
-        cast(case when metric = 'nps' then detractor_count end as bigint) as detractor_count,
-        cast(case when metric = 'csat' then satisfied_count end as bigint) as satisfied_count,
-        cast(case when metric = 'ces' then easy_count end as bigint) as easy_count,
-        cast(alert_count as bigint) as alert_count,
-        cast(nps_score as double) as nps_score,
-        cast(csat_percent as double) as csat_percent,
-        cast(ces_average as double) as ces_average,
-        cast(ces_easy_percent as double) as ces_easy_percent,
-        cast(coalesce(nps_score, csat_percent, ces_average) as double) as metric_value
+        cast(case when metric = 'nps' and not is_suppressed then promoter_count end as bigint) as promoter_count,
+        cast(case when metric = 'nps' and not is_suppressed then passive_count end as bigint) as passive_count,
+        cast(case when metric = 'nps' and not is_suppressed then detractor_count end as bigint) as detractor_count,
+        cast(case when metric = 'csat' and not is_suppressed then satisfied_count end as bigint) as satisfied_count,
+        cast(case when metric = 'ces' and not is_suppressed then easy_count end as bigint) as easy_count,
+        cast(case when not is_suppressed then alert_count end as bigint) as alert_count,
+        cast(case when not is_suppressed then nps_score end as double) as nps_score,
+        cast(case when not is_suppressed then csat_percent end as double) as csat_percent,
+        cast(case when not is_suppressed then ces_average end as double) as ces_average,
+        cast(case when not is_suppressed then ces_easy_percent end as double) as ces_easy_percent,
+        cast(case when not is_suppressed then coalesce(nps_score, csat_percent, ces_average) end as double)
+            as metric_value,
+        is_suppressed
     from scored
 )
 

@@ -1,0 +1,69 @@
+{#- True survey coverage as aggregates, one row per touchpoint × month of the experience: experiences
+    that should trigger a transactional survey (completed delivery, completed installation, solved
+    ticket; ref_survey_touchpoints), how many of them at least one response rates
+    (int_surveys__response_links, any link method) and the responses — every response counts here,
+    consented or not, finished or not (the survey was answered). No customer, experience or response
+    is shown. The per-experience view fct_survey_coverage counts consented responses only. -#}
+
+with
+
+customer_events as (
+    select * from {{ ref('int_lifecycle__customer_events') }}
+),
+
+touchpoints as (
+    select * from {{ ref('ref_survey_touchpoints') }}
+),
+
+links as (
+    select * from {{ ref('int_surveys__response_links') }}
+    where is_linked
+),
+
+experiences as (
+    select
+        customer_events.record_key as experience_key,
+        touchpoints.touchpoint,
+        customer_events.occurred_at as experience_at
+    from customer_events
+    inner join touchpoints
+        on customer_events.event_type = touchpoints.event_type
+    qualify row_number() over (
+        partition by customer_events.record_key order by customer_events.occurred_at
+    ) = 1
+),
+
+response_counts as (
+    select
+        linked_experience_key,
+        count(*) as response_count
+    from links
+    group by linked_experience_key
+),
+
+monthly as (
+    select
+        experiences.touchpoint,
+        cast(date_trunc('month', experiences.experience_at) as date) as experience_month,
+        count(*) as experience_count,
+        count(response_counts.linked_experience_key) as covered_experience_count,
+        coalesce(sum(response_counts.response_count), 0) as response_count
+    from experiences
+    left join response_counts
+        on experiences.experience_key = response_counts.linked_experience_key
+    group by experiences.touchpoint, experience_month
+),
+
+final as (
+    select
+        touchpoint || ':' || strftime(experience_month, '%Y-%m') as survey_coverage_month_id,
+        touchpoint,
+        cast(experience_count as bigint) as experience_count,
+        cast(covered_experience_count as bigint) as covered_experience_count,
+        cast(response_count as bigint) as response_count,
+        cast(round(100.0 * covered_experience_count / experience_count, 1) as double) as coverage_percent,
+        experience_month
+    from monthly
+)
+
+select * from final
