@@ -2,7 +2,7 @@
 
 {#- Every time a customer raised an issue with us, one row per contact, with a conformed issue reason
     (seed ref_contact_issue_reasons), the department that took it, and the repeat-contact episode it
-    belongs to. Contacts:
+    belongs to. By default only contacts the customer started (inbound) count:
     - support tickets (reason from the subject, department the support group); a ticket opened by a
       call or chat is that call's record, not a second contact, so it is left out and the call takes
       the ticket's (more specific) reason;
@@ -12,7 +12,9 @@
       message), with the ticket's reason and group. Off by default: writing again on the same
       ticket continues one conversation whose history the agent sees, it is not telling the story
       again;
-    - CRM follow-up tasks about a complaint (the account team hears the story again).
+    - only when var repeat_contact_count_crm_tasks is true: CRM follow-up tasks about a complaint.
+      Off by default: the account team creates them, so they are our own outbound follow-ups, not
+      the customer raising the issue again (with them, most complaint episodes looked repeated).
     A contact whose reason is not in the seed gets issue_reason `other` and is_reason_mapped false.
     Episodes: per customer and issue reason, contacts in time order; a contact starts a new episode
     when it comes `repeat_contact_window_days` ({{ window_days }}) days or more after the previous
@@ -20,6 +22,7 @@
 
 {%- set has_support = source_enabled('support') %}
 {%- set count_comments = var('repeat_contact_count_ticket_comments') | string | lower in ['true', '1', 'yes'] %}
+{%- set count_crm_tasks = var('repeat_contact_count_crm_tasks') | string | lower in ['true', '1', 'yes'] %}
 
 with
 
@@ -27,12 +30,12 @@ service_interactions as (
     select * from {{ ref('int_lifecycle__service_interactions') }}
 ),
 
-follow_ups as (
-    select * from {{ ref('int_lifecycle__crm_follow_ups') }}
-),
-
 issue_reasons as (
     select * from {{ ref('ref_contact_issue_reasons') }}
+),
+
+follow_ups as (
+    select * from {{ ref('int_lifecycle__crm_follow_ups') }}
 ),
 
 interactions_with_reason as (
@@ -129,7 +132,10 @@ follow_up_contacts as (
             issue_reasons.source_system = 'crm'
             and issue_reasons.source_table = 'tasks'
             and lower(trim(follow_ups.subject)) = issue_reasons.source_reason
-    where follow_ups.created_at is not null
+    where
+        follow_ups.created_at is not null
+        -- CRM tasks are our own follow-ups: counted only with var repeat_contact_count_crm_tasks
+        and {{ 'true' if count_crm_tasks else 'false' }}
 ),
 
 unioned as (

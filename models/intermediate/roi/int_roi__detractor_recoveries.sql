@@ -1,51 +1,57 @@
-{#- Detractors who recovered: one row per customer whose consented NPS responses
-    (int_lifecycle__survey_responses) include a detractor score (0-6) followed by a later passive or
-    promoter score. The detractor response is the customer's first one; the recovery is the first
-    later non-detractor response. Only consented responses are used (approximation: the survey marts
-    of the closed loop may define recovery more finely). -#}
+{%- set window_days = var('survey_recovery_window_days') -%}
+
+{#- Detractors who recovered, for the ROI aggregates: one row per customer with at least one
+    recovered NPS detractor response. The one definition of recovery, the closed loop's
+    (fct_survey_alerts): a later response of the same customer to the same survey program
+    (survey_id), recorded within var('survey_recovery_window_days') ({{ window_days }}) days
+    (whole days between the dates, 0..N) after the detractor response, with a higher score that is no
+    longer a detractor (passive or promoter). Built on every response (int_surveys__responses,
+    consented or not): the ROI marts publish aggregates only, so an anonymous respondent counts
+    without being named. The row is the customer's first detractor response that recovered and its
+    first recovering response. -#}
 
 with
 
 survey_responses as (
-    select * from {{ ref('int_lifecycle__survey_responses') }}
-    where metric = 'nps' and nps_group is not null
+    select * from {{ ref('int_surveys__responses') }}
+    where metric = 'nps' and nps_group is not null and customer_id is not null and is_finished
 ),
 
-first_detractions as (
-    select
-        customer_id,
-        response_key as detractor_response_key,
-        score as detractor_score,
-        recorded_at as detracted_at
-    from survey_responses
+detractions as (
+    select * from survey_responses
     where nps_group = 'detractor'
-    qualify row_number() over (partition by customer_id order by recorded_at, response_key) = 1
 ),
 
 recoveries as (
     select
-        first_detractions.customer_id,
-        first_detractions.detractor_response_key,
-        survey_responses.response_key as recovery_response_key,
-        survey_responses.nps_group as recovered_nps_group,
-        first_detractions.detractor_score,
-        survey_responses.score as recovery_score,
-        first_detractions.detracted_at,
-        survey_responses.recorded_at as recovered_at
-    from first_detractions
-    inner join survey_responses
+        detractions.customer_id,
+        detractions.survey_id,
+        detractions.response_key as detractor_response_key,
+        later.response_key as recovery_response_key,
+        later.nps_group as recovered_nps_group,
+        detractions.score as detractor_score,
+        later.score as recovery_score,
+        detractions.recorded_at as detracted_at,
+        later.recorded_at as recovered_at
+    from detractions
+    inner join survey_responses as later
         on
-            first_detractions.customer_id = survey_responses.customer_id
-            and first_detractions.detracted_at < survey_responses.recorded_at
-            and survey_responses.nps_group != 'detractor'
+            detractions.customer_id = later.customer_id
+            and detractions.survey_id = later.survey_id
+            and detractions.recorded_at < later.recorded_at
+            and detractions.score < later.score
+            and later.nps_group != 'detractor'
+            and date_diff('day', detractions.recorded_date, later.recorded_date) <= {{ window_days }}
     qualify row_number() over (
-        partition by first_detractions.customer_id order by survey_responses.recorded_at, survey_responses.response_key
+        partition by detractions.customer_id
+        order by detractions.recorded_at, detractions.response_key, later.recorded_at, later.response_key
     ) = 1
 ),
 
 final as (
     select
         customer_id,
+        survey_id,
         detractor_response_key,
         recovery_response_key,
         recovered_nps_group,

@@ -4,28 +4,44 @@
 {#- The data inventory: one row per enabled source table. How much it holds (rows landed, usable,
     quarantined and the most common rejection reason), which person fields it holds and how complete
     each is among its person records (int_conform__person_records), how many of its records resolve
-    to a customer (int_identity__crosswalk) and how many are duplicates inside the table (several
-    records of one customer), how fresh it is (latest loaded_at), and which marts use it. The marts
-    come from the dbt graph at compile time: every model under models/marts whose ancestors include
-    the table's staging model, so the list cannot drift from the code. -#}
+    to a customer (int_identity__crosswalk), how fresh it is (latest loaded_at), and which marts use it.
+    Duplicates: only a person-master table (var data_inventory_person_master_tables: contacts, leads,
+    billing customers, loyalty members, policy holders, web registrations — one row should be one
+    person) can hold duplicate people: there, records of one customer beyond the first are duplicate
+    person records. In an activity table (sends, orders, projects, tickets, calls, responses, store
+    sales) several records of a customer are repeat activity; records_per_customer shows it for every
+    table and the duplicate columns are null. Marts: read from the dbt graph at compile time, so the
+    list cannot drift from the code. A mart uses a table directly when a path from its staging model
+    to the mart avoids the identity models (int_identity__*): its data is read. A mart reached only
+    through identity resolution uses the table only to know who the customer is. -#}
 
-{#- marts downstream of each staging model, from graph.nodes -#}
-{%- set marts_by_staging_model = {} -%}
+{%- set master_tables = var('data_inventory_person_master_tables') -%}
+
+{#- marts downstream of each staging model, from graph.nodes: all paths, and paths that avoid the
+    identity models -#}
+{%- set all_marts_by_staging_model = {} -%}
+{%- set direct_marts_by_staging_model = {} -%}
+{#- graph is empty when a unit test compiles the model -#}
+{%- set graph_nodes = graph.get('nodes', {}) -%}
 {%- if execute -%}
-{%- for node in graph.nodes.values()
+{%- for node in graph_nodes.values()
     if node.resource_type == 'model' and node.original_file_path.startswith('models/marts/')
     and node.name != this.identifier -%}
-{%- set queue = node.depends_on.nodes | list -%}
+{%- for stop_at_identity, marts_by_staging_model in [
+    (false, all_marts_by_staging_model), (true, direct_marts_by_staging_model)] -%}
+{%- set queue = node.get('depends_on', {}).get('nodes', []) | list -%}
 {%- set seen = [] -%}
 {#- a breadth-first walk: the loop also visits the parents it appends -#}
 {%- for parent in queue if parent not in seen -%}
 {%- do seen.append(parent) -%}
-{%- if parent in graph.nodes -%}
-{%- do queue.extend(graph.nodes[parent].depends_on.nodes) -%}
+{%- set parent_name = graph_nodes.get(parent, {}).get('name', '') -%}
+{%- if parent in graph_nodes and not (stop_at_identity and parent_name.startswith('int_identity__')) -%}
+{%- do queue.extend(graph_nodes[parent].get('depends_on', {}).get('nodes', [])) -%}
 {%- endif -%}
-{%- if parent.startswith('model.') and graph.nodes.get(parent, {}).get('name', '').startswith('stg_') -%}
-{%- do marts_by_staging_model.setdefault(graph.nodes[parent].name, []).append(node.name) -%}
+{%- if parent.startswith('model.') and parent_name.startswith('stg_') -%}
+{%- do marts_by_staging_model.setdefault(parent_name, []).append(node.name) -%}
 {%- endif -%}
+{%- endfor -%}
 {%- endfor -%}
 {%- endfor -%}
 {%- endif %}
@@ -51,15 +67,30 @@ rejected_rows as (
 mart_usage as (
     select
         cast(null as {{ dbt.type_string() }}) as staging_model,
-        cast(null as {{ dbt.type_string() }}) as marts_using,
-        cast(null as integer) as mart_count
+        cast(null as {{ dbt.type_string() }}) as marts_using_directly,
+        cast(null as {{ dbt.type_string() }}) as marts_using_through_identity_only,
+        cast(null as integer) as direct_mart_count,
+        cast(null as integer) as identity_only_mart_count
     where false
-    {%- for model_name, marts in marts_by_staging_model.items() %}
+    {%- for model_name, marts in all_marts_by_staging_model.items() %}
+    {%- set direct = direct_marts_by_staging_model.get(model_name, []) | unique | sort | list %}
+    {%- set identity_only = marts | reject('in', direct) | unique | sort | list %}
     union all
     select
         '{{ model_name }}',
-        '{{ marts | unique | sort | join(", ") }}',
-        {{ marts | unique | list | length }}
+        {{ "'" ~ direct | join(", ") ~ "'" if direct else 'null' }},
+        {{ "'" ~ identity_only | join(", ") ~ "'" if identity_only else 'null' }},
+        {{ direct | length }},
+        {{ identity_only | length }}
+    {%- endfor %}
+),
+
+person_master_tables as (
+    select cast(null as {{ dbt.type_string() }}) as source_table_id
+    where false
+    {%- for table_id in master_tables %}
+    union all
+    select '{{ table_id }}'
     {%- endfor %}
 ),
 
@@ -90,22 +121,22 @@ resolution as (
     group by source_system, source_table
 ),
 
-customers_with_duplicates as (
+customers_with_several_records as (
     select
         source_system,
         source_table,
-        count(*) as customers_with_duplicates_count
+        customer_id
     from crosswalk
     group by source_system, source_table, customer_id
     having count(*) > 1
 ),
 
-duplicates as (
+several_records as (
     select
         source_system,
         source_table,
-        count(*) as customers_with_duplicates_count
-    from customers_with_duplicates
+        count(*) as customers_with_several_records_count
+    from customers_with_several_records
     group by source_system, source_table
 ),
 
@@ -123,12 +154,15 @@ joined as (
     select
         source_tables.*,
         top_rejection_reasons.rejection_reason as top_rejection_reason,
-        mart_usage.marts_using,
-        coalesce(mart_usage.mart_count, 0) as mart_count,
+        mart_usage.marts_using_directly,
+        mart_usage.marts_using_through_identity_only,
+        coalesce(mart_usage.direct_mart_count, 0) as direct_mart_count,
+        coalesce(mart_usage.identity_only_mart_count, 0) as identity_only_mart_count,
+        person_master_tables.source_table_id is not null as is_person_master_table,
         coalesce(person_field_completeness.person_record_count, 0) as person_record_count,
         coalesce(resolution.resolved_record_count, 0) as resolved_record_count,
         coalesce(resolution.customer_count, 0) as customer_count,
-        coalesce(duplicates.customers_with_duplicates_count, 0) as customers_with_duplicates_count,
+        coalesce(several_records.customers_with_several_records_count, 0) as customers_with_several_records_count,
         person_field_completeness.name_completeness,
         person_field_completeness.email_completeness,
         person_field_completeness.phone_completeness,
@@ -145,16 +179,18 @@ joined as (
         on
             source_tables.source_system = resolution.source_system
             and source_tables.source_table = resolution.source_table
-    left join duplicates
+    left join several_records
         on
-            source_tables.source_system = duplicates.source_system
-            and source_tables.source_table = duplicates.source_table
+            source_tables.source_system = several_records.source_system
+            and source_tables.source_table = several_records.source_table
     left join top_rejection_reasons
         on
             source_tables.source_system = top_rejection_reasons.source_system
             and source_tables.source_table = top_rejection_reasons.source_table
     left join mart_usage
         on source_tables.staging_model = mart_usage.staging_model
+    left join person_master_tables
+        on source_tables.source_table_id = person_master_tables.source_table_id
 ),
 
 final as (
@@ -174,16 +210,21 @@ final as (
             case when ssn_completeness > 0 then 'ssn' end
         ), '') as person_fields,
         top_rejection_reason,
-        marts_using,
+        marts_using_directly,
+        marts_using_through_identity_only,
         cast(landed_row_count as bigint) as landed_row_count,
         cast(usable_row_count as bigint) as usable_row_count,
         cast(rejected_row_count as bigint) as rejected_row_count,
         cast(person_record_count as bigint) as person_record_count,
         cast(resolved_record_count as bigint) as resolved_record_count,
         cast(customer_count as bigint) as customer_count,
-        cast(resolved_record_count - customer_count as bigint) as duplicate_record_count,
-        cast(customers_with_duplicates_count as bigint) as customers_with_duplicates_count,
-        cast(mart_count as integer) as mart_count,
+        -- duplicate people: only in person-master tables (elsewhere several records are repeat activity)
+        cast(case when is_person_master_table then resolved_record_count - customer_count end as bigint)
+            as duplicate_person_record_count,
+        cast(case when is_person_master_table then customers_with_several_records_count end as bigint)
+            as customers_with_duplicate_person_records_count,
+        cast(direct_mart_count as integer) as direct_mart_count,
+        cast(identity_only_mart_count as integer) as identity_only_mart_count,
         cast(date_diff('day', cast(last_loaded_at as date), {{ as_of }}) as integer) as days_since_last_load,
         cast(round(rejected_row_count / nullif(landed_row_count, 0), 4) as double) as rejected_row_share,
         cast(round(name_completeness, 4) as double) as name_completeness,
@@ -194,9 +235,15 @@ final as (
         cast(round(birth_date_completeness, 4) as double) as birth_date_completeness,
         cast(round(ssn_completeness, 4) as double) as ssn_completeness,
         cast(round(resolved_record_count / nullif(usable_row_count, 0), 4) as double) as resolved_record_share,
-        cast(round((resolved_record_count - customer_count) / nullif(resolved_record_count, 0), 4) as double)
-            as duplicate_record_share,
+        cast(round(resolved_record_count / nullif(customer_count, 0), 4) as double) as records_per_customer,
+        cast(
+            case
+                when is_person_master_table
+                    then round((resolved_record_count - customer_count) / nullif(resolved_record_count, 0), 4)
+            end as double
+        ) as duplicate_person_record_share,
         person_record_count > 0 as is_person_table,
+        is_person_master_table,
         last_loaded_at
     from joined
 )

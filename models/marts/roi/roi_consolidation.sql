@@ -7,7 +7,10 @@
     a customer already got through another recipient record, int_communications__outbound), conflicts
     caught (fct_communication_conflicts, every rule but duplicate_offer, each communication once) and
     their cost, customers suppressed today (marketing_suppressions), and repeat contacts
-    (fct_repeat_contacts) with their handling cost. Prices from ref_roi_assumptions. -#}
+    (fct_repeat_contacts) with their handling cost. Prices from ref_roi_assumptions; a duplicate
+    mailing on a channel other than email or direct_mail is priced at
+    cost_per_other_channel_mailing_usd. These are the costs found in history; the share of them
+    counted as a saving (the avoidance rates) is applied in roi_program_monthly. -#}
 
 with
 
@@ -39,6 +42,8 @@ assumptions as (
     select
         max(case when assumption_name = 'cost_per_mail_piece_usd' then value end) as cost_per_mail_piece_usd,
         max(case when assumption_name = 'cost_per_email_usd' then value end) as cost_per_email_usd,
+        max(case when assumption_name = 'cost_per_other_channel_mailing_usd' then value end)
+            as cost_per_other_channel_mailing_usd,
         max(case when assumption_name = 'cost_per_conflicting_contact_usd' then value end)
             as cost_per_conflicting_contact_usd,
         max(case when assumption_name = 'cost_per_repeat_contact_usd' then value end) as cost_per_repeat_contact_usd
@@ -63,7 +68,7 @@ mailing_figures as (
                 when not outbound.is_duplicate_mailing then 0
                 when outbound.channel = 'direct_mail' then assumptions.cost_per_mail_piece_usd
                 when outbound.channel = 'email' then assumptions.cost_per_email_usd
-                else 0
+                else assumptions.cost_per_other_channel_mailing_usd
             end
         ), 0) as duplicate_mailing_cost_usd
     from outbound

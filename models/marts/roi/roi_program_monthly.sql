@@ -6,10 +6,12 @@
     value it creates), all priced with ref_roi_assumptions:
     - duplicate mailings avoided: marketing sends of a campaign the customer already got through
       another recipient record (int_communications__outbound.is_duplicate_mailing), at the cost of a
-      mail piece or an email;
+      mail piece, an email or (any other channel) cost_per_other_channel_mailing_usd, times
+      duplicate_mailing_avoidance_rate (the share consolidation would really have avoided);
     - conflicts caught: outbound communications in a conflict (fct_communication_conflicts, every
       rule but duplicate_offer, which the duplicate mailings already count), each counted once, at
-      the cost of a conflicting contact;
+      the cost of a conflicting contact times conflict_avoidance_rate (the share the suppression
+      list would really have avoided);
     - recovered detractors: customers whose NPS went from detractor to passive or promoter in the
       month (int_roi__detractor_recoveries), valued at their 12-month CLV (dim_customers.clv_usd)
       x gross margin x the attribution rate.
@@ -50,6 +52,11 @@ assumptions as (
     select
         max(case when assumption_name = 'cost_per_mail_piece_usd' then value end) as cost_per_mail_piece_usd,
         max(case when assumption_name = 'cost_per_email_usd' then value end) as cost_per_email_usd,
+        max(case when assumption_name = 'cost_per_other_channel_mailing_usd' then value end)
+            as cost_per_other_channel_mailing_usd,
+        max(case when assumption_name = 'duplicate_mailing_avoidance_rate' then value end)
+            as duplicate_mailing_avoidance_rate,
+        max(case when assumption_name = 'conflict_avoidance_rate' then value end) as conflict_avoidance_rate,
         max(case when assumption_name = 'cost_per_conflicting_contact_usd' then value end)
             as cost_per_conflicting_contact_usd,
         max(case when assumption_name = 'cost_per_repeat_contact_usd' then value end) as cost_per_repeat_contact_usd,
@@ -79,7 +86,7 @@ duplicate_mailings as (
             case outbound.channel
                 when 'direct_mail' then assumptions.cost_per_mail_piece_usd
                 when 'email' then assumptions.cost_per_email_usd
-                else 0
+                else assumptions.cost_per_other_channel_mailing_usd
             end
         ) as duplicate_mailing_cost_usd
     from outbound
@@ -126,9 +133,11 @@ joined as (
         coalesce(conflicted_communications.conflicting_communication_count, 0) as conflicting_communication_count,
         coalesce(recovered_detractors.recovered_detractor_count, 0) as recovered_detractor_count,
         coalesce(repeat_contacts.repeat_contact_count, 0) as repeat_contact_count,
-        coalesce(duplicate_mailings.duplicate_mailing_cost_usd, 0) as duplicate_mailing_savings_usd,
+        coalesce(duplicate_mailings.duplicate_mailing_cost_usd, 0)
+        * assumptions.duplicate_mailing_avoidance_rate as duplicate_mailing_savings_usd,
         coalesce(conflicted_communications.conflicting_communication_count, 0)
-        * assumptions.cost_per_conflicting_contact_usd as conflict_savings_usd,
+        * assumptions.cost_per_conflicting_contact_usd
+        * assumptions.conflict_avoidance_rate as conflict_savings_usd,
         coalesce(recovered_detractors.recovered_detractor_clv_usd, 0)
         * assumptions.gross_margin_rate
         * assumptions.recovered_detractor_attribution_rate as recovered_detractor_value_usd,

@@ -10,8 +10,9 @@ whose ``blocking_key`` is the notice. Recall = found planted pairs / planted pai
 
 Also printed, per rule: the conflict pairs found that are not planted. Those are not necessarily false:
 the generator only avoided *same-day* offers on notice days, while the rules use wider windows
-(an offer within 30 days of a notice), households, open complaints, win-back sends to active
-customers and the same campaign sent twice, none of which the generator plants or avoids.
+(an offer within 30 days of a notice), households, any marketing send (offer, retention, win-back,
+unclassified) during an open complaint, win-back sends to active customers and the same campaign sent
+twice, none of which the generator plants or avoids.
 
 ``--db`` may be the private build file or the BI file: the mart is looked up in every database
 attached (the BI file ``<name>_bi.duckdb`` beside the private one is attached when it exists).
