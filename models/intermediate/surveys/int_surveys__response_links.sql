@@ -7,7 +7,11 @@
     (ref_survey_touchpoints) at or before the response and within var('survey_link_window_days')
     days (calendar dates, 0..N: a gap of N days links, N+1 does not); `link_gap_days` /
     `link_gap_hours` record the gap;
-    (4) otherwise unlinked, with `unlinked_reason`: relationship surveys rate no single experience,
+    (4) `household_time_window` — the respondent has no such experience, but another customer of
+    their household (int_identity__households) has one in the same window: the latest is taken (a job
+    is often rated by another member of the household, or identity resolution split the respondent
+    from the buyer);
+    (5) otherwise unlinked, with `unlinked_reason`: relationship surveys rate no single experience,
     an anonymous or unresolved respondent has no experiences, or none was found in the window. -#}
 
 with
@@ -22,6 +26,11 @@ touchpoints as (
 
 customer_events as (
     select * from {{ ref('int_lifecycle__customer_events') }}
+),
+
+households as (
+    select * from {{ ref('int_identity__households') }}
+    where has_household
 ),
 
 {% if source_enabled('orders') %}
@@ -111,6 +120,32 @@ window_candidates as (
     ) = 1
 ),
 
+household_window_candidates as (
+    select
+        transactional.response_key,
+        experiences.experience_key,
+        experiences.experience_at
+    from transactional
+    inner join households as respondent_households
+        on transactional.customer_id = respondent_households.customer_id
+    inner join households as member_households
+        on
+            respondent_households.household_id = member_households.household_id
+            and respondent_households.customer_id != member_households.customer_id
+    inner join experiences
+        on
+            member_households.customer_id = experiences.customer_id
+            and transactional.touchpoint = experiences.touchpoint
+            and transactional.recorded_at >= experiences.experience_at
+            and date_diff('day', cast(experiences.experience_at as date), cast(transactional.recorded_at as date))
+            <= {{ var('survey_link_window_days') }}
+    where transactional.embedded_experience_key is null
+    qualify row_number() over (
+        partition by transactional.response_key
+        order by experiences.experience_at desc, experiences.experience_key asc
+    ) = 1
+),
+
 embedded_experiences as (
     select
         experience_key,
@@ -129,23 +164,27 @@ linked as (
             when transactional.embedded_experience_key is not null then 'embedded_id'
             when order_candidates.experience_key is not null then 'embedded_order_id'
             when window_candidates.experience_key is not null then 'time_window'
+            when household_window_candidates.experience_key is not null then 'household_time_window'
             when not transactional.is_transactional then 'not_applicable'
             else 'unlinked'
         end as link_method,
         coalesce(
             transactional.embedded_experience_key,
             order_candidates.experience_key,
-            window_candidates.experience_key
+            window_candidates.experience_key,
+            household_window_candidates.experience_key
         ) as linked_experience_key,
         case
             when transactional.embedded_experience_key is not null then embedded_experiences.experience_at
             when order_candidates.experience_key is not null then order_candidates.experience_at
-            else window_candidates.experience_at
+            when window_candidates.experience_key is not null then window_candidates.experience_at
+            else household_window_candidates.experience_at
         end as experience_at,
         case
             when transactional.embedded_experience_key is not null then null
             when order_candidates.experience_key is not null then null
             when window_candidates.experience_key is not null then null
+            when household_window_candidates.experience_key is not null then null
             when not transactional.is_transactional then 'relationship or untyped survey: rates no single experience'
             when transactional.customer_id is null then 'anonymous or unresolved respondent'
             else 'no experience of the touchpoint within the window'
@@ -155,6 +194,8 @@ linked as (
         on transactional.response_key = order_candidates.response_key
     left join window_candidates
         on transactional.response_key = window_candidates.response_key
+    left join household_window_candidates
+        on transactional.response_key = household_window_candidates.response_key
     left join embedded_experiences
         on transactional.embedded_experience_key = embedded_experiences.experience_key
 ),
