@@ -100,41 +100,38 @@ order_candidates as (
     ) = 1
 ),
 
-window_candidates as (
+-- whose experiences a response may rate by time: the respondent's own first, then their household's
+respondent_scopes as (
+    select distinct
+        customer_id as respondent_customer_id,
+        customer_id as experience_customer_id,
+        1 as scope_rank
+    from responses
+    where customer_id is not null
+    union all
     select
-        transactional.response_key,
-        experiences.experience_key,
-        experiences.experience_at
-    from transactional
-    inner join experiences
-        on
-            transactional.customer_id = experiences.customer_id
-            and transactional.touchpoint = experiences.touchpoint
-            and transactional.recorded_at >= experiences.experience_at
-            and date_diff('day', cast(experiences.experience_at as date), cast(transactional.recorded_at as date))
-            <= {{ var('survey_link_window_days') }}
-    where transactional.embedded_experience_key is null
-    qualify row_number() over (
-        partition by transactional.response_key
-        order by experiences.experience_at desc, experiences.experience_key asc
-    ) = 1
-),
-
-household_window_candidates as (
-    select
-        transactional.response_key,
-        experiences.experience_key,
-        experiences.experience_at
-    from transactional
-    inner join households as respondent_households
-        on transactional.customer_id = respondent_households.customer_id
+        respondent_households.customer_id as respondent_customer_id,
+        member_households.customer_id as experience_customer_id,
+        2 as scope_rank
+    from households as respondent_households
     inner join households as member_households
         on
             respondent_households.household_id = member_households.household_id
             and respondent_households.customer_id != member_households.customer_id
+),
+
+window_candidates as (
+    select
+        transactional.response_key,
+        experiences.experience_key,
+        experiences.experience_at,
+        respondent_scopes.scope_rank
+    from transactional
+    inner join respondent_scopes
+        on transactional.customer_id = respondent_scopes.respondent_customer_id
     inner join experiences
         on
-            member_households.customer_id = experiences.customer_id
+            respondent_scopes.experience_customer_id = experiences.customer_id
             and transactional.touchpoint = experiences.touchpoint
             and transactional.recorded_at >= experiences.experience_at
             and date_diff('day', cast(experiences.experience_at as date), cast(transactional.recorded_at as date))
@@ -142,7 +139,7 @@ household_window_candidates as (
     where transactional.embedded_experience_key is null
     qualify row_number() over (
         partition by transactional.response_key
-        order by experiences.experience_at desc, experiences.experience_key asc
+        order by respondent_scopes.scope_rank asc, experiences.experience_at desc, experiences.experience_key asc
     ) = 1
 ),
 
@@ -163,28 +160,25 @@ linked as (
         case
             when transactional.embedded_experience_key is not null then 'embedded_id'
             when order_candidates.experience_key is not null then 'embedded_order_id'
-            when window_candidates.experience_key is not null then 'time_window'
-            when household_window_candidates.experience_key is not null then 'household_time_window'
+            when window_candidates.scope_rank = 1 then 'time_window'
+            when window_candidates.scope_rank = 2 then 'household_time_window'
             when not transactional.is_transactional then 'not_applicable'
             else 'unlinked'
         end as link_method,
         coalesce(
             transactional.embedded_experience_key,
             order_candidates.experience_key,
-            window_candidates.experience_key,
-            household_window_candidates.experience_key
+            window_candidates.experience_key
         ) as linked_experience_key,
         case
             when transactional.embedded_experience_key is not null then embedded_experiences.experience_at
             when order_candidates.experience_key is not null then order_candidates.experience_at
-            when window_candidates.experience_key is not null then window_candidates.experience_at
-            else household_window_candidates.experience_at
+            else window_candidates.experience_at
         end as experience_at,
         case
             when transactional.embedded_experience_key is not null then null
             when order_candidates.experience_key is not null then null
             when window_candidates.experience_key is not null then null
-            when household_window_candidates.experience_key is not null then null
             when not transactional.is_transactional then 'relationship or untyped survey: rates no single experience'
             when transactional.customer_id is null then 'anonymous or unresolved respondent'
             else 'no experience of the touchpoint within the window'
@@ -194,8 +188,6 @@ linked as (
         on transactional.response_key = order_candidates.response_key
     left join window_candidates
         on transactional.response_key = window_candidates.response_key
-    left join household_window_candidates
-        on transactional.response_key = household_window_candidates.response_key
     left join embedded_experiences
         on transactional.embedded_experience_key = embedded_experiences.experience_key
 ),
