@@ -47,6 +47,16 @@ def _missing(value) -> bool:
         return False
 
 
+def show_table(frame, empty_message: str, empty=None) -> None:
+    """A table, or a message (``st.info`` unless ``empty`` says otherwise) when it has no rows."""
+    import streamlit as st
+
+    if frame.empty:
+        (empty or st.info)(empty_message)
+    else:
+        st.dataframe(frame, hide_index=True)
+
+
 def fmt_usd(value) -> str:
     return "—" if _missing(value) else f"${float(value):,.0f}"
 
@@ -193,23 +203,14 @@ def run() -> None:
         with left:
             st.subheader("Last contacts")
             contacts = q.last_contacts(profile)
-            if contacts.empty:
-                st.info("No contact recorded.")
-            else:
-                st.dataframe(contacts, hide_index=True)
+            show_table(contacts, "No contact recorded.")
         with right, section("Open items"):
             open_items = q.customer_open_items(con, customer_id)
-            if open_items.empty:
-                st.success("Nothing open.")
-            else:
-                st.dataframe(open_items, hide_index=True)
+            show_table(open_items, "Nothing open.", empty=st.success)
 
         with section("Recent service contacts"):
             recent = q.customer_recent_activity(con, customer_id)
-            if recent.empty:
-                st.info("No service contacts.")
-            else:
-                st.dataframe(recent, hide_index=True)
+            show_table(recent, "No service contacts.")
 
         with section("Timeline"):
             timeline = q.customer_timeline(con, customer_id)
@@ -228,10 +229,7 @@ def run() -> None:
         with section("Survey responses"):
             st.caption("Named responses only: the survey marts show a customer only with their consent.")
             responses = q.customer_survey_responses(con, customer_id)
-            if responses.empty:
-                st.info("No named survey responses.")
-            else:
-                st.dataframe(responses, hide_index=True)
+            show_table(responses, "No named survey responses.")
 
         with section("Survey alerts"):
             alerts = q.customer_alerts(con, customer_id)
@@ -286,10 +284,7 @@ def run() -> None:
             owner_names = sorted(owners.loc[owners["overdue_alert_count"] > 0, "owner_name"].unique())
             owner = st.selectbox("Owner", ["All owners", *owner_names])
             overdue = q.overdue_alerts(con, None if owner == "All owners" else owner)
-            if overdue.empty:
-                st.success("Nothing overdue.")
-            else:
-                st.dataframe(overdue, hide_index=True)
+            show_table(overdue, "Nothing overdue.", empty=st.success)
 
         with section("Alert handling"):
             st.dataframe(q.alert_handling_summary(con), hide_index=True)
