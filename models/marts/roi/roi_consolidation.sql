@@ -34,20 +34,8 @@ repeat_episodes as (
     select * from {{ ref('fct_repeat_contacts') }}
 ),
 
-assumption_rows as (
-    select * from {{ ref('ref_roi_assumptions') }}
-),
-
 assumptions as (
-    select
-        max(case when assumption_name = 'cost_per_mail_piece_usd' then value end) as cost_per_mail_piece_usd,
-        max(case when assumption_name = 'cost_per_email_usd' then value end) as cost_per_email_usd,
-        max(case when assumption_name = 'cost_per_other_channel_mailing_usd' then value end)
-            as cost_per_other_channel_mailing_usd,
-        max(case when assumption_name = 'cost_per_conflicting_contact_usd' then value end)
-            as cost_per_conflicting_contact_usd,
-        max(case when assumption_name = 'cost_per_repeat_contact_usd' then value end) as cost_per_repeat_contact_usd
-    from assumption_rows
+    select * from {{ ref('int_roi__assumptions') }}
 ),
 
 identity_figures as (

@@ -35,16 +35,8 @@ recoveries as (
     select * from {{ ref('int_roi__detractor_recoveries') }}
 ),
 
-assumption_rows as (
-    select * from {{ ref('ref_roi_assumptions') }}
-),
-
 assumptions as (
-    select
-        max(case when assumption_name = 'gross_margin_rate' then value end) as gross_margin_rate,
-        max(case when assumption_name = 'recovered_detractor_attribution_rate' then value end)
-            as recovered_detractor_attribution_rate
-    from assumption_rows
+    select * from {{ ref('int_roi__assumptions') }}
 ),
 
 latest_csat as (
