@@ -8,12 +8,8 @@
 
 with
 
-customer_events as (
-    select * from {{ ref('int_lifecycle__customer_events') }}
-),
-
-touchpoints as (
-    select * from {{ ref('ref_survey_touchpoints') }}
+experiences as (
+    select * from {{ ref('int_surveys__experiences') }}
 ),
 
 links as (
@@ -31,21 +27,6 @@ consented_links as (
     inner join responses
         on links.response_key = responses.response_key
     where responses.has_consent_to_be_named
-),
-
-experiences as (
-    select
-        customer_events.record_key as experience_key,
-        customer_events.customer_id,
-        touchpoints.touchpoint,
-        customer_events.event_type,
-        customer_events.occurred_at as experience_at
-    from customer_events
-    inner join touchpoints
-        on customer_events.event_type = touchpoints.event_type
-    qualify row_number() over (
-        partition by customer_events.record_key order by customer_events.occurred_at
-    ) = 1
 ),
 
 response_counts as (

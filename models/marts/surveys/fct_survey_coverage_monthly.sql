@@ -7,30 +7,13 @@
 
 with
 
-customer_events as (
-    select * from {{ ref('int_lifecycle__customer_events') }}
-),
-
-touchpoints as (
-    select * from {{ ref('ref_survey_touchpoints') }}
+experiences as (
+    select * from {{ ref('int_surveys__experiences') }}
 ),
 
 links as (
     select * from {{ ref('int_surveys__response_links') }}
     where is_linked
-),
-
-experiences as (
-    select
-        customer_events.record_key as experience_key,
-        touchpoints.touchpoint,
-        customer_events.occurred_at as experience_at
-    from customer_events
-    inner join touchpoints
-        on customer_events.event_type = touchpoints.event_type
-    qualify row_number() over (
-        partition by customer_events.record_key order by customer_events.occurred_at
-    ) = 1
 ),
 
 response_counts as (

@@ -1,0 +1,31 @@
+{#- Experiences that should trigger a transactional survey, one row each: a completed delivery, a
+    completed installation or a solved ticket of a customer (int_lifecycle__customer_events whose
+    event type a touchpoint of ref_survey_touchpoints names); an experience recorded twice keeps its
+    earliest occurrence. The base of the survey coverage marts. -#}
+
+with
+
+customer_events as (
+    select * from {{ ref('int_lifecycle__customer_events') }}
+),
+
+touchpoints as (
+    select * from {{ ref('ref_survey_touchpoints') }}
+),
+
+final as (
+    select
+        customer_events.record_key as experience_key,
+        customer_events.customer_id,
+        touchpoints.touchpoint,
+        customer_events.event_type,
+        customer_events.occurred_at as experience_at
+    from customer_events
+    inner join touchpoints
+        on customer_events.event_type = touchpoints.event_type
+    qualify row_number() over (
+        partition by customer_events.record_key order by customer_events.occurred_at
+    ) = 1
+)
+
+select * from final
