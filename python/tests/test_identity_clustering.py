@@ -295,3 +295,87 @@ def test_nameless_component_with_a_conflicting_phone_stays_apart():
         ("registration", None, None, "al@x.com", "+1999"),
     ])
     assert _groups(clustering.cluster_records(records)) == [["contact"], ["registration"]]
+
+
+def _profile_records(rows):
+    """rows: dicts with record_key and any of the profile columns (missing ones are null)."""
+    columns = {
+        "first_name": pa.string(),
+        "last_name": pa.string(),
+        "email_key": pa.string(),
+        "phone_e164": pa.string(),
+        "address_line_1": pa.string(),
+        "zip5": pa.string(),
+        "birth_date": pa.date32(),
+        "ssn": pa.string(),
+    }
+    table = {
+        "record_key": [r["record_key"] for r in rows],
+        "is_identifiable": [True] * len(rows),
+        "first_seen_at": pa.array([T0 + dt.timedelta(days=i) for i in range(len(rows))], pa.timestamp("us")),
+        "first_name_keys": pa.array(
+            [r.get("first_name_keys", [r["first_name"]] if r.get("first_name") else None) for r in rows],
+            pa.list_(pa.string()),
+        ),
+    }
+    for name, kind in columns.items():
+        table[name] = pa.array([r.get(name) for r in rows], kind)
+    return pa.table(table)
+
+
+def _rules(out):
+    return dict(zip(out.column("record_key").to_pylist(), out.column("attachment_rule").to_pylist()))
+
+
+def test_a_typo_named_customer_joins_the_one_customer_its_name_fits():
+    records = _profile_records([
+        {"record_key": "order", "first_name": "kevin", "last_name": "vasquez", "email_key": "kv@x.com",
+         "zip5": "85043", "phone_e164": "+1602"},
+        {"record_key": "billing", "first_name": "kevin", "last_name": "vasquez", "email_key": "kv@x.com"},
+        {"record_key": "call", "first_name": "kevun", "last_name": "vasquez", "zip5": "85043"},
+    ])
+    out = clustering.cluster_records(records, _links([("order", "billing")]))
+    assert _groups(out) == [["billing", "call", "order"]]
+    assert _rules(out)["call"] == clustering.PROFILE_ATTACHMENT_RULE
+
+
+def test_a_name_two_customers_fit_stays_apart_unless_one_shares_a_zip():
+    base = [
+        {"record_key": "a1", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com", "zip5": "30300"},
+        {"record_key": "a2", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com"},
+        {"record_key": "b1", "first_name": "mary", "last_name": "johnson", "email_key": "mj2@x.com", "zip5": "10001"},
+        {"record_key": "b2", "first_name": "mary", "last_name": "johnson", "email_key": "mj2@x.com"},
+    ]
+    links = _links([("a1", "a2"), ("b1", "b2")])
+    bare = clustering.cluster_records(_profile_records(base + [{"record_key": "sale", "first_name": "mary",
+                                                                  "last_name": "johnson"}]), links)
+    assert ["sale"] in _groups(bare)
+    located = clustering.cluster_records(_profile_records(base + [{"record_key": "call", "first_name": "mary",
+                                                                     "last_name": "johnson", "zip5": "10001"}]), links)
+    assert ["b1", "b2", "call"] in _groups(located)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"email_key": "other@x.com"},  # a different email
+        {"zip5": "99999"},  # a different ZIP
+        {"birth_date": dt.date(1990, 1, 1)},  # a different birth date
+        {"address_line_1": "1 MAIN ST", "zip5": "85043", "phone_e164": "+1999"},  # same street, other phone
+    ],
+)
+def test_a_contradiction_keeps_a_same_named_customer_apart(extra):
+    records = _profile_records([
+        {"record_key": "order", "first_name": "kevin", "last_name": "vasquez", "email_key": "kv@x.com",
+         "address_line_1": "1 MAIN ST", "zip5": "85043", "phone_e164": "+1602", "birth_date": dt.date(1985, 2, 26)},
+        {"record_key": "other", "first_name": "kevin", "last_name": "vasquez", **extra},
+    ])
+    assert _groups(clustering.cluster_records(records)) == [["order"], ["other"]]
+
+
+def test_a_swapped_name_fits_its_customer():
+    records = _profile_records([
+        {"record_key": "contact", "first_name": "hannah", "last_name": "holby", "email_key": "hh@x.com"},
+        {"record_key": "send", "first_name": "holby", "last_name": "hannah", "email_key": "hh@x.com"},
+    ])
+    assert _groups(clustering.cluster_records(records)) == [["contact", "send"]]

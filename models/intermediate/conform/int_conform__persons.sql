@@ -44,7 +44,19 @@ names as (
             when regexp_full_match(parsed_names.first_name_clean, '\S+ \S')
                 then right(parsed_names.first_name_clean, 1)
         end as middle_initial_from_first_name,
-        coalesce(parsed_names.last_name_clean, parsed_names.full_name_parts.last_name) as last_name,
+        -- a last-name field holding "nanny v" (a given name and initial in the wrong field) keeps "nanny"
+        coalesce(
+            case
+                when regexp_full_match(parsed_names.last_name_clean, '\S+ \S')
+                    then split_part(parsed_names.last_name_clean, ' ', 1)
+                else parsed_names.last_name_clean
+            end,
+            parsed_names.full_name_parts.last_name
+        ) as last_name,
+        case
+            when regexp_full_match(parsed_names.last_name_clean, '\S+ \S')
+                then right(parsed_names.last_name_clean, 1)
+        end as middle_initial_from_last_name,
         parsed_names.full_name_parts.middle_initial as middle_initial_from_full_name,
         parsed_names.full_name_parts.name_suffix as name_suffix_from_full_name
     from parsed_names
@@ -66,6 +78,7 @@ conformed as (
         coalesce(
             {{ middle_initial('person_records.middle_name') }},
             names.middle_initial_from_first_name,
+            names.middle_initial_from_last_name,
             names.middle_initial_from_full_name
         ) as middle_initial,
         names.last_name,

@@ -207,6 +207,165 @@ def attach_nameless(
     return merged[labels], attached
 
 
+#: Rule name of the attachment of a customer to the one other customer its name fits (see ``attach_by_profile``).
+PROFILE_ATTACHMENT_RULE = "compatible_name_single_candidate"
+#: Record columns the profile attachment needs.
+PROFILE_ATTACHMENT_COLUMNS = (
+    "first_name",
+    "first_name_keys",
+    "last_name",
+    "email_key",
+    "phone_e164",
+    "address_line_1",
+    "zip5",
+    "birth_date",
+    "ssn",
+)
+#: How many times the profile attachment runs: a merged profile may fit one more customer.
+PROFILE_ATTACHMENT_PASSES = 3
+#: Jaro-Winkler similarity at or above which two first names count as one name mistyped.
+FIRST_NAME_TYPO_SIMILARITY = 0.88
+
+#: Components as profiles (every value any of their records shows), compared pairwise when they share a
+#: last name and their first names fit: the same name, a nickname (``first_name_keys``) or a typo.
+PROFILE_ATTACHMENT_SQL = f"""
+with
+named as (
+    select distinct label, first_name, coalesce(first_name_keys, [first_name]) as first_name_keys, last_name
+    from records
+    where first_name is not null and last_name is not null
+    union
+    -- the name as typed into the other field (first and last name swapped)
+    select distinct label, last_name, [last_name], first_name
+    from records
+    where first_name is not null and last_name is not null
+),
+blocking_keys as (
+    select label, first_name, first_name_keys, last_name, unnest(list_append(first_name_keys, '^' || left(first_name, 1))) as block_key
+    from named
+),
+name_pairs as (
+    select distinct x.label as x, y.label as y
+    from blocking_keys as x
+    inner join blocking_keys as y
+        on x.last_name = y.last_name and x.block_key = y.block_key and x.label != y.label
+    where
+        len(list_intersect(x.first_name_keys, y.first_name_keys)) > 0
+        or jaro_winkler_similarity(x.first_name, y.first_name) >= {FIRST_NAME_TYPO_SIMILARITY}
+),
+profiles as (
+    select
+        label,
+        count(*) as record_count,
+        min(record_index) as first_record_index,
+        list_filter(list(distinct email_key), v -> v is not null) as emails,
+        list_filter(list(distinct phone_e164), v -> v is not null) as phones,
+        list_filter(list(distinct address_line_1 || '|' || zip5), v -> v is not null) as streets,
+        list_filter(list(distinct zip5), v -> v is not null) as zips,
+        list_filter(list(distinct birth_date), v -> v is not null) as birth_dates,
+        list_filter(list(distinct ssn), v -> v is not null) as ssns
+    from records
+    group by label
+),
+compared as (
+    select
+        name_pairs.x,
+        name_pairs.y,
+        px.record_count as x_size,
+        py.record_count as y_size,
+        px.first_record_index as x_record,
+        py.first_record_index as y_record,
+        len(list_filter(px.emails, a -> len(list_filter(py.emails, b -> damerau_levenshtein(a, b) <= 1)) > 0)) > 0
+            as is_email_close,
+        len(list_intersect(px.phones, py.phones)) > 0 as is_phone_shared,
+        len(list_intersect(px.streets, py.streets)) > 0 as is_street_shared,
+        len(list_intersect(px.zips, py.zips)) > 0 as is_zip_shared,
+        len(px.emails) > 0 and len(py.emails) > 0 as has_emails,
+        len(px.phones) > 0 and len(py.phones) > 0 as has_phones,
+        len(px.zips) > 0 and len(py.zips) > 0 as has_zips,
+        len(px.birth_dates) > 0 and len(py.birth_dates) > 0
+            and len(list_intersect(px.birth_dates, py.birth_dates)) = 0 as is_birth_date_conflict,
+        len(px.ssns) > 0 and len(py.ssns) > 0 and len(list_intersect(px.ssns, py.ssns)) = 0 as is_ssn_conflict
+    from name_pairs
+    inner join profiles as px on name_pairs.x = px.label
+    inner join profiles as py on name_pairs.y = py.label
+),
+eligible as (
+    -- no contradiction: different emails, ZIPs, birth dates or SSNs are two people, and so are two
+    -- people of one name at one street with different phones (a parent and a child)
+    select
+        *,
+        is_email_close or is_phone_shared or is_street_shared or is_zip_shared as has_support
+    from compared
+    where
+        not (has_emails and not is_email_close)
+        and not (has_zips and not is_zip_shared)
+        and not (has_phones and not is_phone_shared and is_street_shared)
+        and not is_birth_date_conflict
+        and not is_ssn_conflict
+),
+picked as (
+    select
+        x,
+        case
+            when count(*) = 1 then any_value(y)
+            when count(*) filter (where has_support) = 1 then any_value(y) filter (where has_support)
+        end as y
+    from eligible
+    group by x
+)
+select eligible.x, eligible.y, eligible.x_size, eligible.y_size, eligible.x_record, eligible.y_record
+from picked
+inner join eligible on picked.x = eligible.x and picked.y = eligible.y
+"""
+
+
+def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray, dict[int, int]]:
+    """Attach a customer to the one other customer its name fits, when nothing contradicts it.
+
+    After clustering, each component is a profile: every first and last name, email, phone, street,
+    ZIP, birth date and SSN its records show. Component X is a candidate for Y when they share a last
+    name and a first name fits (the same, a nickname, or a typo: Jaro-Winkler >=
+    ``FIRST_NAME_TYPO_SIMILARITY``), and none of these contradicts: both show emails and none is the same
+    or one edit apart; both show ZIPs and share none; both show birth dates or SSNs and share none; they
+    share a street but no phone (a parent and a child of one name). X joins Y when Y is X's only
+    candidate, or the only one sharing an email, phone, street or ZIP with it, and X is the smaller (at
+    equal size, when Y's choice is X too). A record without email, phone or address whose name two
+    customers carry stays apart.
+
+    ``records`` has the ``PROFILE_ATTACHMENT_COLUMNS`` in ``labels`` order. Returns the new labels and
+    ``{record index: index of the record it was attached to}`` for one record of each attached component.
+    """
+    import duckdb
+
+    n = len(labels)
+    if n == 0:
+        return labels, {}
+    table = records.select(list(PROFILE_ATTACHMENT_COLUMNS)).append_column(
+        "label", pa.array(labels, pa.int64())
+    ).append_column("record_index", pa.array(np.arange(n), pa.int64()))
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("records", table)
+        rows = con.sql(PROFILE_ATTACHMENT_SQL).fetchall()
+    finally:
+        con.close()
+    choice = {x: (y, x_size, y_size, x_record, y_record) for x, y, x_size, y_size, x_record, y_record in rows}
+    attach_a, attach_b, attached = [], [], {}
+    for x, (y, x_size, y_size, x_record, y_record) in choice.items():
+        if x_size > y_size or (x_size == y_size and (choice.get(y, (None,))[0] != x or x > y)):
+            continue
+        attach_a.append(x)
+        attach_b.append(y)
+        attached[x_record] = y_record
+    if not attach_a:
+        return labels, {}
+    merged = _components(
+        int(labels.max()) + 1, np.array(attach_a, dtype=np.int64), np.array(attach_b, dtype=np.int64)
+    )
+    return merged[labels], attached
+
+
 def _customer_ids(
     labels: np.ndarray,
     keys: Sequence[str],
@@ -298,12 +457,22 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
         identifiers,
     )
     attached: dict[int, int] = {}
+    attachment_rules: dict[int, str] = {}
+    if all(c in records.column_names for c in PROFILE_ATTACHMENT_COLUMNS):
+        for _ in range(PROFILE_ATTACHMENT_PASSES):
+            labels, by_profile = attach_by_profile(labels, records)
+            attached.update(by_profile)
+            attachment_rules.update(dict.fromkeys(by_profile, PROFILE_ATTACHMENT_RULE))
+            if not by_profile:
+                break
     if all(c in records.column_names for c in NAMELESS_ATTACHMENT_COLUMNS):
-        labels, attached = attach_nameless(
+        labels, by_email = attach_nameless(
             labels,
             *(records.column(c).cast(pa.string()).to_pylist() for c in NAMELESS_ATTACHMENT_COLUMNS),
             identifiers,
         )
+        attached.update(by_email)
+        attachment_rules.update(dict.fromkeys(by_email, NAMELESS_ATTACHMENT_RULE))
     identifiable = np.asarray(records.column("is_identifiable").fill_null(False).to_numpy(zero_copy_only=False))
     seen = records.column("first_seen_at")
     # anchors: order records by (not identifiable, first_seen_at nulls last, record_key); the first
@@ -342,7 +511,7 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
                 [keys[attached[i]] if i in attached else None for i in range(len(keys))], pa.string()
             ),
             "attachment_rule": pa.array(
-                [NAMELESS_ATTACHMENT_RULE if i in attached else None for i in range(len(keys))], pa.string()
+                [attachment_rules.get(i) for i in range(len(keys))], pa.string()
             ),
         }
     )
@@ -357,7 +526,11 @@ def cluster_records(records, *link_tables, previous=None) -> pa.Table:
     records = records.select(
         ["record_key", "is_identifiable", "first_seen_at"]
         + [kind for kind in CONFLICT_KINDS if kind in records.column_names]
-        + [c for c in NAMELESS_ATTACHMENT_COLUMNS if c in records.column_names]
+        + [
+            c
+            for c in dict.fromkeys(NAMELESS_ATTACHMENT_COLUMNS + PROFILE_ATTACHMENT_COLUMNS)
+            if c in records.column_names and c not in CONFLICT_KINDS
+        ]
     )
     parts = []
     for table in link_tables:
