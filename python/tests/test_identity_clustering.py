@@ -379,3 +379,34 @@ def test_a_swapped_name_fits_its_customer():
         {"record_key": "send", "first_name": "holby", "last_name": "hannah", "email_key": "hh@x.com"},
     ])
     assert _groups(clustering.cluster_records(records)) == [["contact", "send"]]
+
+
+def _street_case(child_email, child_phone):
+    keys = ["sr_order", "sr_call", "send", "jr_order", "jr_call"]
+    identifiers = [
+        {"email_key": "dc@x.com", "phone_e164": "+1212250"},
+        {"email_key": None, "phone_e164": "+1212250"},
+        {"email_key": None, "phone_e164": None},  # a mailing: name and street only
+        {"email_key": child_email, "phone_e164": child_phone},
+        {"email_key": child_email, "phone_e164": None},
+    ]
+    # strong links within each person; name-and-street links from the mailing to both
+    left = ["sr_order", "jr_order", "send", "send"]
+    right = ["sr_call", "jr_call", "sr_order", "jr_order"]
+    labels = clustering.component_labels(
+        keys, left, right, [False] * 4, identifiers, [False, False, True, True], [0, 0, 20.0, 19.0]
+    )
+    groups: dict[int, list[str]] = {}
+    for key, label in zip(keys, labels.tolist()):
+        groups.setdefault(label, []).append(key)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def test_name_and_street_links_never_join_two_people_with_their_own_email_and_phone():
+    # a father and a son of one name at one address: the mailing joins the stronger match only
+    assert _street_case("dcjr@x.com", "+1212863") == [["jr_call", "jr_order"], ["send", "sr_call", "sr_order"]]
+
+
+def test_name_and_street_links_join_records_that_do_not_conflict():
+    # the other record shows an email of its own but no phone: one person with two emails
+    assert _street_case("dc.work@x.com", None) == [["jr_call", "jr_order", "send", "sr_call", "sr_order"]]

@@ -40,7 +40,11 @@ unioned as (
         record_key_b,
         'probabilistic' as link_method,
         'probabilistic_match' as link_rule,
-        case when is_name_only then 'name_only' else 'identifier' end as link_evidence,
+        case
+            when is_name_only then 'name_only'
+            when is_name_and_street_only then 'name_and_street'
+            else 'identifier'
+        end as link_evidence,
         comparison_levels as link_explanation,
         blocking_rule,
         match_weight,

@@ -3,8 +3,12 @@
 Records are nodes, accepted links are edges; a customer is a connected component
 (``scipy.sparse.csgraph.connected_components``). Links come in two strengths:
 
-- strong: every deterministic link, and model links backed by an agreeing email, phone, street address
-  or birth date. Strong links are followed transitively.
+- strong: every deterministic link, and model links backed by an agreeing email, phone or birth date.
+  Strong links are followed transitively.
+- name and street (``is_name_and_street_only``): model links where the first name and the street agree
+  but no email, phone or birth date does. A parent and a child of one name share both, so such a link,
+  taken strongest first, joins two customers only when they do not conflict: no different birth date or
+  SSN, and not both an email and a phone of their own (each shows emails and phones, sharing none).
 - weak (``is_name_only``): model links where the names agree but no email, phone or birth date does
   (see ``settings.IDENTIFIER_EVIDENCE_LEVELS``). Two people can share a name, so a weak link never
   bridges customers: it attaches a smaller component to a larger one only when that is the only
@@ -65,17 +69,77 @@ def _conflict(x: dict[str, set], y: dict[str, set]) -> bool:
     return any(x.get(kind) and y.get(kind) and not (x[kind] & y[kind]) for kind in CONFLICT_KINDS)
 
 
+#: Kinds of identifier of which two people of one name at one address each have their own: customers
+#: that both show both kinds and share no value of either are two people (a parent and a child).
+OWN_IDENTIFIER_KINDS = ("email_key", "phone_e164")
+#: Kinds whose values, all different, always tell two people apart.
+PERSONAL_IDENTIFIER_KINDS = ("birth_date", "ssn")
+
+
+def _name_and_street_merge(
+    labels: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    weights: np.ndarray,
+    identifiers: Sequence[dict[str, str | None]] | None,
+) -> np.ndarray:
+    """Follow name-and-street links, strongest first (ties by record position), between components that
+    do not conflict (see the module docstring); returns compact labels."""
+    parent = list(range(int(labels.max()) + 1 if len(labels) else 0))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    values: dict[int, dict[str, set]] = {}
+    if identifiers is not None:
+        involved = set(labels[a].tolist()) | set(labels[b].tolist())
+        for i in np.flatnonzero(np.isin(labels, list(involved))):
+            for kind in OWN_IDENTIFIER_KINDS + PERSONAL_IDENTIFIER_KINDS:
+                value = identifiers[i].get(kind)
+                if value is not None:
+                    values.setdefault(int(labels[i]), {}).setdefault(kind, set()).add(value)
+
+    def differs(x: dict[str, set], y: dict[str, set], kind: str) -> bool:
+        return bool(x.get(kind) and y.get(kind) and not (x[kind] & y[kind]))
+
+    for k in np.lexsort((b, a, -weights)):
+        x, y = find(int(labels[a[k]])), find(int(labels[b[k]]))
+        if x == y:
+            continue
+        vx, vy = values.get(x, {}), values.get(y, {})
+        if any(differs(vx, vy, kind) for kind in PERSONAL_IDENTIFIER_KINDS) or all(
+            differs(vx, vy, kind) for kind in OWN_IDENTIFIER_KINDS
+        ):
+            continue
+        if len(vx) < len(vy):
+            x, y, vx, vy = y, x, vy, vx
+        parent[y] = x
+        for kind, found in vy.items():
+            vx.setdefault(kind, set()).update(found)
+        values[x] = vx
+        values.pop(y, None)
+    roots = np.array([find(int(label)) for label in labels], dtype=np.int64)
+    return np.unique(roots, return_inverse=True)[1].astype(np.int64)
+
+
 def component_labels(
     record_keys: Sequence[str],
     left: Sequence[str],
     right: Sequence[str],
     is_weak: Sequence[bool] | None = None,
     identifiers: Sequence[dict[str, str | None]] | None = None,
+    is_name_and_street: Sequence[bool] | None = None,
+    weights: Sequence[float | None] | None = None,
 ) -> np.ndarray:
     """Customer component label of every record (labels are arbitrary integers).
 
     ``left``/``right`` are the two record keys of each link and ``is_weak`` flags name-only links.
-    Strong links are followed transitively. A weak link then attaches component X to component Y
+    Strong links are followed transitively. Name-and-street links (``is_name_and_street``) are then
+    followed strongest first (``weights``, the match weight) unless the two components conflict
+    (``PERSONAL_IDENTIFIER_KINDS`` differ, or each shows its own ``OWN_IDENTIFIER_KINDS``). A weak link then attaches component X to component Y
     only when all of X's weak links lead to Y, X is smaller than Y (or, at equal size, Y's weak links
     all lead back to X), and X and Y do not conflict: ``identifiers`` gives each record's phone, birth
     date and SSN (``CONFLICT_KINDS``), and two components conflict when both show a kind and share no
@@ -87,10 +151,15 @@ def component_labels(
         raise ValueError("record keys must be unique")
     a, b = _indices(index, left), _indices(index, right)
     weak = np.zeros(len(a), dtype=bool) if is_weak is None else np.asarray(is_weak, dtype=bool)
+    street = np.zeros(len(a), dtype=bool) if is_name_and_street is None else np.asarray(is_name_and_street, dtype=bool)
     known = (a >= 0) & (b >= 0)
     n = len(record_keys)
-    strong = known & ~weak
+    strong = known & ~weak & ~street
     labels = _components(n, a[strong], b[strong])
+    street &= known & ~weak
+    if street.any():
+        w = np.zeros(len(a)) if weights is None else np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+        labels = _name_and_street_merge(labels, a[street], b[street], w[street], identifiers)
     weak_pairs = known & weak
     la, lb = labels[a[weak_pairs]], labels[b[weak_pairs]]
     cross = la != lb
@@ -444,7 +513,17 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
         if "is_name_only" in links.column_names
         else None
     )
-    present = [kind for kind in CONFLICT_KINDS if kind in records.column_names]
+    street = (
+        links.column("is_name_and_street_only").cast(pa.bool_()).fill_null(False).to_pylist()
+        if "is_name_and_street_only" in links.column_names
+        else None
+    )
+    weights = (
+        links.column("match_weight").cast(pa.float64()).to_numpy(zero_copy_only=False)
+        if "match_weight" in links.column_names
+        else None
+    )
+    present = [kind for kind in dict.fromkeys(CONFLICT_KINDS + OWN_IDENTIFIER_KINDS) if kind in records.column_names]
     identifiers = None
     if present:
         columns = {kind: records.column(kind).cast(pa.string()).to_pylist() for kind in present}
@@ -455,6 +534,8 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
         links.column("record_key_b").to_pylist(),
         weak,
         identifiers,
+        street,
+        weights,
     )
     attached: dict[int, int] = {}
     attachment_rules: dict[int, str] = {}
@@ -540,12 +621,24 @@ def cluster_records(records, *link_tables, previous=None) -> pa.Table:
             if "is_name_only" in table.column_names
             else pa.array([False] * table.num_rows, pa.bool_())
         )
+        street = (
+            table.column("is_name_and_street_only").cast(pa.bool_())
+            if "is_name_and_street_only" in table.column_names
+            else pa.array([False] * table.num_rows, pa.bool_())
+        )
+        weight = (
+            table.column("match_weight").cast(pa.float64())
+            if "match_weight" in table.column_names
+            else pa.array([None] * table.num_rows, pa.float64())
+        )
         parts.append(
             pa.table(
                 {
                     "record_key_a": table.column("record_key_a").cast(pa.string()),
                     "record_key_b": table.column("record_key_b").cast(pa.string()),
                     "is_name_only": weak,
+                    "is_name_and_street_only": street,
+                    "match_weight": weight,
                 }
             )
         )
@@ -554,6 +647,8 @@ def cluster_records(records, *link_tables, previous=None) -> pa.Table:
             "record_key_a": pa.array([], pa.string()),
             "record_key_b": pa.array([], pa.string()),
             "is_name_only": pa.array([], pa.bool_()),
+            "is_name_and_street_only": pa.array([], pa.bool_()),
+            "match_weight": pa.array([], pa.float64()),
         }
     )
     previous = None if previous is None else to_arrow_table(previous).select(["record_key", "customer_id"])

@@ -181,8 +181,10 @@ def predict(
     Columns: ``record_key_a`` < ``record_key_b``, ``match_weight``, ``match_probability``,
     ``blocking_rule`` (the named rule that found the pair), for every comparison ``<name>_gamma``
     (level index) and ``<name>_weight`` (its match weight incl. term-frequency adjustment),
-    ``comparison_levels`` (a readable summary) and ``is_name_only`` (no agreeing email, phone or birth
-    date: weak evidence, see ``clustering``). Pairs the guard vetoes are dropped.
+    ``comparison_levels`` (a readable summary), ``is_name_only`` (no agreeing email, phone or birth
+    date: weak evidence, see ``clustering``) and ``is_name_and_street_only`` (the same first name and street
+    but no agreeing email, phone or birth date: followed unless it would join two people, see
+    ``clustering``). Pairs the guard vetoes are dropped.
     """
     settings = dict(model)
     settings["retain_matching_columns"] = True
@@ -251,6 +253,7 @@ def explain(scored: pa.Table, model: Mapping[str, Any], guard: Guard | None = Gu
                 {", ".join(weight_parts)},
                 {summary} as comparison_levels,
                 not ({evidence} or ({same_first} and {street})) as is_name_only,
+                not ({evidence}) and {same_first} and {street} as is_name_and_street_only,
                 {veto} as is_vetoed
             from scored
             left join blocking_rules on scored.match_key = blocking_rules.match_key
