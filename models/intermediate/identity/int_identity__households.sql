@@ -17,7 +17,11 @@
     - A customer without any address joins a household only on evidence that points to exactly one:
       first a phone number or email it shares with customers of that household (a landline or a
       family mailbox; keys shared by more than max_contact_sharers customers are ignored), else its
-      surname and ZIP matching a member of exactly one household in that ZIP. Otherwise it has none. -#}
+      surname and ZIP matching a member of exactly one household in that ZIP. Otherwise it has none.
+    - A customer alone at its current address follows a move: when relatives (customers sharing its
+      surname or a phone) were seen at that address and later recorded at one new address, after this
+      customer was last recorded at the old one, its household is keyed on that new address
+      (household_basis 'followed_household_move'; the address columns are then the new address). -#}
 
 {%- set max_contact_sharers = 10 %}
 
@@ -73,13 +77,107 @@ current_addresses as (
     ) = 1
 ),
 
+moves as (
+    -- a customer seen at an older address before the current one: who left which address, and when
+    -- the new address was recorded
+    select distinct
+        address_records.customer_id,
+        address_records.address_key as old_address_key,
+        current_addresses.record_key as new_address_record_key,
+        current_addresses.recorded_at as new_address_recorded_at
+    from address_records
+    inner join current_addresses
+        on address_records.customer_id = current_addresses.customer_id
+    where address_records.address_key != current_addresses.address_key
+),
+
+family_keys as (
+    select distinct
+        crosswalk.customer_id,
+        case
+            when persons.last_name is not null then 'surname:' || persons.last_name
+        end as surname_key,
+        case
+            when persons.phone_e164 is not null then 'phone:' || persons.phone_e164
+        end as phone_key
+    from persons
+    inner join crosswalk
+        on persons.record_key = crosswalk.record_key
+),
+
+family_ties as (
+    select distinct
+        own_keys.customer_id,
+        other_keys.customer_id as relative_customer_id
+    from family_keys as own_keys
+    inner join family_keys as other_keys
+        on
+            (own_keys.surname_key = other_keys.surname_key or own_keys.phone_key = other_keys.phone_key)
+            and own_keys.customer_id != other_keys.customer_id
+),
+
+address_occupants as (
+    select
+        address_key,
+        count(*) as customer_count
+    from current_addresses
+    group by address_key
+),
+
+followed_moves as (
+    -- a customer alone at an address that a relative (same surname or phone) left after this customer
+    -- was last recorded there has moved with them, when all such relatives went to one new address
+    select
+        current_addresses.customer_id,
+        min(moves.new_address_record_key) as new_address_record_key
+    from current_addresses
+    inner join address_occupants
+        on current_addresses.address_key = address_occupants.address_key
+    inner join moves
+        on
+            current_addresses.address_key = moves.old_address_key
+            and current_addresses.customer_id != moves.customer_id
+            and moves.new_address_recorded_at > current_addresses.recorded_at
+    inner join family_ties
+        on
+            current_addresses.customer_id = family_ties.customer_id
+            and moves.customer_id = family_ties.relative_customer_id
+    inner join current_addresses as new_addresses
+        on moves.new_address_record_key = new_addresses.record_key
+    where address_occupants.customer_count = 1
+    group by current_addresses.customer_id
+    having count(distinct new_addresses.address_key) = 1
+),
+
+household_addresses as (
+    -- the address each addressed customer's household is keyed on: its own current address, or the
+    -- new address of the relatives it moved with
+    select
+        current_addresses.customer_id,
+        coalesce(new_addresses.record_key, current_addresses.record_key) as record_key,
+        coalesce(new_addresses.source_system, current_addresses.source_system) as source_system,
+        coalesce(new_addresses.address_key, current_addresses.address_key) as address_key,
+        coalesce(new_addresses.address_line_1, current_addresses.address_line_1) as address_line_1,
+        coalesce(new_addresses.address_unit, current_addresses.address_unit) as address_unit,
+        coalesce(new_addresses.city, current_addresses.city) as city,
+        coalesce(new_addresses.state_code, current_addresses.state_code) as state_code,
+        coalesce(new_addresses.zip5, current_addresses.zip5) as zip5,
+        coalesce(new_addresses.recorded_at, current_addresses.recorded_at) as recorded_at,
+        new_addresses.record_key is not null as is_followed_move
+    from current_addresses
+    left join followed_moves
+        on current_addresses.customer_id = followed_moves.customer_id
+    left join current_addresses as new_addresses
+        on followed_moves.new_address_record_key = new_addresses.record_key
+),
+
 addressed_customers as (
     select
         customer_id,
         {{ dbt.hash('address_key') }} as household_id,
         address_key,
         zip5
-    from current_addresses
+    from household_addresses
 ),
 
 customer_keys as (
@@ -191,25 +289,26 @@ households as (
     select
         customers.customer_id,
         coalesce(
-            {{ dbt.hash('current_addresses.address_key') }},
+            {{ dbt.hash('household_addresses.address_key') }},
             fallback_households.household_id
         ) as household_id,
         case
-            when current_addresses.address_key is not null then 'current_address'
+            when household_addresses.is_followed_move then 'followed_household_move'
+            when household_addresses.address_key is not null then 'current_address'
             else fallback_households.household_basis
         end as household_basis,
-        current_addresses.address_key,
-        current_addresses.address_line_1,
-        current_addresses.address_unit,
-        current_addresses.city,
-        current_addresses.state_code,
-        current_addresses.zip5,
-        current_addresses.record_key as address_source_record_key,
-        current_addresses.source_system as address_source_system,
-        current_addresses.recorded_at as address_recorded_at
+        household_addresses.address_key,
+        household_addresses.address_line_1,
+        household_addresses.address_unit,
+        household_addresses.city,
+        household_addresses.state_code,
+        household_addresses.zip5,
+        household_addresses.record_key as address_source_record_key,
+        household_addresses.source_system as address_source_system,
+        household_addresses.recorded_at as address_recorded_at
     from customers
-    left join current_addresses
-        on customers.customer_id = current_addresses.customer_id
+    left join household_addresses
+        on customers.customer_id = household_addresses.customer_id
     left join fallback_households
         on customers.customer_id = fallback_households.customer_id
 ),
