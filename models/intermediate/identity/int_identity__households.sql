@@ -105,17 +105,6 @@ family_keys as (
         on persons.record_key = crosswalk.record_key
 ),
 
-family_ties as (
-    select distinct
-        own_keys.customer_id,
-        other_keys.customer_id as relative_customer_id
-    from family_keys as own_keys
-    inner join family_keys as other_keys
-        on
-            (own_keys.surname_key = other_keys.surname_key or own_keys.phone_key = other_keys.phone_key)
-            and own_keys.customer_id != other_keys.customer_id
-),
-
 address_occupants as (
     select
         address_key,
@@ -124,12 +113,13 @@ address_occupants as (
     group by address_key
 ),
 
-followed_moves as (
-    -- a customer alone at an address that a relative (same surname or phone) left after this customer
-    -- was last recorded there has moved with them, when all such relatives went to one new address
+move_candidates as (
+    -- a customer alone at an address that another customer left after this customer was last
+    -- recorded there
     select
         current_addresses.customer_id,
-        min(moves.new_address_record_key) as new_address_record_key
+        moves.customer_id as mover_customer_id,
+        moves.new_address_record_key
     from current_addresses
     inner join address_occupants
         on current_addresses.address_key = address_occupants.address_key
@@ -138,14 +128,33 @@ followed_moves as (
             current_addresses.address_key = moves.old_address_key
             and current_addresses.customer_id != moves.customer_id
             and moves.new_address_recorded_at > current_addresses.recorded_at
-    inner join family_ties
-        on
-            current_addresses.customer_id = family_ties.customer_id
-            and moves.customer_id = family_ties.relative_customer_id
-    inner join current_addresses as new_addresses
-        on moves.new_address_record_key = new_addresses.record_key
     where address_occupants.customer_count = 1
-    group by current_addresses.customer_id
+),
+
+relative_moves as (
+    -- ... who is a relative: they share a surname or a phone
+    select distinct
+        move_candidates.customer_id,
+        move_candidates.new_address_record_key
+    from move_candidates
+    inner join family_keys as own_keys
+        on move_candidates.customer_id = own_keys.customer_id
+    inner join family_keys as mover_keys
+        on move_candidates.mover_customer_id = mover_keys.customer_id
+    where
+        own_keys.surname_key = mover_keys.surname_key
+        or own_keys.phone_key = mover_keys.phone_key
+),
+
+followed_moves as (
+    -- the customer moved with them when all such relatives went to one new address
+    select
+        relative_moves.customer_id,
+        min(relative_moves.new_address_record_key) as new_address_record_key
+    from relative_moves
+    inner join current_addresses as new_addresses
+        on relative_moves.new_address_record_key = new_addresses.record_key
+    group by relative_moves.customer_id
     having count(distinct new_addresses.address_key) = 1
 ),
 

@@ -208,19 +208,21 @@ def attach_nameless(
 ) -> tuple[np.ndarray, dict[int, int]]:
     """Attach nameless components to the one customer that holds their email.
 
-    A component none of whose records has a first name (a web registration or a store sale with
-    only an email, and the sessions or sales tied to it) says nothing about which household member
-    it is, so no rule links it by name. After clustering, the named records show who owns an email:
-    when the named records carrying any of the component's email keys all belong to ONE component Y,
-    the nameless component joins Y — unless a last name it shows is not a name found in Y, or the
-    two conflict on phone, birth date or SSN (``CONFLICT_KINDS``). An email held by two customers (a
-    household address) attaches nothing.
+    A component none of whose records has a full name (a web registration or a store sale with only
+    an email, or one name typed into one field, and the sessions or sales tied to it) says little
+    about which household member it is, so no rule links it by name. After clustering, the records
+    with a first and a last name show who owns an email: when those carrying any of the component's
+    email keys all belong to ONE component Y, the component joins Y — unless a name it shows (first or
+    last) is not a name found in Y, or the two conflict on phone, birth date or SSN
+    (``CONFLICT_KINDS``). An email held by two customers (a household address) attaches nothing.
 
     Returns the new labels and ``{record index: index of the named record it was attached to}`` for
     the record of each attached component whose email decided it.
     """
     n = len(labels)
-    named = np.fromiter((f is not None for f in first_names), dtype=bool, count=n)
+    named = np.fromiter(
+        (f is not None and l is not None for f, l in zip(first_names, last_names)), dtype=bool, count=n
+    )
     has_named = np.zeros(int(labels.max()) + 1 if n else 0, dtype=bool)
     np.logical_or.at(has_named, labels, named)
     owners: dict[str, dict[int, int]] = {}  # email key -> {named component: first named record}
@@ -260,8 +262,8 @@ def attach_nameless(
         if len(targets) != 1:
             continue
         ((target, (record, named_record)),) = targets.items()
-        last = {last_names[i] for i in records if last_names[i] is not None}
-        if not last <= names(target):
+        shown = {v for i in records for v in (first_names[i], last_names[i]) if v is not None}
+        if not shown <= names(target):
             continue
         if _conflict(identifier_values(component), identifier_values(target)):
             continue
@@ -321,6 +323,7 @@ name_pairs as (
     where
         len(list_intersect(x.first_name_keys, y.first_name_keys)) > 0
         or jaro_winkler_similarity(x.first_name, y.first_name) >= {FIRST_NAME_TYPO_SIMILARITY}
+        or damerau_levenshtein(x.first_name, y.first_name) <= 1
 ),
 profiles as (
     select
