@@ -390,7 +390,7 @@ def _street_case(child_email, child_phone):
         {"email_key": child_email, "phone_e164": child_phone},
         {"email_key": child_email, "phone_e164": None},
     ]
-    # strong links within each person; name-and-street links from the mailing to both
+    # deterministic links within each person; model links from the mailing to both
     left = ["sr_order", "jr_order", "send", "send"]
     right = ["sr_call", "jr_call", "sr_order", "jr_order"]
     labels = clustering.component_labels(
@@ -402,11 +402,28 @@ def _street_case(child_email, child_phone):
     return sorted(sorted(g) for g in groups.values())
 
 
-def test_name_and_street_links_never_join_two_people_with_their_own_email_and_phone():
+def test_model_links_never_join_two_people_with_their_own_email_and_phone():
     # a father and a son of one name at one address: the mailing joins the stronger match only
     assert _street_case("dcjr@x.com", "+1212863") == [["jr_call", "jr_order"], ["send", "sr_call", "sr_order"]]
 
 
-def test_name_and_street_links_join_records_that_do_not_conflict():
+def test_model_links_join_customers_that_do_not_conflict():
     # the other record shows an email of its own but no phone: one person with two emails
     assert _street_case("dc.work@x.com", None) == [["jr_call", "jr_order", "send", "sr_call", "sr_order"]]
+
+
+def test_cluster_records_checks_model_links_and_follows_deterministic_ones():
+    records = _profile_records([
+        {"record_key": "andrea", "first_name": "andrea", "last_name": "lewis", "email_key": "al@x.com",
+         "phone_e164": "+1410264"},
+        {"record_key": "andrew", "first_name": "andrew", "last_name": "lewis", "email_key": "andrew.lewis@y.org",
+         "phone_e164": "+1410652"},
+        {"record_key": "andy_home", "first_name": "andy", "last_name": "lewis", "phone_e164": "+1410635"},
+    ])
+    model_links = pa.table({
+        "record_key_a": ["andrea", "andrew"], "record_key_b": ["andy_home", "andy_home"],
+        "is_name_only": [False, False], "match_weight": [15.0, 14.0],
+    })
+    assert _groups(clustering.cluster_records(records, model_links)) == [["andrea", "andy_home"], ["andrew"]]
+    deterministic = model_links.drop_columns(["match_weight"])
+    assert _groups(clustering.cluster_records(records, deterministic)) == [["andrea", "andrew", "andy_home"]]

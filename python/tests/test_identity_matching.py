@@ -99,17 +99,19 @@ def test_explain_orders_keys_labels_levels_and_applies_the_guard():
         {"first_name": same_first, "last_name": same_last, "phone_e164": same_phone},  # kept, identifier
         {"first_name": other_first, "last_name": same_last, "phone_e164": same_phone},  # household: vetoed
         {"first_name": other_first, "last_name": swapped},  # swapped names: kept, name only
-        {"first_name": nickname, "last_name": same_last, "address": same_street},  # Andy at the address: vetoed
+        {"first_name": nickname, "last_name": same_last, "address": same_street},  # Andy at the address: name only
         {"first_name": nickname, "last_name": same_last, "phone_e164": same_phone},  # nickname + phone: kept
         {"first_name": same_first, "last_name": same_last, "address": same_street},  # same name, same street
     ]
     out = matching.explain(_scored(rows), model).to_pylist()
     kept = {r["record_key_b"]: r for r in out}
-    assert set(kept) == {"z0", "z2", "z4", "z5"}
+    assert set(kept) == {"z0", "z2", "z3", "z4", "z5"}
     assert all(r["record_key_a"] < r["record_key_b"] for r in out)
     assert kept["z0"]["is_name_only"] is False
     assert kept["z2"]["is_name_only"] is True
-    assert kept["z5"]["is_name_only"] is False
+    assert kept["z3"]["is_name_only"] is True and kept["z3"]["is_name_and_street_only"] is False
+    assert kept["z4"]["is_name_only"] is False
+    assert kept["z5"]["is_name_only"] is False and kept["z5"]["is_name_and_street_only"] is True
     assert kept["z0"]["blocking_rule"] == settings.blocking_rule_names()[0]
     assert kept["z0"]["comparison_levels"].startswith(f"first_name: {settings.SAME_FIRST_NAME_LABEL} (1.0)")
     assert kept["z0"]["first_name_gamma"] == same_first

@@ -3,12 +3,12 @@
 Records are nodes, accepted links are edges; a customer is a connected component
 (``scipy.sparse.csgraph.connected_components``). Links come in two strengths:
 
-- strong: every deterministic link, and model links backed by an agreeing email, phone or birth date.
-  Strong links are followed transitively.
-- name and street (``is_name_and_street_only``): model links where the first name and the street agree
-  but no email, phone or birth date does. A parent and a child of one name share both, so such a link,
-  taken strongest first, joins two customers only when they do not conflict: no different birth date or
-  SSN, and not both an email and a phone of their own (each shows emails and phones, sharing none).
+- deterministic: every deterministic link (no ``match_weight``). Followed transitively.
+- checked: model links (with a ``match_weight``) backed by an agreeing email, phone, birth date, or the
+  same first name at the same street. A household shares its street, landline and sometimes a mailbox,
+  and a parent and a child may share a name or a nickname (Andy for Andrew and Andrea), so such links,
+  strongest first, join two customers only when they do not conflict: no different birth date or SSN,
+  and not both an email and a phone of their own (each shows emails and phones, sharing none).
 - weak (``is_name_only``): model links where the names agree but no email, phone or birth date does
   (see ``settings.IDENTIFIER_EVIDENCE_LEVELS``). Two people can share a name, so a weak link never
   bridges customers: it attaches a smaller component to a larger one only when that is the only
@@ -76,15 +76,15 @@ OWN_IDENTIFIER_KINDS = ("email_key", "phone_e164")
 PERSONAL_IDENTIFIER_KINDS = ("birth_date", "ssn")
 
 
-def _name_and_street_merge(
+def _checked_merge(
     labels: np.ndarray,
     a: np.ndarray,
     b: np.ndarray,
     weights: np.ndarray,
     identifiers: Sequence[dict[str, str | None]] | None,
 ) -> np.ndarray:
-    """Follow name-and-street links, strongest first (ties by record position), between components that
-    do not conflict (see the module docstring); returns compact labels."""
+    """Follow checked links, strongest first (ties by record position), between components that do not
+    conflict (see the module docstring); returns compact labels."""
     parent = list(range(int(labels.max()) + 1 if len(labels) else 0))
 
     def find(x: int) -> int:
@@ -131,14 +131,14 @@ def component_labels(
     right: Sequence[str],
     is_weak: Sequence[bool] | None = None,
     identifiers: Sequence[dict[str, str | None]] | None = None,
-    is_name_and_street: Sequence[bool] | None = None,
+    is_checked: Sequence[bool] | None = None,
     weights: Sequence[float | None] | None = None,
 ) -> np.ndarray:
     """Customer component label of every record (labels are arbitrary integers).
 
     ``left``/``right`` are the two record keys of each link and ``is_weak`` flags name-only links.
-    Strong links are followed transitively. Name-and-street links (``is_name_and_street``) are then
-    followed strongest first (``weights``, the match weight) unless the two components conflict
+    Other links are followed transitively, except checked links (``is_checked``: model links), followed
+    next, strongest first (``weights``, the match weight), unless the two components conflict
     (``PERSONAL_IDENTIFIER_KINDS`` differ, or each shows its own ``OWN_IDENTIFIER_KINDS``). A weak link then attaches component X to component Y
     only when all of X's weak links lead to Y, X is smaller than Y (or, at equal size, Y's weak links
     all lead back to X), and X and Y do not conflict: ``identifiers`` gives each record's phone, birth
@@ -151,15 +151,15 @@ def component_labels(
         raise ValueError("record keys must be unique")
     a, b = _indices(index, left), _indices(index, right)
     weak = np.zeros(len(a), dtype=bool) if is_weak is None else np.asarray(is_weak, dtype=bool)
-    street = np.zeros(len(a), dtype=bool) if is_name_and_street is None else np.asarray(is_name_and_street, dtype=bool)
+    checked = np.zeros(len(a), dtype=bool) if is_checked is None else np.asarray(is_checked, dtype=bool)
     known = (a >= 0) & (b >= 0)
     n = len(record_keys)
-    strong = known & ~weak & ~street
+    strong = known & ~weak & ~checked
     labels = _components(n, a[strong], b[strong])
-    street &= known & ~weak
-    if street.any():
+    checked &= known & ~weak
+    if checked.any():
         w = np.zeros(len(a)) if weights is None else np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
-        labels = _name_and_street_merge(labels, a[street], b[street], w[street], identifiers)
+        labels = _checked_merge(labels, a[checked], b[checked], w[checked], identifiers)
     weak_pairs = known & weak
     la, lb = labels[a[weak_pairs]], labels[b[weak_pairs]]
     cross = la != lb
@@ -492,8 +492,10 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
     """One row per record with its customer.
 
     ``records`` columns: ``record_key``, ``is_identifiable`` (bool), ``first_seen_at`` (timestamp,
-    may be null) and optionally the ``CONFLICT_KINDS`` columns (see ``component_labels``). ``links`` columns: ``record_key_a``, ``record_key_b`` and optionally
-    ``is_name_only`` (weak link; null or absent means strong).
+    may be null) and optionally the ``CONFLICT_KINDS``, ``OWN_IDENTIFIER_KINDS`` and profile columns (see
+    ``component_labels`` and ``attach_by_profile``). ``links`` columns: ``record_key_a``,
+    ``record_key_b`` and optionally ``is_name_only`` (weak link; null or absent means not weak) and
+    ``match_weight`` (set on model links, which are conflict-checked; null on deterministic links).
 
     ``previous`` (optional; columns ``record_key``, ``customer_id``) is the last run's assignment:
     customers keep their ids across runs even when an older record joins them (see ``_customer_ids``).
@@ -516,16 +518,10 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
         if "is_name_only" in links.column_names
         else None
     )
-    street = (
-        links.column("is_name_and_street_only").cast(pa.bool_()).fill_null(False).to_pylist()
-        if "is_name_and_street_only" in links.column_names
-        else None
-    )
-    weights = (
-        links.column("match_weight").cast(pa.float64()).to_numpy(zero_copy_only=False)
-        if "match_weight" in links.column_names
-        else None
-    )
+    weights = checked = None
+    if "match_weight" in links.column_names:
+        weights = links.column("match_weight").cast(pa.float64()).to_numpy(zero_copy_only=False)
+        checked = ~np.isnan(weights)  # model links
     present = [kind for kind in dict.fromkeys(CONFLICT_KINDS + OWN_IDENTIFIER_KINDS) if kind in records.column_names]
     identifiers = None
     if present:
@@ -537,7 +533,7 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
         links.column("record_key_b").to_pylist(),
         weak,
         identifiers,
-        street,
+        checked,
         weights,
     )
     attached: dict[int, int] = {}
@@ -624,11 +620,6 @@ def cluster_records(records, *link_tables, previous=None) -> pa.Table:
             if "is_name_only" in table.column_names
             else pa.array([False] * table.num_rows, pa.bool_())
         )
-        street = (
-            table.column("is_name_and_street_only").cast(pa.bool_())
-            if "is_name_and_street_only" in table.column_names
-            else pa.array([False] * table.num_rows, pa.bool_())
-        )
         weight = (
             table.column("match_weight").cast(pa.float64())
             if "match_weight" in table.column_names
@@ -640,7 +631,6 @@ def cluster_records(records, *link_tables, previous=None) -> pa.Table:
                     "record_key_a": table.column("record_key_a").cast(pa.string()),
                     "record_key_b": table.column("record_key_b").cast(pa.string()),
                     "is_name_only": weak,
-                    "is_name_and_street_only": street,
                     "match_weight": weight,
                 }
             )
@@ -650,7 +640,6 @@ def cluster_records(records, *link_tables, previous=None) -> pa.Table:
             "record_key_a": pa.array([], pa.string()),
             "record_key_b": pa.array([], pa.string()),
             "is_name_only": pa.array([], pa.bool_()),
-            "is_name_and_street_only": pa.array([], pa.bool_()),
             "match_weight": pa.array([], pa.float64()),
         }
     )

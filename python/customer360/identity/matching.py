@@ -147,9 +147,11 @@ class Guard:
 
     - whose first names both exist and disagree (not the same, no nickname, no typo), unless first and
       last name are swapped;
-    - whose last names both exist and disagree, unless the emails are the same;
-    - whose first names are only nicknames or a typo of each other (Andy may be Andrew or Andrea)
-      without an agreeing email, phone or birth date (``settings.IDENTIFIER_EVIDENCE_LEVELS``).
+    - whose last names both exist and disagree, unless the emails are the same.
+
+    First names that are only nicknames or a typo of each other (Andy may be Andrew or Andrea) without
+    an agreeing email, phone or birth date (``settings.IDENTIFIER_EVIDENCE_LEVELS``) make a name-only
+    link: weak evidence the clustering uses only to attach a customer that matches no one else.
     """
 
     first_name: str = "first_name"
@@ -164,9 +166,7 @@ class Guard:
         first, last, email = (f"coalesce(l_{c}.label, '')" for c in (self.first_name, self.last_name, self.email))
         return (
             f"(({first} = '{ELSE_LABEL}' and {last} != '{self.swapped_label}')"
-            f" or ({last} = '{ELSE_LABEL}' and {email} != '{self.same_email_label}')"
-            f" or ({first} not in ('{ELSE_LABEL}', '{self.same_first_name_label}', '')"
-            f" and not ({evidence_sql})))"
+            f" or ({last} = '{ELSE_LABEL}' and {email} != '{self.same_email_label}'))"
         )
 
 

@@ -60,13 +60,13 @@ PRIOR_RULES: dict[str, str] = {
 }
 PRIOR_RECALL = 0.75
 
-#: Comparison levels that are evidence about the person beyond the name: an agreeing email, phone or
-#: birth date. A model link whose first names are not the same (only nicknames or a typo) needs such
+#: Comparison levels that are evidence about the person beyond the name: an agreeing (or one-letter
+#: mistyped) email, phone or birth date. A model link whose first names are not the same (only nicknames or a typo) needs such
 #: evidence (``matching.Guard``): a household shares its street address. A link without it is "name
 #: only" — weak evidence that attaches a small customer to another only when that is the only customer
 #: it matches (see ``clustering``) — unless the same first name comes with the same street address.
 IDENTIFIER_EVIDENCE_LEVELS: dict[str, tuple[str, ...]] = {
-    "email_key": ("same email",),
+    "email_key": ("same email", "email one edit apart"),
     "phone_e164": ("same phone",),
     "birth_date": ("same birth date", "birth date within a month or day and month swapped"),
 }
