@@ -39,6 +39,24 @@ first_name_keys as (
     group by persons.record_key, persons.first_name, persons.first_name_canonical
 ),
 
+first_name_variants as (
+    -- every name the first name may be written as: its keys and all their nicknames (robert -> bob,
+    -- bobby, rob, robbie, ...), so that a mistyped nickname ("bobyb") can be recognised
+    select
+        first_name_keys.record_key,
+        list_sort(list_distinct(list_concat(
+            first_name_keys.first_name_keys,
+            coalesce(
+                list(nicknames.nickname) filter (where nicknames.nickname is not null),
+                cast([] as {{ dbt.type_string() }}[])
+            )
+        ))) as first_name_variants
+    from first_name_keys
+    left join nicknames
+        on list_contains(first_name_keys.first_name_keys, nicknames.canonical_first_name)
+    group by first_name_keys.record_key, first_name_keys.first_name_keys
+),
+
 person_records as (
     select
         persons.record_key,
@@ -48,6 +66,7 @@ person_records as (
         persons.first_name,
         persons.first_name_canonical,
         first_name_keys.first_name_keys,
+        first_name_variants.first_name_variants,
         known_first_names.first_name is not null as is_known_first_name,
         persons.middle_initial,
         persons.last_name,
@@ -64,6 +83,8 @@ person_records as (
     from persons
     left join first_name_keys
         on persons.record_key = first_name_keys.record_key
+    left join first_name_variants
+        on persons.record_key = first_name_variants.record_key
     left join known_first_names
         on persons.first_name = known_first_names.first_name
 ),
@@ -125,6 +146,7 @@ unioned as (
         null as first_name,
         null as first_name_canonical,
         null as first_name_keys,
+        null as first_name_variants,
         null as is_known_first_name,
         null as middle_initial,
         null as last_name,
@@ -149,6 +171,7 @@ final as (
         first_name,
         first_name_canonical,
         first_name_keys,
+        first_name_variants,
         is_known_first_name,
         middle_initial,
         last_name,

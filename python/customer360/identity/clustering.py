@@ -302,17 +302,31 @@ FIRST_NAME_TYPO_SIMILARITY = 0.88
 PROFILE_ATTACHMENT_SQL = f"""
 with
 named as (
-    select distinct label, first_name, coalesce(first_name_keys, [first_name]) as first_name_keys, last_name
+    select distinct
+        label,
+        first_name,
+        coalesce(first_name_keys, [first_name]) as first_name_keys,
+        coalesce(first_name_variants, first_name_keys, [first_name]) as first_name_variants,
+        last_name
     from records
     where first_name is not null and last_name is not null
     union
     -- the name as typed into the other field (first and last name swapped)
-    select distinct label, last_name, [last_name], first_name
+    select distinct label, last_name, [last_name], [last_name], first_name
     from records
     where first_name is not null and last_name is not null
 ),
 blocking_keys as (
-    select label, first_name, first_name_keys, last_name, unnest(list_append(first_name_keys, '^' || left(first_name, 1))) as block_key
+    select
+        label,
+        first_name,
+        first_name_keys,
+        first_name_variants,
+        last_name,
+        unnest(list_distinct(list_concat(
+            first_name_keys,
+            list_transform(list_append(first_name_variants, first_name), v -> '^' || left(v, 1))
+        ))) as block_key
     from named
 ),
 name_pairs as (
@@ -324,6 +338,9 @@ name_pairs as (
         len(list_intersect(x.first_name_keys, y.first_name_keys)) > 0
         or jaro_winkler_similarity(x.first_name, y.first_name) >= {FIRST_NAME_TYPO_SIMILARITY}
         or damerau_levenshtein(x.first_name, y.first_name) <= 1
+        -- a mistyped nickname: one edit from a way the other name is written ("bobyb", robert)
+        or len(list_filter(y.first_name_variants, v -> damerau_levenshtein(x.first_name, v) <= 1)) > 0
+        or len(list_filter(x.first_name_variants, v -> damerau_levenshtein(y.first_name, v) <= 1)) > 0
 ),
 profiles as (
     select
@@ -397,15 +414,17 @@ def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray
 
     After clustering, each component is a profile: every first and last name, email, phone, street,
     ZIP, birth date and SSN its records show. Component X is a candidate for Y when they share a last
-    name and a first name fits (the same, a nickname, or a typo: Jaro-Winkler >=
-    ``FIRST_NAME_TYPO_SIMILARITY``), and none of these contradicts: both show emails and none is the same
+    name and a first name fits (the same, a nickname, a typo — Jaro-Winkler >=
+    ``FIRST_NAME_TYPO_SIMILARITY`` or one edit — or a mistyped nickname), and none of these contradicts: both show emails and none is the same
     or one edit apart; both show ZIPs and share none; both show birth dates or SSNs and share none; they
     share a street but no phone (a parent and a child of one name). X joins Y when Y is X's only
     candidate, or the only one sharing an email, phone, street or ZIP with it, and X is the smaller (at
     equal size, when Y's choice is X too). A record without email, phone or address whose name two
     customers carry stays apart.
 
-    ``records`` has the ``PROFILE_ATTACHMENT_COLUMNS`` in ``labels`` order. Returns the new labels and
+    ``records`` has the ``PROFILE_ATTACHMENT_COLUMNS`` in ``labels`` order, and optionally
+    ``first_name_variants`` (every way the first name may be written: a first name one edit from a
+    variant of the other's also fits, "bobyb" for robert). Returns the new labels and
     ``{record index: index of the record it was attached to}`` for one record of each attached component.
     """
     import duckdb
@@ -413,7 +432,9 @@ def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray
     n = len(labels)
     if n == 0:
         return labels, {}
-    table = records.select(list(PROFILE_ATTACHMENT_COLUMNS)).append_column(
+    if "first_name_variants" not in records.column_names:
+        records = records.append_column("first_name_variants", pa.nulls(n, pa.list_(pa.string())))
+    table = records.select(list(PROFILE_ATTACHMENT_COLUMNS) + ["first_name_variants"]).append_column(
         "label", pa.array(labels, pa.int64())
     ).append_column("record_index", pa.array(np.arange(n), pa.int64()))
     con = duckdb.connect(":memory:")
@@ -608,7 +629,7 @@ def cluster_records(records, *link_tables, previous=None) -> pa.Table:
         + [kind for kind in CONFLICT_KINDS if kind in records.column_names]
         + [
             c
-            for c in dict.fromkeys(NAMELESS_ATTACHMENT_COLUMNS + PROFILE_ATTACHMENT_COLUMNS)
+            for c in dict.fromkeys(NAMELESS_ATTACHMENT_COLUMNS + PROFILE_ATTACHMENT_COLUMNS + ("first_name_variants",))
             if c in records.column_names and c not in CONFLICT_KINDS
         ]
     )
