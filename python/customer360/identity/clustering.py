@@ -293,7 +293,7 @@ PROFILE_ATTACHMENT_COLUMNS = (
     "ssn",
 )
 #: How many times the profile attachment runs: a merged profile may fit one more customer.
-PROFILE_ATTACHMENT_PASSES = 3
+PROFILE_ATTACHMENT_PASSES = 2
 #: Jaro-Winkler similarity at or above which two first names count as one name mistyped.
 FIRST_NAME_TYPO_SIMILARITY = 0.88
 
