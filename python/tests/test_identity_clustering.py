@@ -427,3 +427,15 @@ def test_cluster_records_checks_model_links_and_follows_deterministic_ones():
     assert _groups(clustering.cluster_records(records, model_links)) == [["andrea", "andy_home"], ["andrew"]]
     deterministic = model_links.drop_columns(["match_weight"])
     assert _groups(clustering.cluster_records(records, deterministic)) == [["andrea", "andrew", "andy_home"]]
+
+
+def test_a_one_name_group_joins_the_customer_holding_its_email_when_the_name_is_theirs():
+    records = _named_records([
+        ("contact", "emma", "fairby", "ef@x.com", None),
+        ("registration", "fairby", None, "ef@x.com", None),  # one display name, typed as the surname
+        ("other", "zoe", None, "ef@x.com", None),  # a name the customer does not have
+    ])
+    out = clustering.cluster_records(records)
+    assert _groups(out) == [["contact", "registration"], ["other"]]
+    assert dict(zip(out.column("record_key").to_pylist(), out.column("attachment_rule").to_pylist()))[
+        "registration"] == clustering.NAMELESS_ATTACHMENT_RULE

@@ -39,22 +39,29 @@ first_name_keys as (
     group by persons.record_key, persons.first_name, persons.first_name_canonical
 ),
 
+first_name_key_items as (
+    select distinct
+        first_name_keys.first_name_keys,
+        unnest(first_name_keys.first_name_keys) as first_name_key
+    from first_name_keys
+),
+
 first_name_variants as (
-    -- every name the first name may be written as: its keys and all their nicknames (robert -> bob,
-    -- bobby, rob, robbie, ...), so that a mistyped nickname ("bobyb") can be recognised
+    -- every name a set of first-name keys may be written as: the keys and all their nicknames
+    -- (robert -> bob, bobby, rob, robbie, ...), so that a mistyped nickname ("bobyb") can be recognised
     select
-        first_name_keys.record_key,
+        first_name_key_items.first_name_keys,
         list_sort(list_distinct(list_concat(
-            first_name_keys.first_name_keys,
+            first_name_key_items.first_name_keys,
             coalesce(
                 list(nicknames.nickname) filter (where nicknames.nickname is not null),
                 cast([] as {{ dbt.type_string() }}[])
             )
         ))) as first_name_variants
-    from first_name_keys
+    from first_name_key_items
     left join nicknames
-        on list_contains(first_name_keys.first_name_keys, nicknames.canonical_first_name)
-    group by first_name_keys.record_key, first_name_keys.first_name_keys
+        on first_name_key_items.first_name_key = nicknames.canonical_first_name
+    group by first_name_key_items.first_name_keys
 ),
 
 person_records as (
@@ -84,7 +91,7 @@ person_records as (
     left join first_name_keys
         on persons.record_key = first_name_keys.record_key
     left join first_name_variants
-        on persons.record_key = first_name_variants.record_key
+        on first_name_keys.first_name_keys = first_name_variants.first_name_keys
     left join known_first_names
         on persons.first_name = known_first_names.first_name
 ),

@@ -55,7 +55,13 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _indices(index: dict[str, int], keys: Sequence[str]) -> np.ndarray:
-    return np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+    """Position of each key in ``index`` (-1 when absent)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    positions = pc.index_in(pa.array(keys, pa.string()), value_set=pa.array(list(index), pa.string()))
+    found = np.asarray(pc.fill_null(positions, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    values = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+    return np.where(found >= 0, values[np.maximum(found, 0)], -1)
 
 
 #: Kinds of identifier a person has few of: two customers that both show one kind with no value in
@@ -86,6 +92,8 @@ def _checked_merge(
     """Follow checked links, strongest first (ties by record position), between components that do not
     conflict (see the module docstring); returns compact labels."""
     parent = list(range(int(labels.max()) + 1 if len(labels) else 0))
+    across = labels[a] != labels[b]  # a link inside one component changes nothing
+    a, b, weights = a[across], b[across], weights[across]
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -301,7 +309,7 @@ FIRST_NAME_TYPO_SIMILARITY = 0.88
 #: last name and their first names fit: the same name, a nickname (``first_name_keys``) or a typo.
 PROFILE_ATTACHMENT_SQL = f"""
 with
-named as (
+named_rows as (
     select distinct
         label,
         first_name,
@@ -316,24 +324,39 @@ named as (
     from records
     where first_name is not null and last_name is not null
 ),
-blocking_keys as (
+name_forms as (
+    -- each first name with its keys and variants once: names are compared once, not per customer
     select
-        label,
+        row_number() over (order by first_name, first_name_keys, first_name_variants) as name_form_id,
         first_name,
         first_name_keys,
         first_name_variants,
-        last_name,
-        unnest(list_distinct(list_concat(
+        list_distinct(list_concat(
             first_name_keys,
             list_transform(list_append(first_name_variants, first_name), v -> '^' || left(v, 1))
-        ))) as block_key
-    from named
+        )) as block_keys
+    from (select distinct first_name, first_name_keys, first_name_variants from named_rows)
 ),
-name_pairs as (
-    select distinct x.label as x, y.label as y
+blocking_keys as (
+    select distinct named_rows.label, named_rows.last_name, name_forms.name_form_id, unnest(name_forms.block_keys) as block_key
+    from named_rows
+    inner join name_forms
+        on
+            named_rows.first_name = name_forms.first_name
+            and named_rows.first_name_keys = name_forms.first_name_keys
+            and named_rows.first_name_variants = name_forms.first_name_variants
+),
+candidate_pairs as (
+    select distinct x.label as x, y.label as y, x.name_form_id as x_form, y.name_form_id as y_form
     from blocking_keys as x
     inner join blocking_keys as y
         on x.last_name = y.last_name and x.block_key = y.block_key and x.label != y.label
+),
+fitting_forms as (
+    select form_pairs.x_form, form_pairs.y_form
+    from (select distinct x_form, y_form from candidate_pairs) as form_pairs
+    inner join name_forms as x on form_pairs.x_form = x.name_form_id
+    inner join name_forms as y on form_pairs.y_form = y.name_form_id
     where
         len(list_intersect(x.first_name_keys, y.first_name_keys)) > 0
         or jaro_winkler_similarity(x.first_name, y.first_name) >= {FIRST_NAME_TYPO_SIMILARITY}
@@ -341,6 +364,12 @@ name_pairs as (
         -- a mistyped nickname: one edit from a way the other name is written ("bobyb", robert)
         or len(list_filter(y.first_name_variants, v -> damerau_levenshtein(x.first_name, v) <= 1)) > 0
         or len(list_filter(x.first_name_variants, v -> damerau_levenshtein(y.first_name, v) <= 1)) > 0
+),
+name_pairs as (
+    select distinct candidate_pairs.x, candidate_pairs.y
+    from candidate_pairs
+    semi join fitting_forms
+        on candidate_pairs.x_form = fitting_forms.x_form and candidate_pairs.y_form = fitting_forms.y_form
 ),
 profiles as (
     select
