@@ -127,7 +127,7 @@ move_candidates as (
         on
             current_addresses.address_key = moves.old_address_key
             and current_addresses.customer_id != moves.customer_id
-            and moves.new_address_recorded_at > current_addresses.recorded_at
+            and current_addresses.recorded_at < moves.new_address_recorded_at
     where address_occupants.customer_count = 1
 ),
 

@@ -57,13 +57,16 @@ unioned as (
         'deterministic' as link_method,
         attachment_rule as link_rule,
         'identifier' as link_evidence,
-        case attachment_rule
-            when 'compatible_name_single_candidate' then
-                'A customer whose last name and first name (same, nickname, typo or swapped) fit only this'
-                || ' customer, with no different email, ZIP, birth date or SSN: attached after clustering.'
+        case
+            when attachment_rule = 'compatible_name_single_candidate'
+                then
+                    'A customer whose last name and first name (same, nickname, typo or swapped) fit only'
+                    || ' this customer, with no different email, ZIP, birth date or SSN: attached after'
+                    || ' clustering.'
             else
-                'A record group with no first name (e.g. a web registration and its sessions) and an email'
-                || ' that, among named records, only this customer holds: attached after clustering.'
+                'A record group without a full name (e.g. a web registration and its sessions) and an'
+                || ' email that, among fully named records, only this customer holds: attached after'
+                || ' clustering.'
         end as link_explanation,
         cast(null as {{ dbt.type_string() }}) as blocking_rule,
         cast(null as double) as match_weight,
