@@ -59,6 +59,22 @@
 {%- endmacro %}
 
 
+{#- A cleaned name field holding a name and a trailing initial ("john q"): the name without the initial,
+    and the initial; other values come back unchanged, with no initial. -#}
+{% macro name_without_trailing_initial(column) -%}
+    case
+        when regexp_full_match({{ column }}, '\S+ \S') then split_part({{ column }}, ' ', 1)
+        else {{ column }}
+    end
+{%- endmacro %}
+
+{% macro trailing_initial(column) -%}
+    case
+        when regexp_full_match({{ column }}, '\S+ \S') then right({{ column }}, 1)
+    end
+{%- endmacro %}
+
+
 {#- Parse one full-name field into a struct {first_name, middle_initial, last_name, name_suffix}.
     Handles 'Last, First M.', 'First M. Last', 'First Middle Last Jr.', 'Dr. First Last',
     'FIRST LAST', surname particles ('Maria de la Cruz' -> last 'de la cruz') and suffix segments

@@ -29,34 +29,20 @@ parsed_names as (
 ),
 
 names as (
-    -- a first-name field holding "john q" keeps "john" and gives the middle initial "q"
+    -- a first-name field holding "john q" keeps "john" and gives the middle initial "q"; a last-name
+    -- field holding "nanny v" (a given name and initial in the wrong field) keeps "nanny"
     select
         parsed_names.record_key,
         coalesce(
-            case
-                when regexp_full_match(parsed_names.first_name_clean, '\S+ \S')
-                    then split_part(parsed_names.first_name_clean, ' ', 1)
-                else parsed_names.first_name_clean
-            end,
+            {{ name_without_trailing_initial('parsed_names.first_name_clean') }},
             parsed_names.full_name_parts.first_name
         ) as first_name,
-        case
-            when regexp_full_match(parsed_names.first_name_clean, '\S+ \S')
-                then right(parsed_names.first_name_clean, 1)
-        end as middle_initial_from_first_name,
-        -- a last-name field holding "nanny v" (a given name and initial in the wrong field) keeps "nanny"
+        {{ trailing_initial('parsed_names.first_name_clean') }} as middle_initial_from_first_name,
         coalesce(
-            case
-                when regexp_full_match(parsed_names.last_name_clean, '\S+ \S')
-                    then split_part(parsed_names.last_name_clean, ' ', 1)
-                else parsed_names.last_name_clean
-            end,
+            {{ name_without_trailing_initial('parsed_names.last_name_clean') }},
             parsed_names.full_name_parts.last_name
         ) as last_name,
-        case
-            when regexp_full_match(parsed_names.last_name_clean, '\S+ \S')
-                then right(parsed_names.last_name_clean, 1)
-        end as middle_initial_from_last_name,
+        {{ trailing_initial('parsed_names.last_name_clean') }} as middle_initial_from_last_name,
         parsed_names.full_name_parts.middle_initial as middle_initial_from_full_name,
         parsed_names.full_name_parts.name_suffix as name_suffix_from_full_name
     from parsed_names

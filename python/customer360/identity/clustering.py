@@ -203,6 +203,18 @@ def component_labels(
     return merged[labels]
 
 
+def _attached_labels(
+    labels: np.ndarray, attach_a: list[int], attach_b: list[int], attached: dict[int, int]
+) -> tuple[np.ndarray, dict[int, int]]:
+    """Labels after joining each component ``attach_a[i]`` to ``attach_b[i]``, with the attachments."""
+    if not attach_a:
+        return labels, {}
+    merged = _components(
+        int(labels.max()) + 1, np.array(attach_a, dtype=np.int64), np.array(attach_b, dtype=np.int64)
+    )
+    return merged[labels], attached
+
+
 #: Rule name of the attachment of a nameless component to the one customer holding its email.
 NAMELESS_ATTACHMENT_RULE = "same_email_single_customer"
 
@@ -278,12 +290,7 @@ def attach_nameless(
         attach_a.append(component)
         attach_b.append(target)
         attached[record] = named_record
-    if not attach_a:
-        return labels, {}
-    merged = _components(
-        len(has_named), np.array(attach_a, dtype=np.int64), np.array(attach_b, dtype=np.int64)
-    )
-    return merged[labels], attached
+    return _attached_labels(labels, attach_a, attach_b, attached)
 
 
 #: Rule name of the attachment of a customer to the one other customer its name fits (see ``attach_by_profile``).
@@ -480,12 +487,7 @@ def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray
         attach_a.append(x)
         attach_b.append(y)
         attached[x_record] = y_record
-    if not attach_a:
-        return labels, {}
-    merged = _components(
-        int(labels.max()) + 1, np.array(attach_a, dtype=np.int64), np.array(attach_b, dtype=np.int64)
-    )
-    return merged[labels], attached
+    return _attached_labels(labels, attach_a, attach_b, attached)
 
 
 def _customer_ids(
