@@ -1,7 +1,7 @@
 """Clustering links into customers and giving each customer a persistent id.
 
-Records are nodes, accepted links are edges; a customer is a connected component
-(``scipy.sparse.csgraph.connected_components``). Links come in two strengths:
+Records are nodes, accepted links are edges; customers are built from components
+(``scipy.sparse.csgraph.connected_components``). Links come in three strengths:
 
 - deterministic: every deterministic link (no ``match_weight``). Followed transitively.
 - checked: model links (with a ``match_weight``) backed by an agreeing email, phone, birth date, or the
@@ -14,6 +14,10 @@ Records are nodes, accepted links are edges; a customer is a connected component
   bridges customers: it attaches a smaller component to a larger one only when that is the only
   component it weakly matches and the two show no conflicting phone, birth date or SSN. A record
   that matches two same-named customers stays apart.
+
+Then two attachments compare whole customers: a customer whose name fits one other customer only, with
+nothing contradicting it (``attach_by_profile``), and a group without a full name whose email one
+customer holds (``attach_nameless``).
 
 A record without any link is a customer of its own, unless it cannot identify anyone (no name, no
 email: a bare phone, a web session, a card-only sale) — such components are anonymous and get no
