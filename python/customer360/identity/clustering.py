@@ -148,15 +148,15 @@ def component_labels(
 ) -> np.ndarray:
     """Customer component label of every record (labels are arbitrary integers).
 
-    ``left``/``right`` are the two record keys of each link and ``is_weak`` flags name-only links.
-    Other links are followed transitively, except checked links (``is_checked``: model links), followed
-    next, strongest first (``weights``, the match weight), unless the two components conflict
-    (``PERSONAL_IDENTIFIER_KINDS`` differ, or each shows its own ``OWN_IDENTIFIER_KINDS``). A weak link then attaches component X to component Y
-    only when all of X's weak links lead to Y, X is smaller than Y (or, at equal size, Y's weak links
-    all lead back to X), and X and Y do not conflict: ``identifiers`` gives each record's phone, birth
-    date and SSN (``CONFLICT_KINDS``), and two components conflict when both show a kind and share no
-    value of it. Links naming an unknown record are ignored (a reference to a quarantined or missing
-    record).
+    ``left``/``right`` are the two record keys of each link and ``is_weak`` flags name-only links. Other
+    links are followed transitively, except checked links (``is_checked``: model links), followed next,
+    strongest first (``weights``, the match weight), unless the two components conflict
+    (``PERSONAL_IDENTIFIER_KINDS`` differ, or each shows its own ``OWN_IDENTIFIER_KINDS``). A weak link
+    then attaches component X to component Y only when all of X's weak links lead to Y, X is smaller
+    than Y (or, at equal size, Y's weak links all lead back to X), and X and Y do not conflict:
+    ``identifiers`` gives each record's phone, birth date and SSN (``CONFLICT_KINDS``), and two
+    components conflict when both show a kind and share no value of it. Links naming an unknown record
+    are ignored (a reference to a quarantined or missing record).
     """
     index = {key: i for i, key in enumerate(record_keys)}
     if len(index) != len(record_keys):
@@ -349,7 +349,11 @@ name_forms as (
     from (select distinct first_name, first_name_keys, first_name_variants from named_rows)
 ),
 blocking_keys as (
-    select distinct named_rows.label, named_rows.last_name, name_forms.name_form_id, unnest(name_forms.block_keys) as block_key
+    select distinct
+        named_rows.label,
+        named_rows.last_name,
+        name_forms.name_form_id,
+        unnest(name_forms.block_keys) as block_key
     from named_rows
     inner join name_forms
         on
@@ -454,10 +458,11 @@ def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray
 
     After clustering, each component is a profile: every first and last name, email, phone, street,
     ZIP, birth date and SSN its records show. Component X is a candidate for Y when they share a last
-    name and a first name fits (the same, a nickname, a typo — Jaro-Winkler >=
-    ``FIRST_NAME_TYPO_SIMILARITY`` or one edit — or a mistyped nickname), and none of these contradicts: both show emails and none is the same
-    or one edit apart; both show ZIPs and share none; both show birth dates or SSNs and share none; they
-    share a street but no phone (a parent and a child of one name). X joins Y when Y is X's only
+    name (or the two names swapped) and a first name fits: the same, a nickname, a typo (Jaro-Winkler
+    >= ``FIRST_NAME_TYPO_SIMILARITY`` or one edit) or a mistyped nickname. None of these may contradict:
+    both show emails and none is the same or one edit apart; both show ZIPs and share none; both show
+    birth dates or SSNs and share none; they share a street but no phone (a parent and a child of one
+    name). X joins Y when Y is X's only
     candidate, or the only one sharing an email, phone, street or ZIP with it, and X is the smaller (at
     equal size, when Y's choice is X too). A record without email, phone or address whose name two
     customers carry stays apart.
