@@ -75,8 +75,30 @@ CONFLICT_KINDS = ("phone_e164", "birth_date", "ssn")
 NAMELESS_ATTACHMENT_COLUMNS = ("first_name", "last_name", "email_key")
 
 
-def _conflict(x: dict[str, set], y: dict[str, set]) -> bool:
-    return any(x.get(kind) and y.get(kind) and not (x[kind] & y[kind]) for kind in CONFLICT_KINDS)
+def _differs(x: dict[str, set], y: dict[str, set], kind: str) -> bool:
+    """Both show values of ``kind`` and share none."""
+    return bool(x.get(kind) and y.get(kind) and not (x[kind] & y[kind]))
+
+
+def _conflict(x: dict[str, set], y: dict[str, set], kinds: Sequence[str] = CONFLICT_KINDS) -> bool:
+    return any(_differs(x, y, kind) for kind in kinds)
+
+
+def _component_values(
+    labels: np.ndarray,
+    identifiers: Sequence[dict[str, str | None]] | None,
+    components: Sequence[int],
+    kinds: Sequence[str],
+) -> dict[int, dict[str, set]]:
+    """For each of ``components``: kind -> the set of values its records show."""
+    values: dict[int, dict[str, set]] = {int(c): {} for c in components}
+    if identifiers is not None:
+        for i in np.flatnonzero(np.isin(labels, list(values))):
+            for kind in kinds:
+                value = identifiers[i].get(kind)
+                if value is not None:
+                    values[int(labels[i])].setdefault(kind, set()).add(value)
+    return values
 
 
 #: Kinds of identifier of which two people of one name at one address each have their own: customers
@@ -105,25 +127,19 @@ def _checked_merge(
             x = parent[x]
         return x
 
-    values: dict[int, dict[str, set]] = {}
-    if identifiers is not None:
-        involved = set(labels[a].tolist()) | set(labels[b].tolist())
-        for i in np.flatnonzero(np.isin(labels, list(involved))):
-            for kind in OWN_IDENTIFIER_KINDS + PERSONAL_IDENTIFIER_KINDS:
-                value = identifiers[i].get(kind)
-                if value is not None:
-                    values.setdefault(int(labels[i]), {}).setdefault(kind, set()).add(value)
-
-    def differs(x: dict[str, set], y: dict[str, set], kind: str) -> bool:
-        return bool(x.get(kind) and y.get(kind) and not (x[kind] & y[kind]))
-
+    values = _component_values(
+        labels,
+        identifiers,
+        sorted(set(labels[a].tolist()) | set(labels[b].tolist())),
+        OWN_IDENTIFIER_KINDS + PERSONAL_IDENTIFIER_KINDS,
+    )
     for k in np.lexsort((b, a, -weights)):
         x, y = find(int(labels[a[k]])), find(int(labels[b[k]]))
         if x == y:
             continue
         vx, vy = values.get(x, {}), values.get(y, {})
-        if any(differs(vx, vy, kind) for kind in PERSONAL_IDENTIFIER_KINDS) or all(
-            differs(vx, vy, kind) for kind in OWN_IDENTIFIER_KINDS
+        if _conflict(vx, vy, PERSONAL_IDENTIFIER_KINDS) or all(
+            _differs(vx, vy, kind) for kind in OWN_IDENTIFIER_KINDS
         ):
             continue
         if len(vx) < len(vy):
@@ -182,13 +198,7 @@ def component_labels(
         neighbours.setdefault(x, set()).add(y)
         neighbours.setdefault(y, set()).add(x)
     # identifier sets of the components that have weak links
-    values: dict[int, dict[str, set]] = {c: {} for c in neighbours}
-    if identifiers is not None:
-        for i in np.flatnonzero(np.isin(labels, list(neighbours))):
-            for kind in CONFLICT_KINDS:
-                value = identifiers[i].get(kind)
-                if value is not None:
-                    values[int(labels[i])].setdefault(kind, set()).add(value)
+    values = _component_values(labels, identifiers, list(neighbours), CONFLICT_KINDS)
     size = np.bincount(labels)
     attach_a, attach_b = [], []
     for x, ys in neighbours.items():
@@ -311,6 +321,8 @@ PROFILE_ATTACHMENT_COLUMNS = (
     "birth_date",
     "ssn",
 )
+#: Optional record column of the profile attachment (see ``attach_by_profile``).
+FIRST_NAME_VARIANTS_COLUMN = "first_name_variants"
 #: How many times the profile attachment runs: a merged profile may fit one more customer.
 PROFILE_ATTACHMENT_PASSES = 2
 #: Jaro-Winkler similarity at or above which two first names count as one name mistyped.
@@ -462,10 +474,9 @@ def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray
     >= ``FIRST_NAME_TYPO_SIMILARITY`` or one edit) or a mistyped nickname. None of these may contradict:
     both show emails and none is the same or one edit apart; both show ZIPs and share none; both show
     birth dates or SSNs and share none; they share a street but no phone (a parent and a child of one
-    name). X joins Y when Y is X's only
-    candidate, or the only one sharing an email, phone, street or ZIP with it, and X is the smaller (at
-    equal size, when Y's choice is X too). A record without email, phone or address whose name two
-    customers carry stays apart.
+    name). X joins Y when Y is X's only candidate, or the only one sharing an email, phone, street or
+    ZIP with it, and X is the smaller (at equal size, when Y's choice is X too). A record without email,
+    phone or address whose name two customers carry stays apart.
 
     ``records`` has the ``PROFILE_ATTACHMENT_COLUMNS`` in ``labels`` order, and optionally
     ``first_name_variants`` (every way the first name may be written: a first name one edit from a
@@ -477,9 +488,9 @@ def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray
     n = len(labels)
     if n == 0:
         return labels, {}
-    if "first_name_variants" not in records.column_names:
-        records = records.append_column("first_name_variants", pa.nulls(n, pa.list_(pa.string())))
-    table = records.select(list(PROFILE_ATTACHMENT_COLUMNS) + ["first_name_variants"]).append_column(
+    if FIRST_NAME_VARIANTS_COLUMN not in records.column_names:
+        records = records.append_column(FIRST_NAME_VARIANTS_COLUMN, pa.nulls(n, pa.list_(pa.string())))
+    table = records.select(list(PROFILE_ATTACHMENT_COLUMNS) + [FIRST_NAME_VARIANTS_COLUMN]).append_column(
         "label", pa.array(labels, pa.int64())
     ).append_column("record_index", pa.array(np.arange(n), pa.int64()))
     con = duckdb.connect(":memory:")
@@ -669,7 +680,9 @@ def cluster_records(records, *link_tables, previous=None) -> pa.Table:
         + [kind for kind in CONFLICT_KINDS if kind in records.column_names]
         + [
             c
-            for c in dict.fromkeys(NAMELESS_ATTACHMENT_COLUMNS + PROFILE_ATTACHMENT_COLUMNS + ("first_name_variants",))
+            for c in dict.fromkeys(
+                NAMELESS_ATTACHMENT_COLUMNS + PROFILE_ATTACHMENT_COLUMNS + (FIRST_NAME_VARIANTS_COLUMN,)
+            )
             if c in records.column_names and c not in CONFLICT_KINDS
         ]
     )
