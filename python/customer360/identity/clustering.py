@@ -328,27 +328,27 @@ PROFILE_ATTACHMENT_PASSES = 2
 #: Jaro-Winkler similarity at or above which two first names count as one name mistyped.
 FIRST_NAME_TYPO_SIMILARITY = 0.88
 
-#: Components as profiles (every value any of their records shows), compared pairwise when they share a
-#: last name and their first names fit: the same name, a nickname (``first_name_keys``) or a typo.
-PROFILE_ATTACHMENT_SQL = f"""
-with
-named_rows as (
-    select distinct
-        label,
-        first_name,
+#: Run once per clustering (names do not depend on the clusters): each first name with its keys and
+#: variants once as a name form, the forms of every record, and which pairs of forms fit — the same
+#: name, a nickname (``first_name_keys``), a typo or a mistyped nickname — among forms that meet under a
+#: last name and a blocking key.
+PROFILE_NAME_FORMS_SQL = (
+    """
+    create temp table record_names as
+    select record_index, first_name,
         coalesce(first_name_keys, [first_name]) as first_name_keys,
         coalesce(first_name_variants, first_name_keys, [first_name]) as first_name_variants,
         last_name
     from records
     where first_name is not null and last_name is not null
-    union
+    union all
     -- the name as typed into the other field (first and last name swapped)
-    select distinct label, last_name, [last_name], [last_name], first_name
+    select record_index, last_name, [last_name], [last_name], first_name
     from records
     where first_name is not null and last_name is not null
-),
-name_forms as (
-    -- each first name with its keys and variants once: names are compared once, not per customer
+    """,
+    """
+    create temp table name_forms as
     select
         row_number() over (order by first_name, first_name_keys, first_name_variants) as name_form_id,
         first_name,
@@ -358,30 +358,33 @@ name_forms as (
             first_name_keys,
             list_transform(list_append(first_name_variants, first_name), v -> '^' || left(v, 1))
         )) as block_keys
-    from (select distinct first_name, first_name_keys, first_name_variants from named_rows)
-),
-blocking_keys as (
-    select distinct
-        named_rows.label,
-        named_rows.last_name,
-        name_forms.name_form_id,
-        unnest(name_forms.block_keys) as block_key
-    from named_rows
+    from (select distinct first_name, first_name_keys, first_name_variants from record_names)
+    """,
+    """
+    create temp table record_forms as
+    select distinct record_names.record_index, record_names.last_name, name_forms.name_form_id
+    from record_names
     inner join name_forms
         on
-            named_rows.first_name = name_forms.first_name
-            and named_rows.first_name_keys = name_forms.first_name_keys
-            and named_rows.first_name_variants = name_forms.first_name_variants
-),
-candidate_pairs as (
-    select distinct x.label as x, y.label as y, x.name_form_id as x_form, y.name_form_id as y_form
-    from blocking_keys as x
-    inner join blocking_keys as y
-        on x.last_name = y.last_name and x.block_key = y.block_key and x.label != y.label
-),
-fitting_forms as (
+            record_names.first_name = name_forms.first_name
+            and record_names.first_name_keys = name_forms.first_name_keys
+            and record_names.first_name_variants = name_forms.first_name_variants
+    """,
+    """
+    create temp table form_blocks as
+    select distinct record_forms.last_name, record_forms.name_form_id, unnest(name_forms.block_keys) as block_key
+    from record_forms
+    inner join name_forms on record_forms.name_form_id = name_forms.name_form_id
+    """,
+    f"""
+    create temp table fitting_forms as
     select form_pairs.x_form, form_pairs.y_form
-    from (select distinct x_form, y_form from candidate_pairs) as form_pairs
+    from (
+        select distinct x.name_form_id as x_form, y.name_form_id as y_form
+        from form_blocks as x
+        inner join form_blocks as y
+            on x.last_name = y.last_name and x.block_key = y.block_key and x.name_form_id != y.name_form_id
+    ) as form_pairs
     inner join name_forms as x on form_pairs.x_form = x.name_form_id
     inner join name_forms as y on form_pairs.y_form = y.name_form_id
     where
@@ -391,18 +394,36 @@ fitting_forms as (
         -- a mistyped nickname: one edit from a way the other name is written ("bobyb", robert)
         or len(list_filter(y.first_name_variants, v -> damerau_levenshtein(x.first_name, v) <= 1)) > 0
         or len(list_filter(x.first_name_variants, v -> damerau_levenshtein(y.first_name, v) <= 1)) > 0
+    """,
+)
+
+#: Run once per pass over the current ``labels`` (record_index, label): components as profiles (every
+#: value any of their records shows), compared pairwise when they share a last name and a first name
+#: fits (a record's own forms always fit each other).
+PROFILE_ATTACHMENT_SQL = """
+with
+labelled_forms as (
+    select distinct labels.label, record_forms.last_name, record_forms.name_form_id
+    from record_forms
+    inner join labels on record_forms.record_index = labels.record_index
+),
+form_pairs as (
+    select name_form_id as x_form, name_form_id as y_form from name_forms
+    union all
+    select x_form, y_form from fitting_forms
 ),
 name_pairs as (
-    select distinct candidate_pairs.x, candidate_pairs.y
-    from candidate_pairs
-    semi join fitting_forms
-        on candidate_pairs.x_form = fitting_forms.x_form and candidate_pairs.y_form = fitting_forms.y_form
+    select distinct x.label as x, y.label as y
+    from labelled_forms as x
+    inner join form_pairs on x.name_form_id = form_pairs.x_form
+    inner join labelled_forms as y
+        on form_pairs.y_form = y.name_form_id and x.last_name = y.last_name and x.label != y.label
 ),
 profiles as (
     select
-        label,
+        labels.label,
         count(*) as record_count,
-        min(record_index) as first_record_index,
+        min(records.record_index) as first_record_index,
         list_filter(list(distinct email_key), v -> v is not null) as emails,
         list_filter(list(distinct phone_e164), v -> v is not null) as phones,
         list_filter(list(distinct address_line_1 || '|' || zip5), v -> v is not null) as streets,
@@ -410,7 +431,8 @@ profiles as (
         list_filter(list(distinct birth_date), v -> v is not null) as birth_dates,
         list_filter(list(distinct ssn), v -> v is not null) as ssns
     from records
-    group by label
+    inner join labels on records.record_index = labels.record_index
+    group by labels.label
 ),
 compared as (
     select
@@ -465,7 +487,9 @@ inner join eligible on picked.x = eligible.x and picked.y = eligible.y
 """
 
 
-def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray, dict[int, int]]:
+def attach_by_profile(
+    labels: np.ndarray, records: pa.Table, passes: int = PROFILE_ATTACHMENT_PASSES
+) -> tuple[np.ndarray, dict[int, int]]:
     """Attach a customer to the one other customer its name fits, when nothing contradicts it.
 
     After clustering, each component is a profile: every first and last name, email, phone, street,
@@ -482,6 +506,8 @@ def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray
     ``first_name_variants`` (every way the first name may be written: a first name one edit from a
     variant of the other's also fits, "bobyb" for robert). Returns the new labels and
     ``{record index: index of the record it was attached to}`` for one record of each attached component.
+    It runs up to ``passes`` times (a merged profile may fit one more customer); the names are compared
+    once for all passes.
     """
     import duckdb
 
@@ -491,23 +517,32 @@ def attach_by_profile(labels: np.ndarray, records: pa.Table) -> tuple[np.ndarray
     if FIRST_NAME_VARIANTS_COLUMN not in records.column_names:
         records = records.append_column(FIRST_NAME_VARIANTS_COLUMN, pa.nulls(n, pa.list_(pa.string())))
     table = records.select(list(PROFILE_ATTACHMENT_COLUMNS) + [FIRST_NAME_VARIANTS_COLUMN]).append_column(
-        "label", pa.array(labels, pa.int64())
-    ).append_column("record_index", pa.array(np.arange(n), pa.int64()))
+        "record_index", pa.array(np.arange(n), pa.int64())
+    )
+    attached: dict[int, int] = {}
     con = duckdb.connect(":memory:")
     try:
         con.register("records", table)
-        rows = con.sql(PROFILE_ATTACHMENT_SQL).fetchall()
+        for statement in PROFILE_NAME_FORMS_SQL:
+            con.execute(statement)
+        for _ in range(passes):
+            con.register("labels", pa.table({"record_index": np.arange(n), "label": pa.array(labels, pa.int64())}))
+            rows = con.sql(PROFILE_ATTACHMENT_SQL).fetchall()
+            choice = {x: (y, x_size, y_size, x_record, y_record) for x, y, x_size, y_size, x_record, y_record in rows}
+            attach_a, attach_b, by_pass = [], [], {}
+            for x, (y, x_size, y_size, x_record, y_record) in choice.items():
+                if x_size > y_size or (x_size == y_size and (choice.get(y, (None,))[0] != x or x > y)):
+                    continue
+                attach_a.append(x)
+                attach_b.append(y)
+                by_pass[x_record] = y_record
+            if not by_pass:
+                break
+            labels, _ = _attached_labels(labels, attach_a, attach_b, by_pass)
+            attached.update(by_pass)
     finally:
         con.close()
-    choice = {x: (y, x_size, y_size, x_record, y_record) for x, y, x_size, y_size, x_record, y_record in rows}
-    attach_a, attach_b, attached = [], [], {}
-    for x, (y, x_size, y_size, x_record, y_record) in choice.items():
-        if x_size > y_size or (x_size == y_size and (choice.get(y, (None,))[0] != x or x > y)):
-            continue
-        attach_a.append(x)
-        attach_b.append(y)
-        attached[x_record] = y_record
-    return _attached_labels(labels, attach_a, attach_b, attached)
+    return labels, attached
 
 
 def _customer_ids(
@@ -611,12 +646,9 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
     attached: dict[int, int] = {}
     attachment_rules: dict[int, str] = {}
     if all(c in records.column_names for c in PROFILE_ATTACHMENT_COLUMNS):
-        for _ in range(PROFILE_ATTACHMENT_PASSES):
-            labels, by_profile = attach_by_profile(labels, records)
-            attached.update(by_profile)
-            attachment_rules.update(dict.fromkeys(by_profile, PROFILE_ATTACHMENT_RULE))
-            if not by_profile:
-                break
+        labels, by_profile = attach_by_profile(labels, records)
+        attached.update(by_profile)
+        attachment_rules.update(dict.fromkeys(by_profile, PROFILE_ATTACHMENT_RULE))
     if all(c in records.column_names for c in NAMELESS_ATTACHMENT_COLUMNS):
         labels, by_email = attach_nameless(
             labels,
