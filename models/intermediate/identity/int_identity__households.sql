@@ -77,6 +77,20 @@ current_addresses as (
     ) = 1
 ),
 
+customer_keys as (
+    -- what an address-less customer can be placed by (its phone numbers, emails, surnames and ZIPs),
+    -- and what makes two customers relatives (a surname or a phone)
+    select distinct
+        crosswalk.customer_id,
+        persons.phone_e164,
+        persons.email_match_key,
+        persons.last_name,
+        persons.zip5
+    from persons
+    inner join crosswalk
+        on persons.record_key = crosswalk.record_key
+),
+
 moves as (
     -- a customer seen at an older address before the current one: who left which address, and when
     -- the new address was recorded
@@ -89,20 +103,6 @@ moves as (
     inner join current_addresses
         on address_records.customer_id = current_addresses.customer_id
     where address_records.address_key != current_addresses.address_key
-),
-
-family_keys as (
-    select distinct
-        crosswalk.customer_id,
-        case
-            when persons.last_name is not null then 'surname:' || persons.last_name
-        end as surname_key,
-        case
-            when persons.phone_e164 is not null then 'phone:' || persons.phone_e164
-        end as phone_key
-    from persons
-    inner join crosswalk
-        on persons.record_key = crosswalk.record_key
 ),
 
 address_occupants as (
@@ -137,13 +137,13 @@ relative_moves as (
         move_candidates.customer_id,
         move_candidates.new_address_record_key
     from move_candidates
-    inner join family_keys as own_keys
+    inner join customer_keys as own_keys
         on move_candidates.customer_id = own_keys.customer_id
-    inner join family_keys as mover_keys
+    inner join customer_keys as mover_keys
         on move_candidates.mover_customer_id = mover_keys.customer_id
     where
-        own_keys.surname_key = mover_keys.surname_key
-        or own_keys.phone_key = mover_keys.phone_key
+        own_keys.last_name = mover_keys.last_name
+        or own_keys.phone_e164 = mover_keys.phone_e164
 ),
 
 followed_moves as (
@@ -187,19 +187,6 @@ addressed_customers as (
         address_key,
         zip5
     from household_addresses
-),
-
-customer_keys as (
-    -- what an address-less customer can be placed by: its phone numbers, emails, surnames and ZIPs
-    select distinct
-        crosswalk.customer_id,
-        persons.phone_e164,
-        persons.email_match_key,
-        persons.last_name,
-        persons.zip5
-    from persons
-    inner join crosswalk
-        on persons.record_key = crosswalk.record_key
 ),
 
 unaddressed_keys as (
