@@ -56,7 +56,7 @@ def test_evidence_and_guard_labels_exist_in_the_comparisons():
     for comparison, wanted in settings.IDENTIFIER_EVIDENCE_LEVELS.items():
         assert set(wanted) <= labels[comparison]
     guard = matching.Guard()
-    assert guard.same_first_name_label in labels[guard.first_name]
+    assert settings.SAME_FIRST_NAME_LABEL in labels[guard.first_name]
     assert guard.swapped_label in labels[guard.last_name]
     assert guard.same_email_label in labels[guard.email]
     assert settings.SAME_STREET_LABEL in labels["address"]

@@ -157,11 +157,10 @@ class Guard:
     first_name: str = "first_name"
     last_name: str = "last_name"
     email: str = "email_key"
-    same_first_name_label: str = model_settings.SAME_FIRST_NAME_LABEL
     swapped_label: str = "first and last name swapped"
     same_email_label: str = "same email"
 
-    def veto_sql(self, evidence_sql: str) -> str:
+    def veto_sql(self) -> str:
         """SQL over the joined level labels (``l_<comparison>.label``): true when the pair is vetoed."""
         first, last, email = (f"coalesce(l_{c}.label, '')" for c in (self.first_name, self.last_name, self.email))
         return (
@@ -239,7 +238,7 @@ def explain(scored: pa.Table, model: Mapping[str, Any], guard: Guard | None = Gu
             for c, levels in model_settings.IDENTIFIER_EVIDENCE_LEVELS.items()
             if c in names
         ) or "false"
-        veto = "false" if guard is None else guard.veto_sql(evidence)
+        veto = "false" if guard is None else guard.veto_sql()
         same_first = f"coalesce(l_first_name.label, '') = {_sql_string(model_settings.SAME_FIRST_NAME_LABEL)}"
         street = f"coalesce(l_address.label, '') = {_sql_string(model_settings.SAME_STREET_LABEL)}"
         sql = f"""
