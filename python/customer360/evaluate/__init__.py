@@ -38,9 +38,10 @@ import csv
 import os
 import sys
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CROSSWALK = "intermediate.int_identity__crosswalk"
 HOUSEHOLDS = "intermediate.int_identity__households"
@@ -354,22 +355,52 @@ def evaluate(db: str | os.PathLike, truth: str | os.PathLike) -> Evaluation:
 # --------------------------------------------------------------------------------------------------
 
 
-def write_rows(rows: list[tuple[str, str, str, float]], out: str | os.PathLike) -> None:
+def write_csv(out: str | os.PathLike, header: Sequence[str], rows: Iterable[Sequence], lineterminator: str = "\n") -> None:
+    """Write ``rows`` under ``header`` to the CSV file ``out``, creating its folder."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", newline="") as f:
+        w = csv.writer(f, lineterminator=lineterminator)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def run_cli(
+    argv: list[str] | None,
+    prog: str,
+    doc: str,
+    evaluate_fn: Callable[[str, str], Any],
+    report_fn: Callable[[Any], str],
+    write_fn: Callable[[Any, str], None],
+    default_out: str,
+    db_help: str = "built DuckDB file (opened read-only)",
+    out_help: str = "CSV file for the figures",
+) -> int:
+    """The evaluation commands' shared entry point: --db, --truth, --out; prints the report, writes the figures."""
+    ap = argparse.ArgumentParser(prog=prog, description=doc.split("\n")[0])
+    ap.add_argument("--db", required=True, help=db_help)
+    ap.add_argument("--truth", required=True, help="data set folder holding truth/ (or the truth folder)")
+    ap.add_argument("--out", default=default_out, help=f"{out_help} ({default_out})")
+    a = ap.parse_args(argv)
+    result = evaluate_fn(a.db, a.truth)
+    print(report_fn(result))
+    write_fn(result, a.out)
+    print(f"\nwrote {a.out}")
+    return 0
+
+
+def write_rows(rows: list[tuple[str, str, str, float]], out: str | os.PathLike) -> None:
     header = ("entity", "scope", "metric", "value")
-    if out.suffix == ".parquet":
+    if Path(out).suffix == ".parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
         cols = list(zip(*rows)) if rows else [[], [], [], []]
         pq.write_table(pa.table({h: list(c) for h, c in zip(header, cols)}), out)
     else:
-        with open(out, "w", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(header)
-            w.writerows((e, s, m, repr(v) if isinstance(v, float) and not v.is_integer() else int(v))
-                        for e, s, m, v in rows)
+        write_csv(out, header, ((e, s, m, repr(v) if isinstance(v, float) and not v.is_integer() else int(v))
+                                for e, s, m, v in rows))
 
 
 def _fmt_scores(name: str, s: ClusterScores) -> str:
@@ -406,16 +437,10 @@ def report(ev: Evaluation) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m customer360.evaluate", description=__doc__.split("\n")[0])
-    ap.add_argument("--db", required=True, help="built DuckDB file (opened read-only)")
-    ap.add_argument("--truth", required=True, help="data set folder holding truth/ (or the truth folder)")
-    ap.add_argument("--out", default=DEFAULT_OUT, help=f"CSV or .parquet file for the figures ({DEFAULT_OUT})")
-    a = ap.parse_args(argv)
-    ev = evaluate(a.db, a.truth)
-    print(report(ev))
-    write_rows(ev.rows(), a.out)
-    print(f"\nwrote {a.out}")
-    return 0
+    return run_cli(
+        argv, "python -m customer360.evaluate", __doc__, evaluate, report,
+        lambda ev, out: write_rows(ev.rows(), out), DEFAULT_OUT, out_help="CSV or .parquet file for the figures",
+    )
 
 
 if __name__ == "__main__":

@@ -20,13 +20,14 @@ attached (the BI file ``<name>_bi.duckdb`` beside the private one is attached wh
 
 from __future__ import annotations
 
-import argparse
 import csv
 import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import run_cli, write_csv
 
 MART = "fct_communication_conflicts"
 DEFAULT_OUT = "target/conflict_evaluation.csv"
@@ -137,25 +138,15 @@ def report(s: ConflictScores) -> str:
 
 
 def write_rows(rows: list[tuple[str, str, float]], out: str | os.PathLike) -> None:
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["metric", "rule_id", "value"])
-        w.writerows(rows)
+    write_csv(out, ["metric", "rule_id", "value"], rows, lineterminator="\r\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m customer360.evaluate.conflicts", description=__doc__.split("\n")[0])
-    ap.add_argument("--db", required=True, help="built DuckDB file, private or BI (opened read-only)")
-    ap.add_argument("--truth", required=True, help="data set folder holding truth/ (or the truth folder)")
-    ap.add_argument("--out", default=DEFAULT_OUT, help=f"CSV file for the figures ({DEFAULT_OUT})")
-    a = ap.parse_args(argv)
-    s = evaluate(a.db, a.truth)
-    print(report(s))
-    write_rows(s.rows(), a.out)
-    print(f"\nwrote {a.out}")
-    return 0
+    return run_cli(
+        argv, "python -m customer360.evaluate.conflicts", __doc__, evaluate, report,
+        lambda s, out: write_rows(s.rows(), out), DEFAULT_OUT,
+        db_help="built DuckDB file, private or BI (opened read-only)",
+    )
 
 
 if __name__ == "__main__":

@@ -13,11 +13,11 @@ Relationship surveys have no trigger and are not in the truth file.
 
 from __future__ import annotations
 
-import argparse
-import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import run_cli, write_csv
 
 LINKS_TABLE = "int_surveys__response_links"
 DEFAULT_OUT = "target/survey_link_evaluation.csv"
@@ -105,28 +105,19 @@ def report(results: list[Accuracy]) -> str:
 
 
 def write_rows(results: list[Accuracy], out: str | os.PathLike) -> None:
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(("scope", "group", "metric", "value"))
-        for r in results:
-            w.writerow((r.scope, r.group, "responses", r.responses))
-            w.writerow((r.scope, r.group, "correct", r.correct))
-            w.writerow((r.scope, r.group, "accuracy", round(r.accuracy, 6)))
+    write_csv(out, ("scope", "group", "metric", "value"), (
+        row
+        for r in results
+        for row in (
+            (r.scope, r.group, "responses", r.responses),
+            (r.scope, r.group, "correct", r.correct),
+            (r.scope, r.group, "accuracy", round(r.accuracy, 6)),
+        )
+    ))
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m customer360.evaluate.surveys", description=__doc__.split("\n")[0])
-    ap.add_argument("--db", required=True, help="built DuckDB file (opened read-only)")
-    ap.add_argument("--truth", required=True, help="data set folder holding truth/ (or the truth folder)")
-    ap.add_argument("--out", default=DEFAULT_OUT, help=f"CSV file for the figures ({DEFAULT_OUT})")
-    a = ap.parse_args(argv)
-    results = evaluate(a.db, a.truth)
-    print(report(results))
-    write_rows(results, a.out)
-    print(f"\nwrote {a.out}")
-    return 0
+    return run_cli(argv, "python -m customer360.evaluate.surveys", __doc__, evaluate, report, write_rows, DEFAULT_OUT)
 
 
 if __name__ == "__main__":
