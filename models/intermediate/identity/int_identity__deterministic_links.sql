@@ -359,36 +359,48 @@ compared as (
     select
         ordered_pairs.*,
         left_record.has_name and right_record.has_name as both_named,
-        left_record.first_name is not null and right_record.first_name is not null and (
-            left_record.first_name_canonical = right_record.first_name_canonical
+        -- case, not and/or: the edit distances are only computed for the pairs that need them
+        case
+            when left_record.first_name is null or right_record.first_name is null then false
+            when left_record.first_name_canonical = right_record.first_name_canonical then true
+            -- an initial
+            when least(length(left_record.first_name), length(right_record.first_name)) = 1
+                then left(left_record.first_name, 1) = left(right_record.first_name, 1)
             -- a one-letter typo, unless both are real first names (gary / mary, carl / carol)
-            or (
+            when
                 least(length(left_record.first_name), length(right_record.first_name)) >= 4
-                and damerau_levenshtein(left_record.first_name, right_record.first_name) <= 1
-                and not (left_record.is_known_first_name and right_record.is_known_first_name)
-            )
-            or (
-                least(length(left_record.first_name), length(right_record.first_name)) = 1
-                and left(left_record.first_name, 1) = left(right_record.first_name, 1)
-            )
-        ) as is_first_name_same,
+                and not coalesce(left_record.is_known_first_name and right_record.is_known_first_name, false)
+                then damerau_levenshtein(left_record.first_name, right_record.first_name) <= 1
+            else false
+        end as is_first_name_same,
         -- one is a nickname of the other (not: both are nicknames of some third name)
         left_record.first_name is not null and right_record.first_name is not null and (
             list_contains(left_record.first_name_keys, right_record.first_name)
             or list_contains(right_record.first_name_keys, left_record.first_name)
         ) as is_first_name_nickname,
-        left_record.last_name is null or right_record.last_name is null
-        or left_record.last_name = right_record.last_name
-        or (
-            least(length(left_record.last_name), length(right_record.last_name)) >= 4
-            and damerau_levenshtein(left_record.last_name, right_record.last_name) <= 1
-        ) as is_last_name_compatible,
+        case
+            when
+                left_record.last_name is null or right_record.last_name is null
+                or left_record.last_name = right_record.last_name
+                then true
+            when least(length(left_record.last_name), length(right_record.last_name)) >= 4
+                then damerau_levenshtein(left_record.last_name, right_record.last_name) <= 1
+            else false
+        end as is_last_name_compatible,
         -- first and last name swapped, each up to a one-letter typo
-        left_record.first_name is not null and right_record.first_name is not null
-        and left_record.last_name is not null and right_record.last_name is not null
-        and damerau_levenshtein(left_record.first_name, right_record.last_name) <= 1
-        and damerau_levenshtein(left_record.last_name, right_record.first_name) <= 1
-        and least(length(left_record.first_name), length(left_record.last_name)) >= 4 as is_name_swapped
+        case
+            when
+                left_record.first_name is null or right_record.first_name is null
+                or left_record.last_name is null or right_record.last_name is null
+                or least(length(left_record.first_name), length(left_record.last_name)) < 4
+                then false
+            -- the same name: already the same, whatever a swap would say
+            when left_record.first_name = right_record.first_name and left_record.last_name = right_record.last_name
+                then false
+            else
+                damerau_levenshtein(left_record.first_name, right_record.last_name) <= 1
+                and damerau_levenshtein(left_record.last_name, right_record.first_name) <= 1
+        end as is_name_swapped
     from ordered_pairs
     inner join records as left_record
         on ordered_pairs.record_key_a = left_record.record_key

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,10 +31,10 @@ def load_model(path: str | Path | None = None) -> dict[str, Any]:
         return json.load(f)
 
 
-def _linker(records: pa.Table, settings: Mapping[str, Any]):
+def _linker(records: pa.Table, settings: Mapping[str, Any], con: duckdb.DuckDBPyConnection | None = None):
     from splink import DuckDBAPI, Linker
 
-    db_api = DuckDBAPI(duckdb.connect(":memory:"))
+    db_api = DuckDBAPI(con or duckdb.connect(":memory:"))
     frame = db_api.register(records, table_name="person_records")
     return Linker(frame, dict(settings), log_level=logging.WARNING)
 
@@ -161,8 +161,8 @@ class Guard:
     same_email_label: str = "same email"
 
     def veto_sql(self) -> str:
-        """SQL over the joined level labels (``l_<comparison>.label``): true when the pair is vetoed."""
-        first, last, email = (f"coalesce(l_{c}.label, '')" for c in (self.first_name, self.last_name, self.email))
+        """SQL over the level labels (``label_<comparison>`` columns): true when the pair is vetoed."""
+        first, last, email = (f"coalesce(label_{c}, '')" for c in (self.first_name, self.last_name, self.email))
         return (
             f"(({first} = '{ELSE_LABEL}' and {last} != '{self.swapped_label}')"
             f" or ({last} = '{ELSE_LABEL}' and {email} != '{self.same_email_label}'))"
@@ -188,80 +188,82 @@ def predict(
     settings = dict(model)
     settings["retain_matching_columns"] = True
     settings["retain_intermediate_calculation_columns"] = True
-    linker = _linker(records, settings)
+    con = duckdb.connect(":memory:")
+    linker = _linker(records, settings, con)
     # the prior depends on the size of the data (the share of random pairs that match falls as the
     # population grows): re-estimated on the data being matched, m and u stay as trained
     estimate_prior(linker)
     scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    return explain(scored.as_pyarrow_table(), model, guard)
+    # explained on Splink's own connection: only the link columns leave DuckDB
+    columns = con.sql(f"select * from {scored.physical_name} limit 0").columns
+    return con.sql(_explain_sql(scored.physical_name, columns, model, guard)).to_arrow_table()
 
 
-def explain(scored: pa.Table, model: Mapping[str, Any], guard: Guard | None = Guard()) -> pa.Table:
-    """Turn Splink's prediction table into explained links (see ``predict``)."""
+def _explain_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any], guard: Guard | None) -> str:
+    """SQL turning Splink's prediction table ``relation`` (with ``columns``) into explained links."""
     names = comparison_names(model)
     labels = level_labels(model)
     rules = model_settings.blocking_rule_names()
+
+    def label_case(name: str) -> str:
+        whens = " ".join(f"when {gamma} then {_sql_string(label)}" for gamma, label in labels[name].items())
+        return f"case gamma_{name} {whens} end as label_{name}"
+
+    def weight(name: str) -> str:
+        return f"mw_{name}" + (f" + coalesce(mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in columns else "")
+
+    def label(name: str) -> str:
+        return f"coalesce(label_{name}, '')"
+
+    rule_case = " ".join(f"when '{i}' then {_sql_string(rule)}" for i, rule in enumerate(rules))
+    summary = " || '; ' || ".join(
+        f"'{n}: ' || coalesce(label_{n}, '?') || ' (' || cast(round({n}_weight, 2) as varchar) || ')'"
+        for n in names
+    )
+    evidence = " or ".join(
+        f"{label(c)} in ({', '.join(_sql_string(lv) for lv in levels)})"
+        for c, levels in model_settings.IDENTIFIER_EVIDENCE_LEVELS.items()
+        if c in names
+    ) or "false"
+    veto = "false" if guard is None else guard.veto_sql()
+    same_first = f"{label('first_name')} = {_sql_string(model_settings.SAME_FIRST_NAME_LABEL)}"
+    street = f"{label('address')} = {_sql_string(model_settings.SAME_STREET_LABEL)}"
+    return f"""
+        with labelled as (
+            select
+                least(unique_id_l, unique_id_r) as record_key_a,
+                greatest(unique_id_l, unique_id_r) as record_key_b,
+                match_weight,
+                match_probability,
+                case match_key {rule_case} end as blocking_rule,
+                {", ".join(f"gamma_{n} as {n}_gamma" for n in names)},
+                {", ".join(f"{weight(n)} as {n}_weight" for n in names)},
+                {", ".join(label_case(n) for n in names)}
+            from {relation}
+        )
+        select
+            record_key_a,
+            record_key_b,
+            match_weight,
+            match_probability,
+            blocking_rule,
+            {", ".join(f"{n}_gamma" for n in names)},
+            {", ".join(f"{n}_weight" for n in names)},
+            {summary} as comparison_levels,
+            not ({evidence} or ({same_first} and {street})) as is_name_only,
+            not ({evidence}) and {same_first} and {street} as is_name_and_street_only
+        from labelled
+        where not ({veto})
+        order by record_key_a, record_key_b
+    """
+
+
+def explain(scored: pa.Table, model: Mapping[str, Any], guard: Guard | None = Guard()) -> pa.Table:
+    """Turn Splink's prediction table (as Arrow) into explained links (see ``predict``)."""
     con = duckdb.connect(":memory:")
     try:
         con.register("scored", scored)
-        con.register(
-            "level_labels",
-            pa.table(
-                {
-                    "comparison": [n for n in names for _ in labels[n]],
-                    "gamma": [g for n in names for g in labels[n]],
-                    "label": [labels[n][g] for n in names for g in labels[n]],
-                }
-            ),
-        )
-        con.register(
-            "blocking_rules",
-            pa.table({"match_key": [str(i) for i in range(len(rules))], "blocking_rule": rules}),
-        )
-        weight_parts = []
-        for n in names:
-            tf = f" + coalesce(scored.mw_tf_adj_{n}, 0)" if f"mw_tf_adj_{n}" in scored.column_names else ""
-            weight_parts.append(f"scored.mw_{n}{tf} as {n}_weight")
-        label_joins = "\n".join(
-            f"left join level_labels as l_{n} on l_{n}.comparison = '{n}' and l_{n}.gamma = scored.gamma_{n}"
-            for n in names
-        )
-        summary = " || '; ' || ".join(
-            f"'{n}: ' || coalesce(l_{n}.label, '?') || ' (' || "
-            f"cast(round(scored.mw_{n}"
-            + (f" + coalesce(scored.mw_tf_adj_{n}, 0)" if f"mw_tf_adj_{n}" in scored.column_names else "")
-            + ", 2) as varchar) || ')'"
-            for n in names
-        )
-        evidence = " or ".join(
-            f"coalesce(l_{c}.label, '') in ({', '.join(_sql_string(lv) for lv in levels)})"
-            for c, levels in model_settings.IDENTIFIER_EVIDENCE_LEVELS.items()
-            if c in names
-        ) or "false"
-        veto = "false" if guard is None else guard.veto_sql()
-        same_first = f"coalesce(l_first_name.label, '') = {_sql_string(model_settings.SAME_FIRST_NAME_LABEL)}"
-        street = f"coalesce(l_address.label, '') = {_sql_string(model_settings.SAME_STREET_LABEL)}"
-        sql = f"""
-            select
-                least(scored.unique_id_l, scored.unique_id_r) as record_key_a,
-                greatest(scored.unique_id_l, scored.unique_id_r) as record_key_b,
-                scored.match_weight,
-                scored.match_probability,
-                blocking_rules.blocking_rule,
-                {", ".join(f"scored.gamma_{n} as {n}_gamma" for n in names)},
-                {", ".join(weight_parts)},
-                {summary} as comparison_levels,
-                not ({evidence} or ({same_first} and {street})) as is_name_only,
-                not ({evidence}) and {same_first} and {street} as is_name_and_street_only,
-                {veto} as is_vetoed
-            from scored
-            left join blocking_rules on scored.match_key = blocking_rules.match_key
-            {label_joins}
-        """
-        explained = con.sql(
-            f"select * exclude (is_vetoed) from ({sql}) where not is_vetoed order by record_key_a, record_key_b"
-        )
-        return explained.to_arrow_table()
+        return con.sql(_explain_sql("scored", scored.column_names, model, guard)).to_arrow_table()
     finally:
         con.close()
 
