@@ -31,10 +31,18 @@ def load_model(path: str | Path | None = None) -> dict[str, Any]:
         return json.load(f)
 
 
+def _connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for Splink. Row order means nothing to pairs, and not keeping it lets DuckDB
+    stream large results (the 1M-record scoring peaks at about 1.9 GiB instead of 3.1 GiB)."""
+    con = duckdb.connect(":memory:")
+    con.execute("set preserve_insertion_order = false")
+    return con
+
+
 def _linker(records: pa.Table, settings: Mapping[str, Any], con: duckdb.DuckDBPyConnection | None = None):
     from splink import DuckDBAPI, Linker
 
-    db_api = DuckDBAPI(con or duckdb.connect(":memory:"))
+    db_api = DuckDBAPI(con or _connection())
     frame = db_api.register(records, table_name="person_records")
     return Linker(frame, dict(settings), log_level=logging.WARNING)
 
@@ -48,15 +56,18 @@ def count_blocked_pairs(records: pa.Table) -> list[dict[str, Any]]:
     from splink import DuckDBAPI
     from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
-    db_api = DuckDBAPI(duckdb.connect(":memory:"))
-    frame = db_api.register(records, table_name="person_records")
-    rules = model_settings.BLOCKING_RULES
-    counts = count_comparisons_from_blocking_rules(
-        frame,
-        blocking_rules=[model_settings.blocking_rule_sql(cols) for cols in rules.values()],
-        link_type="dedupe_only",
-        record_sample_proportion=1.0,
-    )
+    con = _connection()
+    try:
+        frame = DuckDBAPI(con).register(records, table_name="person_records")
+        rules = model_settings.BLOCKING_RULES
+        counts = count_comparisons_from_blocking_rules(
+            frame,
+            blocking_rules=[model_settings.blocking_rule_sql(cols) for cols in rules.values()],
+            link_type="dedupe_only",
+            record_sample_proportion=1.0,
+        )
+    finally:
+        con.close()
     return [
         {
             "blocking_rule": name,
@@ -188,15 +199,18 @@ def predict(
     settings = dict(model)
     settings["retain_matching_columns"] = True
     settings["retain_intermediate_calculation_columns"] = True
-    con = duckdb.connect(":memory:")
-    linker = _linker(records, settings, con)
-    # the prior depends on the size of the data (the share of random pairs that match falls as the
-    # population grows): re-estimated on the data being matched, m and u stay as trained
-    estimate_prior(linker)
-    scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    # explained on Splink's own connection: only the link columns leave DuckDB
-    columns = con.sql(f"select * from {scored.physical_name} limit 0").columns
-    return con.sql(_explain_sql(scored.physical_name, columns, model, guard)).to_arrow_table()
+    con = _connection()
+    try:
+        linker = _linker(records, settings, con)
+        # the prior depends on the size of the data (the share of random pairs that match falls as the
+        # population grows): re-estimated on the data being matched, m and u stay as trained
+        estimate_prior(linker)
+        scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        # explained on Splink's own connection: only the link columns leave DuckDB
+        columns = con.sql(f"select * from {scored.physical_name} limit 0").columns
+        return con.sql(_explain_sql(scored.physical_name, columns, model, guard)).to_arrow_table()
+    finally:
+        con.close()
 
 
 def _explain_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any], guard: Guard | None) -> str:
@@ -254,7 +268,6 @@ def _explain_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any]
             not ({evidence}) and {same_first} and {street} as is_name_and_street_only
         from labelled
         where not ({veto})
-        order by record_key_a, record_key_b
     """
 
 
