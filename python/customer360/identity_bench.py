@@ -4,7 +4,7 @@ For each size: generate a data set of about that many source records (raw rows o
 build everything the identity models need (seeds, staging, conformed layer) into a fresh DuckDB
 file, then time the identity stage alone (``dbt build --select path:models/intermediate/identity
 path:snapshots``: its models, the customer-id snapshot, data tests and unit tests), and Splink
-alone on the same conformed records (scoring with the committed model and Splink's own clustering, run
+alone on the same records (scoring with the committed model and Splink's own clustering, run
 in its own process; see ``splink_only``).
 Each timed step runs as a child process; its peak memory is the child's maximum resident set size
 (``os.wait4`` resource usage). Both run ``--repeat`` times (each identity run from the same upstream
@@ -145,7 +145,7 @@ def bench_size(records: int, per_customer: float, args, project: Path, work: Pat
 
 
 def splink_only(argv: list[str]) -> int:
-    """Child process: Splink alone on the conformed records of a built database (read-only): the records
+    """Child process: Splink alone on the identity records of a built database (read-only): the records
     prepared for Splink, the committed model scoring the blocked pairs, and Splink's own clustering at
     the threshold — what a project using Splink and nothing else would run. Our explanation of each
     link, the deterministic rules and the checked clustering are the identity stage's extra work."""
@@ -159,18 +159,18 @@ def splink_only(argv: list[str]) -> int:
     from customer360.identity.prepare import prepare_records
 
     con = duckdb.connect(a.db, read_only=True)
-    persons = con.sql("select * from intermediate.int_conform__persons").to_arrow_table()
-    nicknames = con.sql("select * from reference.ref_nicknames").to_arrow_table()
+    records = con.sql("select * from intermediate.int_identity__records").to_arrow_table()
     con.close()
     t0 = time.perf_counter()
-    linker = matching._linker(prepare_records(persons, nicknames), matching.load_model())
+    prepared = prepare_records(records)
+    linker = matching._linker(prepared, matching.load_model())
     matching.estimate_prior(linker)
     scored = linker.inference.predict(threshold_match_probability=a.threshold, warning_mode="never")
     t1 = time.perf_counter()
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(scored, a.threshold)
     cluster_count = clusters.as_duckdbpyrelation().aggregate("count(distinct cluster_id)").fetchone()[0]
     t2 = time.perf_counter()
-    print(f"{persons.num_rows:,} conformed records -> {cluster_count:,} clusters at p >= {a.threshold}: "
+    print(f"{prepared.num_rows:,} named person records -> {cluster_count:,} clusters at p >= {a.threshold}: "
           f"scoring {t1 - t0:.1f} s + clustering {t2 - t1:.1f} s")
     return 0
 
@@ -198,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     per_customer = rows_per_customer(a.seed, a.as_of)
     results = [bench_size(n, per_customer, a, Path(a.project_dir).resolve(), work) for n in a.records]
     print(f"\nmedian time and highest peak of {a.repeat} run(s) each")
-    print("records      customers  identity_s  identity_peak_MiB  splink_s  splink_peak_MiB  time_ratio  memory_ratio")
+    print("records      customers  identity_s  identity_peak_MiB  splink_s  splink_peak_MiB"
+          "  time_ratio  memory_ratio")
     nan = float("nan")
     for r in results:
         splink_s, splink_mib = r.get("splink_seconds", nan), r.get("splink_peak_mib", nan)

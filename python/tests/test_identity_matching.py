@@ -10,45 +10,46 @@ import pytest
 from customer360.identity import matching, settings
 from customer360.identity.prepare import prepare_records, to_arrow_table
 
-PERSON_COLUMNS = [
-    "record_key", "first_name", "first_name_canonical", "middle_initial", "last_name", "email_match_key",
-    "phone_e164", "address_line_1", "zip5", "birth_date",
-]
-
-NICKNAMES = pa.table(
-    {
-        "nickname": ["bill", "billy", "ted", "ted", "liz"],
-        "canonical_first_name": ["william", "william", "edward", "theodore", "elizabeth"],
-        "is_preferred": [True, True, True, False, True],
-    }
-)
+RECORD_COLUMNS = {
+    "record_key": pa.string(), "record_kind": pa.string(), "first_name": pa.string(),
+    "first_name_canonical": pa.string(), "first_name_keys": pa.list_(pa.string()), "is_known_first_name": pa.bool_(),
+    "middle_initial": pa.string(), "last_name": pa.string(), "email_key": pa.string(), "phone_e164": pa.string(),
+    "address_line_1": pa.string(), "zip5": pa.string(), "birth_date": pa.date32(),
+}
 
 
-def _persons(rows):
-    cols = {c: [] for c in PERSON_COLUMNS}
+def _records(rows):
+    """int_identity__records rows: a person record by default, its first-name keys its own names."""
+    cols = {c: [] for c in RECORD_COLUMNS}
     for row in rows:
-        for c in PERSON_COLUMNS:
+        row = {"record_kind": "person_fields", "is_known_first_name": True, **row}
+        if row.get("first_name") is not None:
+            canonical = row.get("first_name_canonical") or row["first_name"]
+            row.setdefault("first_name_keys", sorted({row["first_name"], canonical}))
+        for c in RECORD_COLUMNS:
             cols[c].append(row.get(c))
-    cols["birth_date"] = pa.array(cols["birth_date"], pa.date32())
-    return pa.table(cols)
+    return pa.table({c: pa.array(v, RECORD_COLUMNS[c]) for c, v in cols.items()})
 
 
 def test_prepare_records_builds_the_model_input():
-    persons = _persons(
+    records = _records(
         [
+            {"record_key": "b", "first_name": "zorblax", "first_name_canonical": "zorblax", "last_name": "q",
+             "is_known_first_name": False},
             {"record_key": "a", "first_name": "ted", "first_name_canonical": "edward", "last_name": "smith",
-             "email_match_key": "ted+news@example.com"},
-            {"record_key": "b", "first_name": "zorblax", "first_name_canonical": "zorblax", "last_name": "q"},
-            {"record_key": "c", "first_name": None, "last_name": "smith", "email_match_key": "x@example.com"},
+             "first_name_keys": ["edward", "ted", "theodore"], "email_key": "ted@example.com"},
+            {"record_key": "c", "first_name": None, "last_name": "smith", "email_key": "x@example.com"},
+            {"record_key": "d", "record_kind": "reference_only"},
         ]
     )
-    out = {r["unique_id"]: r for r in prepare_records(persons, NICKNAMES).to_pylist()}
-    assert set(out) == {"a", "b"}  # a record without a first name is left to the deterministic rules
-    assert out["a"]["first_name_keys"] == ["edward", "ted", "theodore"]
-    assert out["a"]["first_name_is_known"] is True
-    assert out["b"]["first_name_is_known"] is False
-    assert out["a"]["email_key"] == "ted@example.com"  # plus tag dropped
-    assert set(settings.MATCH_COLUMNS) <= set(out["a"])
+    out = prepare_records(records).to_pylist()
+    # a record without a first name is left to the deterministic rules; sorted by record key
+    assert [r["unique_id"] for r in out] == ["a", "b"]
+    assert out[0]["first_name_keys"] == ["edward", "ted", "theodore"]
+    assert out[0]["first_name_is_known"] is True
+    assert out[1]["first_name_is_known"] is False
+    assert out[0]["email_key"] == "ted@example.com"
+    assert set(settings.MATCH_COLUMNS) <= set(out[0])
 
 
 def test_to_arrow_table_reads_readers_and_relations():
@@ -124,20 +125,20 @@ def test_predict_with_the_committed_model_links_the_obvious_pairs():
     rows = []
     for i in range(40):  # background population with distinct names
         rows.append({"record_key": f"bg:{i:03d}", "first_name": f"name{i}", "first_name_canonical": f"name{i}",
-                     "last_name": f"family{i}", "email_match_key": f"p{i}@example.com",
+                     "last_name": f"family{i}", "email_key": f"p{i}@example.com",
                      "phone_e164": f"+1555000{i:04d}", "zip5": f"{10000 + i}"})
     rows += [
         {"record_key": "crm:contacts:1", "first_name": "william", "first_name_canonical": "william",
-         "last_name": "brooks", "email_match_key": "wbrooks@example.com", "phone_e164": "+14155550100",
+         "last_name": "brooks", "email_key": "wbrooks@example.com", "phone_e164": "+14155550100",
          "address_line_1": "557 GREENWOOD RD", "zip5": "94134", "birth_date": day},
         {"record_key": "orders:orders:1", "first_name": "bill", "first_name_canonical": "william",
-         "last_name": "brooks", "email_match_key": "wbrooks@example.com", "phone_e164": "+14155550100",
+         "last_name": "brooks", "email_key": "wbrooks@example.com", "phone_e164": "+14155550100",
          "address_line_1": "557 GREENWOOD RD", "zip5": "94134"},
         {"record_key": "orders:orders:2", "first_name": "julie", "first_name_canonical": "julie",
          "last_name": "brooks", "phone_e164": "+14155550100", "address_line_1": "557 GREENWOOD RD",
          "zip5": "94134"},
     ]
-    records = prepare_records(_persons(rows), NICKNAMES)
+    records = prepare_records(_records(rows))
     links = matching.predict(records, matching.load_model(), threshold=0.95).to_pylist()
     pairs = {(r["record_key_a"], r["record_key_b"]) for r in links}
     assert ("crm:contacts:1", "orders:orders:1") in pairs

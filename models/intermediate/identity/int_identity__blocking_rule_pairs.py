@@ -5,6 +5,4 @@ from customer360.identity import matching
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return matching.blocking_rule_pair_counts(
-        dbt.ref("int_conform__persons").arrow().read_all(), dbt.ref("ref_nicknames").arrow().read_all()
-    )
+    return matching.blocking_rule_pair_counts(dbt.ref("int_identity__records").arrow().read_all())

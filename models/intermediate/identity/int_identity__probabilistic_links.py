@@ -8,6 +8,4 @@ from customer360.identity import matching
 def model(dbt, session):
     dbt.config(materialized="table")
     threshold = float(dbt.config.meta_get("match_probability_threshold"))
-    return matching.probabilistic_links(
-        dbt.ref("int_conform__persons").arrow().read_all(), dbt.ref("ref_nicknames").arrow().read_all(), threshold
-    )
+    return matching.probabilistic_links(dbt.ref("int_identity__records").arrow().read_all(), threshold)

@@ -281,18 +281,18 @@ def explain(scored: pa.Table, model: Mapping[str, Any], guard: Guard | None = Gu
         con.close()
 
 
-def probabilistic_links(persons, nicknames, threshold: float, model_path: str | Path | None = None) -> pa.Table:
-    """Entry point of the dbt model: conformed persons → accepted, explained probabilistic links."""
+def probabilistic_links(records, threshold: float, model_path: str | Path | None = None) -> pa.Table:
+    """Entry point of the dbt model: identity records → accepted, explained probabilistic links."""
     from .prepare import prepare_records
 
-    return predict(prepare_records(persons, nicknames), load_model(model_path), threshold)
+    return predict(prepare_records(records), load_model(model_path), threshold)
 
 
-def blocking_rule_pair_counts(persons, nicknames) -> pa.Table:
+def blocking_rule_pair_counts(records) -> pa.Table:
     """Entry point of the dbt model: the blocked pair counts of the named rules, also printed."""
     from .prepare import prepare_records
 
-    records = prepare_records(persons, nicknames)
+    records = prepare_records(records)
     rows = count_blocked_pairs(records)
     for row in rows:
         print(f"identity blocking rule {row['blocking_rule']}: +{row['pairs_marginal']} pairs "

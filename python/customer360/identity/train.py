@@ -3,7 +3,7 @@
     python -m customer360.identity.train --db data/customer360.duckdb \\
         --out python/customer360/identity/splink_model.json
 
-Reads ``int_conform__persons`` and ``ref_nicknames`` (built by ``dbt build``), estimates the model
+Reads ``int_identity__records`` (built by ``dbt build``), estimates the model
 without labels (prior from near-certain rules, u by seeded random sampling, m by expectation
 maximisation) and writes the Splink settings with their m and u probabilities. The blocked pair
 counts of the prediction blocking rules are printed. Same data in, same model out.
@@ -23,14 +23,13 @@ from . import matching
 from .prepare import prepare_records
 
 
-def read_inputs(db: str, persons_table: str, nicknames_table: str):
+def read_inputs(db: str, records_table: str):
     con = duckdb.connect(db, read_only=True)
     try:
-        persons = con.sql(f"select * from {persons_table}").to_arrow_table()
-        nicknames = con.sql(f"select nickname, canonical_first_name from {nicknames_table}").to_arrow_table()
+        records = con.sql(f"select * from {records_table}").to_arrow_table()
     finally:
         con.close()
-    return prepare_records(persons, nicknames)
+    return prepare_records(records)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,12 +37,11 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True, help="DuckDB file built by dbt (opened read-only)")
     ap.add_argument("--out", default=str(matching.MODEL_PATH), help="where to write the model JSON")
-    ap.add_argument("--persons-table", default="intermediate.int_conform__persons")
-    ap.add_argument("--nicknames-table", default="reference.ref_nicknames")
+    ap.add_argument("--records-table", default="intermediate.int_identity__records")
     a = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    records = read_inputs(a.db, a.persons_table, a.nicknames_table)
+    records = read_inputs(a.db, a.records_table)
     print(f"{records.num_rows} named person records read from {a.db}")
     for row in matching.count_blocked_pairs(records):
         print(f"  blocking rule {row['blocking_rule']:<28} +{row['pairs_marginal']:>10,} pairs"
