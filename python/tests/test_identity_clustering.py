@@ -289,6 +289,53 @@ def test_nameless_component_needs_its_last_name_among_the_customers_names():
     assert _groups(out) == [["contact", "swapped"], ["other"]]
 
 
+def test_email_typo_pairs_are_one_edit_in_one_domain_with_the_same_digits():
+    owned = ["karenjones68@gmail.com", "laurablackbury@gmail.com", "jsmith1@x.com", "karenjones68@yahoo.com"]
+    queries = [
+        "ksrenjones68@gmail.com",  # substitution
+        "lauurablackbury@gmail.com",  # insertion
+        "akrenjones68@gmail.com",  # two neighbours swapped
+        "jsmith2@x.com",  # another digit: another mailbox
+        "karenjones68@aol.com",  # another domain
+        "krnjones68@gmail.com",  # two edits
+        "kw@x.com",  # too short to tell
+    ]
+    found = clustering.email_typo_pairs(queries, owned + ["kx@x.com"])
+    assert found == {
+        "ksrenjones68@gmail.com": {"karenjones68@gmail.com"},
+        "lauurablackbury@gmail.com": {"laurablackbury@gmail.com"},
+        "akrenjones68@gmail.com": {"karenjones68@gmail.com"},
+    }
+    assert clustering.email_typo_pairs([], owned) == {}
+
+
+def test_nameless_component_joins_the_one_customer_holding_its_email_up_to_a_typo():
+    records = _named_records([
+        ("lead", "karen", "jones", "karenjones68@gmail.com", None),
+        ("registration", "karen", None, "ksrenjones68@gmail.com", None),
+        ("session", None, None, None, None),
+        ("sale", None, None, "williaams5@aol.com", None),  # a typo of two customers' emails
+        ("william", "william", "seland", "williams5@aol.com", None),
+        ("bill", "bill", "seland", "villiaams5@aol.com", None),
+    ])
+    out = clustering.cluster_records(records, _links([("registration", "session")]))
+    assert _groups(out) == [["bill"], ["lead", "registration", "session"], ["sale"], ["william"]]
+    rule = dict(zip(out.column("record_key").to_pylist(), out.column("attachment_rule").to_pylist()))
+    to = dict(zip(out.column("record_key").to_pylist(), out.column("attached_to_record_key").to_pylist()))
+    assert rule["registration"] == clustering.NAMELESS_EMAIL_TYPO_RULE and to["registration"] == "lead"
+
+
+def test_an_email_held_exactly_is_never_second_guessed_by_a_typo():
+    # the registration's own email is a household mailbox (two customers): no fallback to the typo
+    records = _named_records([
+        ("donna", "donna", "lane", "thelanes@x.com", None),
+        ("mark", "mark", "lane", "thelanes@x.com", None),
+        ("dana", "dana", "lane", "thelanez@x.com", None),
+        ("registration", None, None, "thelanes@x.com", None),
+    ])
+    assert _groups(clustering.cluster_records(records)) == [["dana"], ["donna"], ["mark"], ["registration"]]
+
+
 def test_nameless_component_with_a_conflicting_phone_stays_apart():
     records = _named_records([
         ("contact", "ann", "lee", "al@x.com", "+1555"),

@@ -63,6 +63,11 @@ unioned as (
                     'A customer whose last name and first name (same, nickname, typo or swapped) fit only'
                     || ' this customer, with no different email, ZIP, birth date or SSN: attached after'
                     || ' clustering.'
+            when attachment_rule = 'email_typo_single_customer'
+                then
+                    'A record group without a full name and an email that no named record holds, one typo'
+                    || ' from an email only this customer holds (same domain and digits): attached after'
+                    || ' clustering.'
             else
                 'A record group without a full name (e.g. a web registration and its sessions) and an'
                 || ' email that, among fully named records, only this customer holds: attached after'

@@ -231,6 +231,63 @@ def _attached_labels(
 
 #: Rule name of the attachment of a nameless component to the one customer holding its email.
 NAMELESS_ATTACHMENT_RULE = "same_email_single_customer"
+#: Rule name of the attachment of a nameless component whose email no named record holds to the one
+#: customer holding an email one typo from it.
+NAMELESS_EMAIL_TYPO_RULE = "email_typo_single_customer"
+#: Shortest local part (before the @) whose one-letter typo is still taken to point at one mailbox.
+EMAIL_TYPO_MIN_LOCAL_LENGTH = 6
+
+#: Pairs of emails one edit apart (insert, delete, substitute or swap two neighbours) in the same
+#: domain, with the same digits (jsmith1 and jsmith2 are two mailboxes), the first's local part at least
+#: ``EMAIL_TYPO_MIN_LOCAL_LENGTH`` long. Candidates meet on a one-letter deletion of each local part.
+EMAIL_TYPO_PAIRS_SQL = f"""
+with
+emails as (
+    select 'query' as side, email from queries
+    union all
+    select 'owned' as side, email from owned
+),
+parts as (
+    select side, email, split_part(email, '@', 1) as local_part, split_part(email, '@', 2) as domain
+    from emails
+),
+deletions as (
+    select side, email, domain, local_part,
+        unnest(list_transform(
+            range(length(local_part) + 1),
+            i -> case when i = 0 then local_part else left(local_part, i - 1) || substr(local_part, i + 1) end
+        )) as deletion
+    from parts
+    where side = 'owned' or length(local_part) >= {EMAIL_TYPO_MIN_LOCAL_LENGTH}
+)
+select distinct query.email as query_email, owned.email as owned_email
+from deletions as query
+inner join deletions as owned
+    on query.domain = owned.domain and query.deletion = owned.deletion and query.email != owned.email
+where
+    query.side = 'query'
+    and owned.side = 'owned'
+    and damerau_levenshtein(query.local_part, owned.local_part) <= 1
+    and regexp_replace(query.local_part, '[^0-9]', '', 'g') = regexp_replace(owned.local_part, '[^0-9]', '', 'g')
+"""
+
+
+def email_typo_pairs(queries: Sequence[str], owned: Sequence[str]) -> dict[str, set[str]]:
+    """For each of ``queries``: the ``owned`` emails one typo from it (see ``EMAIL_TYPO_PAIRS_SQL``)."""
+    import duckdb
+
+    if not len(queries) or not len(owned):
+        return {}
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("queries", pa.table({"email": pa.array(list(queries), pa.string())}))
+        con.register("owned", pa.table({"email": pa.array(list(owned), pa.string())}))
+        found: dict[str, set[str]] = {}
+        for query, match in con.sql(EMAIL_TYPO_PAIRS_SQL).fetchall():
+            found.setdefault(query, set()).add(match)
+        return found
+    finally:
+        con.close()
 
 
 def attach_nameless(
@@ -249,9 +306,11 @@ def attach_nameless(
     email keys all belong to ONE component Y, the component joins Y — unless a name it shows (first or
     last) is not a name found in Y, or the two conflict on phone, birth date or SSN
     (``CONFLICT_KINDS``). An email held by two customers (a household address) attaches nothing.
+    A component whose emails no named record holds looks for emails one typo from its own instead
+    (``email_typo_pairs``), under the same conditions (``NAMELESS_EMAIL_TYPO_RULE``).
 
-    Returns the new labels and ``{record index: index of the named record it was attached to}`` for
-    the record of each attached component whose email decided it.
+    Returns the new labels, ``{record index: index of the named record it was attached to}`` for
+    the record of each attached component whose email decided it, and ``{record index: rule name}``.
     """
     n = len(labels)
     named = np.fromiter(
@@ -285,14 +344,27 @@ def attach_nameless(
                         values.setdefault(kind, set()).add(identifiers[i][kind])
         return values
 
-    attach_a, attach_b, attached = [], [], {}
-    for component, records in members.items():
-        if has_named[component]:
-            continue
+    nameless = [c for c in members if not has_named[c]]
+    unowned: set[str] = set()  # emails of nameless components none of whose emails a named record holds
+    for component in nameless:
+        emails = {email_keys[i] for i in members[component] if email_keys[i]}
+        if not emails & owners.keys():
+            unowned |= emails
+    typo_owners = email_typo_pairs(sorted(unowned), sorted(owners))
+    attach_a, attach_b, attached, rules = [], [], {}, {}
+    for component in nameless:
+        records = members[component]
         targets: dict[int, tuple[int, int]] = {}
+        rule = NAMELESS_ATTACHMENT_RULE
         for i in records:
             for target, named_record in owners.get(email_keys[i], {}).items() if email_keys[i] else ():
                 targets.setdefault(target, (i, named_record))
+        if not targets:
+            rule = NAMELESS_EMAIL_TYPO_RULE
+            for i in records:
+                for owned in sorted(typo_owners.get(email_keys[i], ())):
+                    for target, named_record in owners[owned].items():
+                        targets.setdefault(target, (i, named_record))
         if len(targets) != 1:
             continue
         ((target, (record, named_record)),) = targets.items()
@@ -304,7 +376,9 @@ def attach_nameless(
         attach_a.append(component)
         attach_b.append(target)
         attached[record] = named_record
-    return _attached_labels(labels, attach_a, attach_b, attached)
+        rules[record] = rule
+    new_labels, attached = _attached_labels(labels, attach_a, attach_b, attached)
+    return new_labels, attached, rules
 
 
 #: Rule name of the attachment of a customer to the one other customer its name fits (see ``attach_by_profile``).
@@ -650,13 +724,13 @@ def assign_customers(records: pa.Table, links: pa.Table, previous: pa.Table | No
         attached.update(by_profile)
         attachment_rules.update(dict.fromkeys(by_profile, PROFILE_ATTACHMENT_RULE))
     if all(c in records.column_names for c in NAMELESS_ATTACHMENT_COLUMNS):
-        labels, by_email = attach_nameless(
+        labels, by_email, email_rules = attach_nameless(
             labels,
             *(records.column(c).cast(pa.string()).to_pylist() for c in NAMELESS_ATTACHMENT_COLUMNS),
             identifiers,
         )
         attached.update(by_email)
-        attachment_rules.update(dict.fromkeys(by_email, NAMELESS_ATTACHMENT_RULE))
+        attachment_rules.update(email_rules)
     identifiable = np.asarray(records.column("is_identifiable").fill_null(False).to_numpy(zero_copy_only=False))
     seen = records.column("first_seen_at")
     # anchors: order records by (not identifiable, first_seen_at nulls last, record_key); the first
