@@ -20,7 +20,7 @@
 {%- endmacro %}
 
 
-{#- A name as a matching key: lower case, accents removed, curly apostrophes made straight, periods
+{#- A name as a matching key: mojibake repaired (repair_mojibake), lower case, accents removed, curly apostrophes made straight, periods
     dropped, every other character except letters, hyphen and apostrophe made a space, spaces
     collapsed and trimmed (also around hyphens). Null when nothing is left. -#}
 {% macro name_clean(column) -%}
@@ -30,7 +30,7 @@
 {% macro duckdb__name_clean(column) -%}
     nullif(trim(
         regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            lower(strip_accents({{ clean_text(column) }})),
+            lower(strip_accents({{ clean_text(repair_mojibake(column)) }})),
             '[\x{2018}\x{2019}`\x{00B4}]', '''', 'g'),
             '\.', '', 'g'),
             '[^\p{L}''\-]+', ' ', 'g'),
@@ -99,7 +99,7 @@
     {#- text: lower case, no accents or periods, only letters, digits, ' - and commas -#}
     {%- set text -%}
         regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            lower(strip_accents({{ clean_text(column) }})),
+            lower(strip_accents({{ clean_text(repair_mojibake(column)) }})),
             '[\x{2018}\x{2019}`\x{00B4}]', '''', 'g'),
             '\.', '', 'g'),
             '[^\p{L}0-9''\-,]+', ' ', 'g'),
@@ -234,4 +234,34 @@
         ),
         {{ name_clean(column) }}
     )
+{%- endmacro %}
+
+
+{#- The letters À..ÿ as UTF-8 text misread as Windows-1252 shows them: 'Ã' followed by one more
+    character, given here by its code point, with the letter it stands for ('Ã' + chr(169) = 'Ã©' for
+    é). Five letters (Á, Í, Ï, Ð, Ý) are missing: their second byte is undefined in Windows-1252 and
+    comes out as U+FFFD, which cannot be told apart. -#}
+{% macro mojibake_letters() -%}
+    {{ return([
+        (8364, 'À'), (8218, 'Â'), (402, 'Ã'), (8222, 'Ä'), (8230, 'Å'), (8224, 'Æ'), (8225, 'Ç'), (710, 'È'),
+        (8240, 'É'), (352, 'Ê'), (8249, 'Ë'), (338, 'Ì'), (381, 'Î'), (8216, 'Ñ'), (8217, 'Ò'), (8220, 'Ó'),
+        (8221, 'Ô'), (8226, 'Õ'), (8211, 'Ö'), (8212, '×'), (732, 'Ø'), (8482, 'Ù'), (353, 'Ú'), (8250, 'Û'),
+        (339, 'Ü'), (382, 'Þ'), (376, 'ß'), (160, 'à'), (161, 'á'), (162, 'â'), (163, 'ã'), (164, 'ä'),
+        (165, 'å'), (166, 'æ'), (167, 'ç'), (168, 'è'), (169, 'é'), (170, 'ê'), (171, 'ë'), (172, 'ì'),
+        (173, 'í'), (174, 'î'), (175, 'ï'), (176, 'ð'), (177, 'ñ'), (178, 'ò'), (179, 'ó'), (180, 'ô'),
+        (181, 'õ'), (182, 'ö'), (183, '÷'), (184, 'ø'), (185, 'ù'), (186, 'ú'), (187, 'û'), (188, 'ü'),
+        (189, 'ý'), (190, 'þ'), (191, 'ÿ'),
+    ]) }}
+{%- endmacro %}
+
+
+{#- Mojibake repaired: every garbled letter of mojibake_letters() put back (JosÃ© -> José), before
+    accents are stripped, so José and JosÃ© give one name key. Only text containing 'Ã' is touched;
+    "JOÃO" (a real Ã followed by a plain letter) stays as it is. -#}
+{% macro repair_mojibake(column) -%}
+    {%- set repaired = namespace(sql=column) -%}
+    {%- for code_point, letter in mojibake_letters() -%}
+        {%- set repaired.sql = "replace(" ~ repaired.sql ~ ", 'Ã' || chr(" ~ code_point ~ "), '" ~ letter ~ "')" -%}
+    {%- endfor -%}
+    case when {{ column }} like '%Ã%' then {{ repaired.sql }} else {{ column }} end
 {%- endmacro %}

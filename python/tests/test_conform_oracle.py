@@ -1,9 +1,10 @@
 """Cross-check the conform macros (SQL) against Python libraries on a few hundred generated inputs.
 
-dbt compiles one inline query that applies `phone_e164`, `full_name_parts` and `standardize_streets`
-to three input tables; the compiled SQL runs in an in-memory DuckDB that holds the inputs and the
-reference seeds (loaded from seeds/*.csv), and its answers are compared with
-phonenumbers (E.164), nameparser (HumanName) and usaddress-scourgify (normalize_address_record).
+dbt compiles one inline query that applies `phone_e164`, `full_name_parts`, `standardize_streets` and
+`repair_mojibake` to four input tables; the compiled SQL runs in an in-memory DuckDB that holds the
+inputs and the reference seeds (loaded from seeds/*.csv), and its answers are compared with
+phonenumbers (E.164), nameparser (HumanName), usaddress-scourgify (normalize_address_record) and
+Python's own codecs (UTF-8 misread as Windows-1252 and back).
 One dbt parse + compile, about 10 s.
 """
 
@@ -31,6 +32,8 @@ select raw, {{{{ phone_e164('raw') }}}} as e164 from oracle_phones
 select raw, {{{{ full_name_parts('raw') }}}} as parts from oracle_names
 {SPLIT}
 {{{{ standardize_streets('oracle_streets', 'raw') }}}}
+{SPLIT}
+select raw, {{{{ repair_mojibake('raw') }}}} as repaired, {{{{ name_clean('raw') }}}} as name_key from oracle_mojibake
 """
 
 
@@ -100,6 +103,24 @@ DIRECTIONS = ["North", "South", "East", "West", "N", "S", "E", "W", "Northwest",
 UNITS = ["Apt 4B", "Apartment 12", "Suite 100", "Ste 210", "Unit 7", "#5C", "Apt. 3"]
 
 
+# letters of Latin-1 (À..ÿ), the range repair_mojibake covers
+ACCENTED = ["José", "Sofía", "Renée", "Zoë", "Raúl", "Chloé", "Andrés", "Muñoz", "Peña", "Núñez",
+            "François", "Björk", "Øyvind", "Ångström", "Þóra", "Ærøskøbing", "Gómez-Ruíz"]
+
+
+def mojibake(text: str) -> str:
+    """UTF-8 text read as Windows-1252, as the generator (and many a CSV import) garbles it."""
+    return text.encode("utf-8").decode("cp1252", errors="replace")
+
+
+def mojibake_inputs() -> list[str]:
+    """Every letter À..ÿ garbled, in a word and as a capital, plus accented names in three cases."""
+    letters = [chr(c) for c in range(0xC0, 0x100)]
+    names = ACCENTED + [n.upper() for n in ACCENTED] + [n.lower() for n in ACCENTED]
+    words = [f"x{letter}y" for letter in letters] + names
+    return [mojibake(w) for w in words] + ["JOÃO", "Ana", "O'Brien"]
+
+
 def street_inputs(rng: random.Random) -> list[str]:
     streets = []
     for _ in range(250):
@@ -165,7 +186,7 @@ def oracle_results(tmp_path_factory: pytest.TempPathFactory):
     tmp_path = tmp_path_factory.mktemp("oracle")
     with pytest.MonkeyPatch.context() as monkeypatch:
         compiled = compile_inline(INLINE_SQL, tmp_path, monkeypatch)
-    phone_sql, name_sql, street_sql = compiled.split(SPLIT)
+    phone_sql, name_sql, street_sql, mojibake_sql = compiled.split(SPLIT)
 
     con = duckdb.connect()
     load_seeds(con, compiled)
@@ -173,6 +194,7 @@ def oracle_results(tmp_path_factory: pytest.TempPathFactory):
         ("oracle_phones", valid_phones + invalid_phones),
         ("oracle_names", names),
         ("oracle_streets", streets),
+        ("oracle_mojibake", mojibake_inputs()),
     ]:
         con.execute(f"create table {table} (raw varchar)")
         con.executemany(f"insert into {table} values (?)", [(v,) for v in values])
@@ -180,12 +202,14 @@ def oracle_results(tmp_path_factory: pytest.TempPathFactory):
     phones = dict(con.execute(phone_sql).fetchall())
     parsed_names = {raw: parts for raw, parts in con.execute(name_sql).fetchall()}
     standardized = {row[0]: row[1:] for row in con.execute(street_sql).fetchall()}
+    repaired = {row[0]: row[1:] for row in con.execute(mojibake_sql).fetchall()}
     return {
         "valid_phones": valid_phones,
         "invalid_phones": invalid_phones,
         "phones": phones,
         "names": parsed_names,
         "streets": standardized,
+        "mojibake": repaired,
     }
 
 
@@ -263,3 +287,24 @@ def test_enough_cases_were_compared(oracle_results):
     assert len(oracle_results["invalid_phones"]) >= 60
     assert len(oracle_results["names"]) >= 100
     assert len(oracle_results["streets"]) >= 100
+
+
+def test_mojibake_is_repaired_as_pythons_codecs_undo_it(oracle_results):
+    """repair_mojibake inverts the misreading wherever Windows-1252 defines the second byte."""
+    mismatches, repaired = [], oracle_results["mojibake"]
+    for raw, (fixed, _) in repaired.items():
+        if "\ufffd" in raw:
+            continue  # Á, Í, Ï, Ð, Ý: the second byte is lost, nothing to compare with
+        expected = raw.encode("cp1252").decode("utf-8") if "Ã" in raw and raw != "JOÃO" else raw
+        if fixed != expected:
+            mismatches.append((raw, fixed, expected))
+    assert not mismatches, mismatches[:10]
+    assert len(repaired) > 100
+
+
+def test_a_garbled_name_gives_the_same_key_as_the_correct_one(oracle_results):
+    repaired = oracle_results["mojibake"]
+    assert repaired[mojibake("José")][1] == "jose"
+    assert repaired[mojibake("MUÑOZ")][1] == "munoz"
+    assert repaired[mojibake("Gómez-Ruíz")][1] == "gomez-ruiz"
+    assert repaired["JOÃO"][1] == "joao"
