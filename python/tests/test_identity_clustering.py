@@ -402,6 +402,20 @@ def test_a_name_two_customers_fit_stays_apart_unless_one_shares_a_zip():
     assert ["b1", "b2", "call"] in _groups(located)
 
 
+def test_receipts_of_one_name_do_not_keep_each_other_from_the_larger_customer():
+    customer = [
+        {"record_key": "c1", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com", "zip5": "30300"},
+        {"record_key": "c2", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com"},
+    ]
+    receipts = [{"record_key": f"sale{i}", "first_name": "mary", "last_name": "johnson"} for i in (1, 2)]
+    out = clustering.cluster_records(_profile_records(customer + receipts), _links([("c1", "c2")]))
+    assert _groups(out) == [["c1", "c2", "sale1", "sale2"]]
+    assert _rules(out)["sale1"] == _rules(out)["sale2"] == clustering.PROFILE_ATTACHMENT_RULE
+    # with no larger customer, two equal receipts are each other's only candidate and join
+    alone = clustering.cluster_records(_profile_records(receipts))
+    assert _groups(alone) == [["sale1", "sale2"]]
+
+
 @pytest.mark.parametrize(
     "extra",
     [

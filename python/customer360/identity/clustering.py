@@ -545,6 +545,13 @@ eligible as (
         and not is_birth_date_conflict
         and not is_ssn_conflict
 ),
+considered as (
+    -- x only ever joins a larger customer: while one exists, candidates no larger than x (another
+    -- record of the same person, split off like x) do not make x ambiguous
+    select *
+    from eligible
+    qualify y_size > x_size or max(y_size) over (partition by x) <= x_size
+),
 picked as (
     select
         x,
@@ -552,12 +559,12 @@ picked as (
             when count(*) = 1 then any_value(y)
             when count(*) filter (where has_support) = 1 then any_value(y) filter (where has_support)
         end as y
-    from eligible
+    from considered
     group by x
 )
-select eligible.x, eligible.y, eligible.x_size, eligible.y_size, eligible.x_record, eligible.y_record
+select considered.x, considered.y, considered.x_size, considered.y_size, considered.x_record, considered.y_record
 from picked
-inner join eligible on picked.x = eligible.x and picked.y = eligible.y
+inner join considered on picked.x = considered.x and picked.y = considered.y
 """
 
 
@@ -573,8 +580,10 @@ def attach_by_profile(
     both show emails and none is the same or one edit apart; both show ZIPs and share none; both show
     birth dates or SSNs and share none; they share a street but no phone (a parent and a child of one
     name). X joins Y when Y is X's only candidate, or the only one sharing an email, phone, street or
-    ZIP with it, and X is the smaller (at equal size, when Y's choice is X too). A record without email,
-    phone or address whose name two customers carry stays apart.
+    ZIP with it, and X is the smaller (at equal size, when Y's choice is X too). Candidates no larger
+    than X do not count while a larger one exists (two store receipts of one person, each split off,
+    would otherwise keep each other apart). A record without email, phone or address whose name two
+    larger customers carry stays apart.
 
     ``records`` has the ``PROFILE_ATTACHMENT_COLUMNS`` in ``labels`` order, and optionally
     ``first_name_variants`` (every way the first name may be written: a first name one edit from a
