@@ -20,7 +20,7 @@
 {%- endmacro %}
 
 
-{#- A name as a matching key: mojibake repaired (repair_mojibake), lower case, accents removed, curly apostrophes made straight, periods
+{#- A name as a matching key: lower case, accents removed, curly apostrophes made straight, periods
     dropped, every other character except letters, hyphen and apostrophe made a space, spaces
     collapsed and trimmed (also around hyphens). Null when nothing is left. -#}
 {% macro name_clean(column) -%}
@@ -30,7 +30,7 @@
 {% macro duckdb__name_clean(column) -%}
     nullif(trim(
         regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            lower(strip_accents({{ clean_text(repair_mojibake(column)) }})),
+            lower(strip_accents({{ clean_text(column) }})),
             '[\x{2018}\x{2019}`\x{00B4}]', '''', 'g'),
             '\.', '', 'g'),
             '[^\p{L}''\-]+', ' ', 'g'),
@@ -99,7 +99,7 @@
     {#- text: lower case, no accents or periods, only letters, digits, ' - and commas -#}
     {%- set text -%}
         regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            lower(strip_accents({{ clean_text(repair_mojibake(column)) }})),
+            lower(strip_accents({{ clean_text(column) }})),
             '[\x{2018}\x{2019}`\x{00B4}]', '''', 'g'),
             '\.', '', 'g'),
             '[^\p{L}0-9''\-,]+', ' ', 'g'),
@@ -255,13 +255,42 @@
 {%- endmacro %}
 
 
-{#- Mojibake repaired: every garbled letter of mojibake_letters() put back (JosÃ© -> José), before
-    accents are stripped, so José and JosÃ© give one name key. Only text containing 'Ã' is touched;
-    "JOÃO" (a real Ã followed by a plain letter) stays as it is. -#}
+{#- Mojibake repaired: every garbled letter of mojibake_letters() put back (JosÃ© -> José), so that
+    once accents are stripped José and JosÃ© give one name key. Only text containing 'Ã' is touched;
+    "JOÃO" (a real Ã followed by a plain letter) stays as it is. Dispatched. -#}
 {% macro repair_mojibake(column) -%}
+    {{ return(adapter.dispatch('repair_mojibake', 'customer360')(column)) }}
+{%- endmacro %}
+
+{#- Portable: one replace() per garbled letter. -#}
+{% macro default__repair_mojibake(column) -%}
     {%- set repaired = namespace(sql=column) -%}
     {%- for code_point, letter in mojibake_letters() -%}
         {%- set repaired.sql = "replace(" ~ repaired.sql ~ ", 'Ã' || chr(" ~ code_point ~ "), '" ~ letter ~ "')" -%}
     {%- endfor -%}
     case when {{ column }} like '%Ã%' then {{ repaired.sql }} else {{ column }} end
+{%- endmacro %}
+
+{#- DuckDB: split at each 'Ã' and look the next character up, one flat expression (59 nested
+    replace() calls are too deep for sqlfluff's parser). -#}
+{% macro duckdb__repair_mojibake(column) -%}
+    {%- set garbled = [] -%}
+    {%- set letters = [] -%}
+    {%- for code_point, letter in mojibake_letters() -%}
+        {%- do garbled.append('chr(' ~ code_point ~ ')') -%}
+        {%- do letters.append("'" ~ letter ~ "'") -%}
+    {%- endfor -%}
+    case
+        when {{ column }} like '%Ã%'
+            then string_split({{ column }}, 'Ã')[1] || array_to_string(list_transform(
+                string_split({{ column }}, 'Ã')[2:],
+                lambda part: case
+                    when list_position([{{ garbled | join(', ') }}], left(part, 1)) > 0
+                        then [{{ letters | join(', ') }}][list_position([{{ garbled | join(', ') }}], left(part, 1))]
+                        || substr(part, 2)
+                    else 'Ã' || part
+                end
+            ), '')
+        else {{ column }}
+    end
 {%- endmacro %}

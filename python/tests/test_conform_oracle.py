@@ -33,7 +33,8 @@ select raw, {{{{ full_name_parts('raw') }}}} as parts from oracle_names
 {SPLIT}
 {{{{ standardize_streets('oracle_streets', 'raw') }}}}
 {SPLIT}
-select raw, {{{{ repair_mojibake('raw') }}}} as repaired, {{{{ name_clean('raw') }}}} as name_key from oracle_mojibake
+select raw, {{{{ repair_mojibake('raw') }}}} as repaired, {{{{ name_clean(repair_mojibake('raw')) }}}} as name_key
+from oracle_mojibake
 """
 
 

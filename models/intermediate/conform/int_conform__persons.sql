@@ -19,13 +19,23 @@ standardized_streets as (
     {{ standardize_streets('with_full_street', 'full_street') }}
 ),
 
+repaired_names as (
+    -- mojibake (UTF-8 read as Windows-1252: JosÃ©) put back before the names are parsed
+    select
+        record_key,
+        {{ repair_mojibake('full_name') }} as full_name,
+        {{ repair_mojibake('first_name') }} as first_name,
+        {{ repair_mojibake('last_name') }} as last_name
+    from person_records
+),
+
 parsed_names as (
     select
-        person_records.record_key,
-        {{ full_name_parts('person_records.full_name') }} as full_name_parts,
-        {{ name_clean('person_records.first_name') }} as first_name_clean,
-        {{ name_clean('person_records.last_name') }} as last_name_clean
-    from person_records
+        repaired_names.record_key,
+        {{ full_name_parts('repaired_names.full_name') }} as full_name_parts,
+        {{ name_clean('repaired_names.first_name') }} as first_name_clean,
+        {{ name_clean('repaired_names.last_name') }} as last_name_clean
+    from repaired_names
 ),
 
 names as (
