@@ -16,8 +16,8 @@ Records are nodes, accepted links are edges; customers are built from components
   that matches two same-named customers stays apart.
 
 Then two attachments compare whole customers: a customer whose name fits one other customer only, with
-nothing contradicting it (``attach_by_profile``), and a group without a full name whose email one
-customer holds (``attach_nameless``).
+nothing contradicting it (``attach_by_profile``), and a group without a full name whose email (or,
+when no named record holds it, one typo of it) one customer holds (``attach_nameless``).
 
 A record without any link is a customer of its own, unless it cannot identify anyone (no name, no
 email: a bare phone, a web session, a card-only sale) — such components are anonymous and get no
