@@ -163,9 +163,7 @@ def splink_only(argv: list[str]) -> int:
     con.close()
     t0 = time.perf_counter()
     prepared = prepare_records(records)
-    linker = matching._linker(prepared, matching.load_model())
-    matching.estimate_prior(linker)
-    scored = linker.inference.predict(threshold_match_probability=a.threshold, warning_mode="never")
+    linker, scored = matching.score(prepared, matching.load_model(), a.threshold)
     t1 = time.perf_counter()
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(scored, a.threshold)
     cluster_count = clusters.as_duckdbpyrelation().aggregate("count(distinct cluster_id)").fetchone()[0]

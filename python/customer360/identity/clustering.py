@@ -84,6 +84,16 @@ def _conflict(x: dict[str, set], y: dict[str, set], kinds: Sequence[str] = CONFL
     return any(_differs(x, y, kind) for kind in kinds)
 
 
+def _add_values(
+    values: dict[str, set], identifiers: Sequence[dict[str, str | None]], i: int, kinds: Sequence[str]
+) -> None:
+    """Add record ``i``'s identifier values of ``kinds`` to ``values`` (kind -> set of values)."""
+    for kind in kinds:
+        value = identifiers[i].get(kind)
+        if value is not None:
+            values.setdefault(kind, set()).add(value)
+
+
 def _component_values(
     labels: np.ndarray,
     identifiers: Sequence[dict[str, str | None]] | None,
@@ -94,10 +104,7 @@ def _component_values(
     values: dict[int, dict[str, set]] = {int(c): {} for c in components}
     if identifiers is not None:
         for i in np.flatnonzero(np.isin(labels, list(values))):
-            for kind in kinds:
-                value = identifiers[i].get(kind)
-                if value is not None:
-                    values[int(labels[i])].setdefault(kind, set()).add(value)
+            _add_values(values[int(labels[i])], identifiers, i, kinds)
     return values
 
 
@@ -296,7 +303,7 @@ def attach_nameless(
     last_names: Sequence[str | None],
     email_keys: Sequence[str | None],
     identifiers: Sequence[dict[str, str | None]] | None = None,
-) -> tuple[np.ndarray, dict[int, int]]:
+) -> tuple[np.ndarray, dict[int, int], dict[int, str]]:
     """Attach nameless components to the one customer that holds their email.
 
     A component none of whose records has a full name (a web registration or a store sale with only
@@ -339,9 +346,7 @@ def attach_nameless(
         values: dict[str, set] = {}
         if identifiers is not None:
             for i in members[component]:
-                for kind in CONFLICT_KINDS:
-                    if identifiers[i].get(kind) is not None:
-                        values.setdefault(kind, set()).add(identifiers[i][kind])
+                _add_values(values, identifiers, i, CONFLICT_KINDS)
         return values
 
     nameless = [c for c in members if not has_named[c]]
@@ -368,8 +373,7 @@ def attach_nameless(
         if len(targets) != 1:
             continue
         ((target, (record, named_record)),) = targets.items()
-        shown = {v for i in records for v in (first_names[i], last_names[i]) if v is not None}
-        if not shown <= names(target):
+        if not names(component) <= names(target):
             continue
         if _conflict(identifier_values(component), identifier_values(target)):
             continue

@@ -180,6 +180,19 @@ class Guard:
         )
 
 
+def score(
+    records: pa.Table, settings: Mapping[str, Any], threshold: float, con: duckdb.DuckDBPyConnection | None = None
+):
+    """Splink's scores of the blocked pairs at or above ``threshold``: the linker and its prediction table.
+
+    The prior depends on the size of the data (the share of random pairs that match falls as the
+    population grows), so it is re-estimated on ``records``; m and u stay as trained.
+    """
+    linker = _linker(records, settings, con)
+    estimate_prior(linker)
+    return linker, linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+
+
 def predict(
     records: pa.Table,
     model: Mapping[str, Any],
@@ -201,11 +214,7 @@ def predict(
     settings["retain_intermediate_calculation_columns"] = True
     con = _connection()
     try:
-        linker = _linker(records, settings, con)
-        # the prior depends on the size of the data (the share of random pairs that match falls as the
-        # population grows): re-estimated on the data being matched, m and u stay as trained
-        estimate_prior(linker)
-        scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        _, scored = score(records, settings, threshold, con)
         # explained on Splink's own connection: only the link columns leave DuckDB
         columns = con.sql(f"select * from {scored.physical_name} limit 0").columns
         return con.sql(_explain_sql(scored.physical_name, columns, model, guard)).to_arrow_table()
