@@ -162,22 +162,22 @@ household_addresses as (
     -- the address each addressed customer's household is keyed on: its own current address, or the
     -- new address of the relatives it moved with
     select
-        current_addresses.customer_id,
-        coalesce(new_addresses.record_key, current_addresses.record_key) as record_key,
-        coalesce(new_addresses.source_system, current_addresses.source_system) as source_system,
-        coalesce(new_addresses.address_key, current_addresses.address_key) as address_key,
-        coalesce(new_addresses.address_line_1, current_addresses.address_line_1) as address_line_1,
-        coalesce(new_addresses.address_unit, current_addresses.address_unit) as address_unit,
-        coalesce(new_addresses.city, current_addresses.city) as city,
-        coalesce(new_addresses.state_code, current_addresses.state_code) as state_code,
-        coalesce(new_addresses.zip5, current_addresses.zip5) as zip5,
-        coalesce(new_addresses.recorded_at, current_addresses.recorded_at) as recorded_at,
-        new_addresses.record_key is not null as is_followed_move
-    from current_addresses
+        own_addresses.customer_id,
+        keyed_addresses.record_key,
+        keyed_addresses.source_system,
+        keyed_addresses.address_key,
+        keyed_addresses.address_line_1,
+        keyed_addresses.address_unit,
+        keyed_addresses.city,
+        keyed_addresses.state_code,
+        keyed_addresses.zip5,
+        keyed_addresses.recorded_at,
+        followed_moves.customer_id is not null as is_followed_move
+    from current_addresses as own_addresses
     left join followed_moves
-        on current_addresses.customer_id = followed_moves.customer_id
-    left join current_addresses as new_addresses
-        on followed_moves.new_address_record_key = new_addresses.record_key
+        on own_addresses.customer_id = followed_moves.customer_id
+    inner join current_addresses as keyed_addresses
+        on coalesce(followed_moves.new_address_record_key, own_addresses.record_key) = keyed_addresses.record_key
 ),
 
 addressed_customers as (
