@@ -163,6 +163,7 @@ household_addresses as (
     -- new address of the relatives it moved with
     select
         own_addresses.customer_id,
+        {{ dbt.hash('keyed_addresses.address_key') }} as household_id,
         keyed_addresses.record_key,
         keyed_addresses.source_system,
         keyed_addresses.address_key,
@@ -183,7 +184,7 @@ household_addresses as (
 addressed_customers as (
     select
         customer_id,
-        {{ dbt.hash('address_key') }} as household_id,
+        household_id,
         address_key,
         zip5
     from household_addresses
@@ -285,7 +286,7 @@ households as (
     select
         customers.customer_id,
         coalesce(
-            {{ dbt.hash('household_addresses.address_key') }},
+            household_addresses.household_id,
             fallback_households.household_id
         ) as household_id,
         case
