@@ -22,6 +22,8 @@ from nameparser import HumanName
 from scourgify import normalize_address_record
 from scourgify.exceptions import UnParseableAddressError
 
+from customer360.synth.malformed import mojibake  # UTF-8 read as Windows-1252, as the generator garbles names
+
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 SPLIT = "-- @@next query@@"
@@ -107,11 +109,6 @@ UNITS = ["Apt 4B", "Apartment 12", "Suite 100", "Ste 210", "Unit 7", "#5C", "Apt
 # letters of Latin-1 (À..ÿ), the range repair_mojibake covers
 ACCENTED = ["José", "Sofía", "Renée", "Zoë", "Raúl", "Chloé", "Andrés", "Muñoz", "Peña", "Núñez",
             "François", "Björk", "Øyvind", "Ångström", "Þóra", "Ærøskøbing", "Gómez-Ruíz"]
-
-
-def mojibake(text: str) -> str:
-    """UTF-8 text read as Windows-1252, as the generator (and many a CSV import) garbles it."""
-    return text.encode("utf-8").decode("cp1252", errors="replace")
 
 
 def mojibake_inputs() -> list[str]:
