@@ -50,6 +50,24 @@ def test_search_does_not_run_sql_from_the_search_text(con):
     assert q.search_customers(con, "' or 1=1 --").empty
 
 
+@pytest.mark.parametrize("text", ["%", "_", "%%", "__", "%@%", "\\", "a_n.lee@example.com"])
+def test_search_treats_like_wildcards_as_characters(con, text):
+    """% and _ typed in the search are characters to find, not LIKE wildcards matching everyone."""
+    assert list(q.search_customers(con, text)["customer_id"]) == []
+
+
+def test_search_finds_names_with_wildcard_characters_literally(tmp_path):
+    path = build_fixture_bi(tmp_path / "wildcards_bi.duckdb")
+    with duckdb.connect(str(path)) as writer:
+        writer.execute("update marts.customer_360 set full_name = 'Bo 100%_Ray\\x' where customer_id = ?", [BO])
+    con = connect_bi(path)
+    try:
+        assert list(q.search_customers(con, "100%_ray\\x")["customer_id"]) == [BO]
+        assert list(q.search_customers(con, "%_r")["customer_id"]) == [BO]
+    finally:
+        con.close()
+
+
 def test_profile_money_is_float_and_unknown_customer_is_none(con):
     profile = q.customer_profile(con, ANN)
     assert profile["full_name"] == "Ann Lee"
