@@ -56,7 +56,6 @@ build: install data
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) build --vars '{raw_path: $(DEMO_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs generate --static --vars '{raw_path: $(DEMO_DIR)/raw}'
 	$(BIN)/python -m customer360.privacy.check --bi $(DEMO_BI_DB) --private $(DEMO_DB) --manifest target/manifest.json --target-dir target
-	chmod 600 $(DEMO_DB) && chmod 640 $(DEMO_BI_DB)
 	@echo "BI database: $(DEMO_BI_DB)   docs: target/static_index.html"
 
 lint: install
