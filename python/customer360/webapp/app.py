@@ -4,7 +4,8 @@
 
 The BI file is, in order: ``--bi`` after ``--``, env ``CUSTOMER360_BI_DB_PATH``, else
 ``data/customer360_bi.duckdb``. It is opened only through ``connect_bi`` (read-only, no external access)
-once per page view and closed after it, so a rebuild is never locked out for long. All SQL is in
+once per page view and closed after it; a build swaps a new file in without waiting for the app, and the
+next page view reads it. All SQL is in
 ``customer360.webapp.queries``; a mart that is not published yet shows "not built yet: <table>".
 
 Source text is text. Streamlit renders headings, captions, ``st.write``/``st.markdown``, alerts, metric
