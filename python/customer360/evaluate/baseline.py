@@ -194,11 +194,11 @@ def run(records: pa.Table, date_format: str = "%Y-%m-%d", oracle: bool = True) -
             return {str(u): str(c) for u, c in rows}
 
         result = BaselineResult(clustered(THRESHOLD), plan=p, records=records.num_rows)
+        result.seconds = time.perf_counter() - t0  # what a user's run costs; the oracle's clusterings are extra
         if oracle:
             result.oracle = {t: clustered(t) for t in ORACLE_THRESHOLDS}
     finally:
         con.close()
-    result.seconds = time.perf_counter() - t0
     return result
 
 

@@ -438,9 +438,16 @@ def run_dataset(name: str, args, shape_support: bool) -> list[Row]:
     except Exception as e:  # noqa: BLE001
         return [Row(name, "customer360", "NOT RUN", first_error=f"{type(e).__name__}: {first_line(str(e))}")]
     truth, households_truth = read_truth(prepared.data)
-    b = build(ds, prepared, folder, args)
+    try:
+        b = build(ds, prepared, folder, args)
+    except OSError as e:  # dbt could not be started
+        b = Build("NOT RUN", first_error=f"{type(e).__name__}: {first_line(str(e))}")
     db = folder / "customer360.duckdb"
-    rows = [pipeline_row(ds, prepared, b, db, truth, households_truth)]
+    try:
+        rows = [pipeline_row(ds, prepared, b, db, truth, households_truth)]
+    except Exception as e:  # noqa: BLE001 - a crosswalk that cannot be scored is a row, not a stop
+        rows = [Row(name, "customer360", f"{b.status}; not scored", seconds=b.seconds or None,
+                    first_error=f"{type(e).__name__}: {first_line(str(e))}")]
     if not args.no_baseline:
         print(f"[{name}] Splink alone ...", flush=True)
         rows += baseline_rows(ds, prepared, db, truth)
@@ -465,7 +472,8 @@ def report(rows: Sequence[Row]) -> str:
         )
     lines += ["", "records: every truth record (plus clustered records truth does not know); missing: truth records "
               "the method did not place, scored as singletons; P/R/F1: pairwise; B3: B-cubed; HH: households "
-              "(pairwise); sec: dbt build / Splink wall time; oracle: threshold picked with the truth."]
+              "(pairwise); sec: dbt build / Splink wall time (training, prediction, clustering at 0.5); oracle: "
+              "threshold picked with the truth."]
     for r in rows:
         if r.first_error:
             lines.append(f"{r.dataset} {r.method}: first error: {r.first_error}")
