@@ -56,8 +56,7 @@ test-data: $(TEST_DIR)/raw/_manifest.json
 build: install data
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) build --vars '{raw_path: $(DEMO_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs generate --static --vars '{raw_path: $(DEMO_DIR)/raw}'
-	$(BIN)/customer360 privacy-check --bi $(DEMO_BI_DB) --private $(DEMO_DB) --manifest target/manifest.json --target-dir target
-	chmod 600 $(DEMO_DB) && chmod 640 $(DEMO_BI_DB)
+	$(BIN)/customer360 privacy-check --bi $(DEMO_BI_DB) --private $(DEMO_DB) --manifest target/manifest.json --target-dir target --logs-dir logs
 	@echo "BI database: $(DEMO_BI_DB)   docs: target/static_index.html"
 
 lint: install
@@ -71,7 +70,7 @@ dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) build --vars '{raw_path: $(TEST_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) docs generate --static --vars '{raw_path: $(TEST_DIR)/raw}'
-	$(BIN)/customer360 privacy-check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target
+	$(BIN)/customer360 privacy-check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target --logs-dir logs
 
 # Browser tests drive the system Chromium (Debian package chromium) with Playwright; nothing is downloaded.
 browser-deps:
