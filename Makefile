@@ -64,7 +64,7 @@ lint: install
 	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 pytest: install
-	$(BIN)/pytest -q -m "not browser" python/tests
+	$(BIN)/pytest -q -m "not browser and not semantic and not superset" python/tests
 
 dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)
@@ -83,7 +83,7 @@ browser-test: install browser-deps
 	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) CUSTOMER360_DOCS_HTML=target/static_index.html \
 	  CUSTOMER360_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser python/tests
 
-test: lint pytest dbt-test browser-test
+test: lint pytest dbt-test metrics-test browser-test
 
 app: install
 	@test -f $(DEMO_BI_DB) || { echo "no $(DEMO_BI_DB): run make build first"; exit 1; }
@@ -123,3 +123,49 @@ MATRIX_ARGS ?=
 .PHONY: evaluate-matrix
 evaluate-matrix: install
 	$(BIN)/python -m customer360.evaluate.matrix --out target/evaluation_matrix.csv $(MATRIX_ARGS)
+
+# Semantic layer (MetricFlow, models/marts/*/_*__semantic_models.yml). `mf` runs with the profile target
+# `semantic`: an in-memory DuckDB with the BI file attached read-only, so it reads the published marts
+# only. metrics-test checks the configs against the test build, then that metrics equal the marts.
+.PHONY: metrics-validate metrics-test
+MF := CUSTOMER360_TARGET=semantic $(BIN)/mf
+
+metrics-validate: install
+	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) parse --quiet
+	CUSTOMER360_DB_PATH=$(TEST_DB) $(MF) validate-configs
+
+metrics-test: metrics-validate
+	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) $(BIN)/pytest -q -m semantic python/tests/test_semantic_layer.py
+
+# Apache Superset reads the BI file (bi/superset). Its own virtual environment (.venv-superset, about 0.9 GB,
+# never mixed with .venv); provisioned from the repository by bi/superset/provision.py: a secret key and an
+# admin password generated into the home directory, the read-only connection, datasets, charts and the
+# dashboard. Not part of make test (.ci/run calls make bi-test after it).
+.PHONY: bi-install bi bi-test
+SUPERSET_VENV ?= .venv-superset
+SUPERSET_PORT ?= 8088
+BI_FILE ?= $(DEMO_BI_DB)
+SUPERSET_HOME ?= data/superset
+TEST_SUPERSET_HOME := data/test/superset
+
+$(SUPERSET_VENV)/bin/activate: bi/superset/requirements.txt
+	$(PYTHON) -m venv $(SUPERSET_VENV) || python3 -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/pip install --quiet --upgrade pip
+	$(SUPERSET_VENV)/bin/pip install --quiet -r bi/superset/requirements.txt
+	touch $@
+
+bi-install: $(SUPERSET_VENV)/bin/activate
+
+bi: bi-install
+	@test -f $(BI_FILE) || { echo "no $(BI_FILE): run make build first"; exit 1; }
+	$(SUPERSET_VENV)/bin/python bi/superset/provision.py --bi $(BI_FILE) --home $(SUPERSET_HOME)
+	@echo "Superset: http://localhost:$(SUPERSET_PORT)/superset/dashboard/customer-360/ (user admin, password in $(SUPERSET_HOME)/admin_password)"
+	SUPERSET_CONFIG_PATH=$(CURDIR)/bi/superset/superset_config.py CUSTOMER360_SUPERSET_HOME=$(abspath $(SUPERSET_HOME)) \
+	  $(SUPERSET_VENV)/bin/gunicorn --workers 1 --threads 8 --worker-class gthread --timeout 300 \
+	  --bind 127.0.0.1:$(SUPERSET_PORT) "superset.app:create_app()"
+
+bi-test: install bi-install browser-deps
+	@test -f $(TEST_BI_DB) || { echo "no $(TEST_BI_DB): run make test (or make dbt-test) first"; exit 1; }
+	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) CUSTOMER360_SUPERSET_VENV=$(SUPERSET_VENV) \
+	  CUSTOMER360_SUPERSET_HOME=$(TEST_SUPERSET_HOME) CUSTOMER360_REQUIRE_BROWSER=1 \
+	  $(BIN)/pytest -q -m superset python/tests/test_browser_superset.py
