@@ -2,8 +2,8 @@
 
 Each ``models/staging/<system>/_<system>__sources.yml`` declares one source system: the var that switches
 it on (``config.enabled: "{{ var('source_<system>_enabled', true) }}"``) and, per table, the landing file
-(``meta.external_location``: ``read_csv('{{ var("raw_path") }}/<system>/<table>.csv', ...)`` or
-``read_parquet(...)``), its format (``meta.file_format``), its primary key and its columns in landing
+(``meta.file`` under var ``raw_path``, by default ``<system>/<table>.<format>`` as the build's landing step
+``land_sources`` reads it), its format (``meta.file_format``), its primary key and its columns in landing
 order, each with the type it must parse to (``data_type``) and whether a row without it is unusable
 (``meta.required``). Nothing is hard-coded here: a column is required exactly when the YAML says so.
 
@@ -41,9 +41,6 @@ FILE_FORMATS = ("csv", "parquet")
 DESCRIBED_DATE_FORMATS = {"MM/DD/YYYY": "%m/%d/%Y", "DD/MM/YYYY": "%d/%m/%Y", "YYYY-MM-DD": "%Y-%m-%d"}
 
 _VAR_CALL = re.compile(r"""var\(\s*['"](?P<name>\w+)['"]\s*(?:,\s*(?P<default>[^)]*?)\s*)?\)""")
-_LOCATION = re.compile(
-    r"""(?P<reader>read_csv|read_parquet)\(\s*['"]\{\{\s*var\(\s*['"]raw_path['"]\s*\)\s*\}\}/(?P<path>[^'"]+)['"]"""
-)
 
 
 class ContractError(ValueError):
@@ -168,20 +165,14 @@ def _table(system: str, raw: Mapping[str, Any], where: str) -> TableContract:
     name = raw.get("name")
     where = f"{where}, table {name}"
     meta = _meta(raw)
-    location = str(meta.get("external_location") or "")
-    match = _LOCATION.search(location)
-    if not match:
-        raise ContractError(f"{where}: meta.external_location does not read a file under var('raw_path') "
-                            f"with read_csv or read_parquet: {location!r}")
-    reader_format = "parquet" if match.group("reader") == "read_parquet" else "csv"
-    file_format = str(meta.get("file_format") or reader_format).lower()
-    if file_format not in FILE_FORMATS or file_format != reader_format:
-        raise ContractError(f"{where}: meta.file_format {file_format!r} does not match the reader "
-                            f"{match.group('reader')} of meta.external_location")
+    file_format = str(meta.get("file_format") or "").lower()
+    if file_format not in FILE_FORMATS:
+        raise ContractError(f"{where}: meta.file_format {file_format!r} is not one of {', '.join(sorted(FILE_FORMATS))}")
+    relative_path = str(meta.get("file") or f"{system}/{name}.{file_format}")
     columns = tuple(_column(c, where) for c in raw.get("columns") or [])
     if not columns:
         raise ContractError(f"{where}: no columns declared")
-    return TableContract(system=system, name=str(name), relative_path=match.group("path"), file_format=file_format,
+    return TableContract(system=system, name=str(name), relative_path=relative_path, file_format=file_format,
                          columns=columns, primary_key=meta.get("primary_key"))
 
 
@@ -196,7 +187,12 @@ def read_sources_file(path: str | Path) -> list[SystemContract]:
     for source in document.get("sources") or []:
         where = f"{path}, source {source.get('name')}"
         enabled_var, enabled_default = _enabled(source.get("config") or {}, where)
-        tables = tuple(_table(source["name"], t, where) for t in source.get("tables") or [])
+        # tables without a file format are written by the build itself (the landing audit), not exported
+        tables = tuple(
+            _table(source["name"], t, where) for t in source.get("tables") or [] if "file_format" in _meta(t)
+        )
+        if source.get("tables") and not tables:
+            continue  # the landing audit source: written by the build, nothing to export
         systems.append(SystemContract(name=source["name"], tables=tables, enabled_var=enabled_var,
                                       enabled_default=enabled_default, source_file=str(path)))
     return systems

@@ -36,7 +36,8 @@ ERROR, WARN, INFO = "error", "warn", "info"
 #: and notes below it.
 SEVERITY = {
     "missing_raw_path": ERROR,   # the landing folder itself is missing
-    "missing_file": ERROR,       # an enabled table's file is missing: the build cannot read it
+    "missing_file": WARN,        # an enabled table's file is missing: the table lands empty (a warning)
+    "missing_system": ERROR,     # no file of an enabled system: the landing step stops the build
     "not_a_file": ERROR,
     "empty_file": ERROR,         # 0 bytes: no header, staging cannot bind its columns
     "encoding": ERROR,           # not UTF-8: the build's reader stops
@@ -164,7 +165,8 @@ def inspect_file(path: str | Path, table: TableContract, sample_rows: int = DEFA
         others = sorted(p.name for p in path.parent.glob(f"{path.stem}.*") if p != path) if path.parent.is_dir() else []
         hint = (f"; found {', '.join(others)}, but the contract reads this table as {table.file_format.upper()}"
                 if others else "")
-        report.add("missing_file", f"file missing: expected {table.relative_path}{hint}")
+        report.add("missing_file", f"file missing: expected {table.relative_path}{hint}; the table is empty in "
+                                   "this build")
         return report
     if not path.is_file():
         report.add("not_a_file", f"{table.relative_path} is not a file")
@@ -388,10 +390,15 @@ def inspect_landing(raw_path: str | Path, systems: Iterable[SystemContract], var
             message = f"folder {system.name}/ missing: no file of this system landed"
             if system.enabled_var:
                 message += f"; switch it off with --vars '{{{system.enabled_var}: false}}' if it has no exports"
-            sr.findings.append(Finding(SEVERITY["missing_file"], "missing_file", message))
+            sr.findings.append(Finding(SEVERITY["missing_system"], "missing_system", message))
             continue
         for table in system.tables:
             sr.files.append(inspect_file(raw / table.relative_path, table, sample_rows, warn_share))
+        if all(any(f.code == "missing_file" for f in fr.findings) for fr in sr.files):
+            message = f"no file of system {system.name} exists: the build stops"
+            if system.enabled_var:
+                message += f"; switch it off with --vars '{{{system.enabled_var}: false}}' if it has no exports"
+            sr.findings.append(Finding(SEVERITY["missing_system"], "missing_system", message))
     known = {table.relative_path for system in systems for table in system.tables}
     for p in sorted(raw.rglob("*")):
         rel = p.relative_to(raw).as_posix()
