@@ -475,3 +475,17 @@ def test_cli_shapes_and_errors(tmp_path):
         assert res.returncode == 2 and msg in res.stderr, (args, res.stderr)
     help_text = run("--help").stdout
     assert all(name in help_text for name in shapes.SHAPES)
+
+
+def test_heavy_corruption_combined_lists_only_what_shows(shaped):
+    base = shaped("no_email_phone")
+    out = shaped("heavy_corruption,no_email_phone")
+    diff, _ = _diff_rows(out, base)
+    listed = truth(out, "corruptions")
+    assert diff == {(r["record_table"], r["source_id"]) for r in listed} and diff
+    assert not {"email_blanked", "phone_blanked", "email_in_phone_field"} & {r["corruption"] for r in listed}
+    ids = shaped("id_only")
+    both = shaped("heavy_corruption,id_only")
+    assert truth(both, "corruptions") == []
+    for key, c in CONTRACT.items():
+        assert (both / "raw" / c["path"]).read_bytes() == (ids / "raw" / c["path"]).read_bytes(), key

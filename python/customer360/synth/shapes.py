@@ -29,11 +29,11 @@ SHAPES = {
     "id_only": "keys and references only: person names, emails, phones, addresses, birth dates and SSNs empty",
     "non_us": "people in another country (--country GB, DE or AU): postcodes, subdivisions, streets, phones, "
               "national ids, country columns and local-time offsets of that country",
-    "missing_tables": "the tables in ABSENT_TABLES are not written at all",
-    "no_loader_columns": "no loader or extract columns (LOADER_COLUMNS) in any file",
+    "missing_tables": "some tables of enabled systems are not written at all (listed below)",
+    "no_loader_columns": "no loader or extract columns in any file (listed below)",
     "heavy_corruption": "a share of person records heavily mistyped: first names replaced, names dropped or "
                         "swapped, fields blanked, birth dates swapped or mistyped, email in the phone field, "
-                        "more typos",
+                        "more typos (--corruption-share, --corruption-typo-rate)",
 }
 # tables of enabled systems that a company's export may lack (fixed, so evaluations can rely on it)
 ABSENT_TABLES = ["crm.leads", "billing.refunds", "support.ticket_comments", "web.page_events"]
@@ -162,7 +162,8 @@ class Spec:
         if self.has("missing_tables") and key in ABSENT_TABLES:
             self.absent.append(key)
             return None
-        if self.has("heavy_corruption") and key in ROLES and not roles(key).get("employee"):
+        if self.has("heavy_corruption") and key in ROLES and not roles(key).get("employee") \
+                and not self.has("id_only"):  # id_only empties every field a corruption could touch
             table = self._corrupt(key, table, owners, gender, skip)
         blank = []
         if self.has("id_only") and not roles(key).get("employee"):
@@ -225,6 +226,7 @@ class Spec:
         ids = table.column(id_col).to_pylist()
         cols = {c: table.column(c).to_pylist() for c in pii_columns(key)}
         share, typo_rate = self.corruption["share"], self.corruption["typo_rate"]
+        no_contact = self.has("no_email_phone") or self.has("no_email_phone_columns")
         for i, raw in enumerate(ids):
             sid = (raw or "").strip()
             rkey = f"{system}:{name}:{sid}"
@@ -233,7 +235,7 @@ class Spec:
             u = _uniforms(self.seed, "heavy_corruption", rkey)
             kinds = []
             if u[0] < share:
-                kinds = _pick_kinds(r, cols, i, u[1], u[2], u[3])
+                kinds = _pick_kinds(r, cols, i, u[1], u[2], u[3], no_contact)
             if u[4] < typo_rate and "name_typo" not in kinds:
                 kinds.append("name_typo")
             for kind in kinds:
@@ -284,9 +286,11 @@ def _applicable(r, cols, i):
     return kinds
 
 
-def _pick_kinds(r, cols, i, u_count, u1, u2):
-    """One kind (70%) or two different kinds (30%), weighted by KIND_WEIGHTS among those that apply."""
-    options = _applicable(r, cols, i)
+def _pick_kinds(r, cols, i, u_count, u1, u2, no_contact=False):
+    """One kind (70%) or two different kinds (30%), weighted by KIND_WEIGHTS among those that apply
+    (none touching emails or phones when another shape empties them)."""
+    options = [k for k in _applicable(r, cols, i)
+               if not (no_contact and k in ("email_blanked", "phone_blanked", "email_in_phone_field"))]
     out = []
     for u in ([u1] if u_count < 0.7 else [u1, u2]):
         opts = [k for k in options if k not in out]
