@@ -489,3 +489,23 @@ def test_heavy_corruption_combined_lists_only_what_shows(shaped):
     assert truth(both, "corruptions") == []
     for key, c in CONTRACT.items():
         assert (both / "raw" / c["path"]).read_bytes() == (ids / "raw" / c["path"]).read_bytes(), key
+
+
+def test_record_evidence_says_what_each_record_still_shows(default, shaped):
+    keys = [r["record_key"] for r in truth(default, "person_records")]
+    full = {r["record_key"]: r for r in truth(shaped("no_loader_columns"), "record_evidence")}
+    assert list(full) == keys
+    gone = {f"{m['record_table'].replace('.', ':')}:{m['source_id']}" for m in truth(default, "malformed_rows")
+            if m["defect_type"] == "missing_id"}  # rows whose id was removed on purpose show nothing
+    assert gone and all(any(r[f] == "true" for f in shapes.EVIDENCE) == (k not in gone) for k, r in full.items())
+    assert sum(r["email"] == "true" for r in full.values()) > len(keys) / 3
+    none = truth(shaped("no_email_phone"), "record_evidence")
+    assert not any(r["email"] == "true" or r["phone"] == "true" for r in none)
+    assert [r["name"] for r in none] == [full[r["record_key"]]["name"] for r in none]
+    ids = truth(shaped("id_only"), "record_evidence")
+    assert not any(r[f] == "true" for r in ids for f in shapes.EVIDENCE[:-1])
+    by_table = {}
+    for r in ids:
+        by_table.setdefault(r["record_key"].rsplit(":", 1)[0], set()).add(r["reference"])
+    assert by_table["orders:orders"] >= {"true"} and by_table["billing:customers"] >= {"true"}
+    assert by_table["policy:policy_holders"] == {"false"}  # no other person record names a policy holder

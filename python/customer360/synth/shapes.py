@@ -87,6 +87,17 @@ ROLES = {
 }
 # id_only: free text that carries a customer's name (an account or lead company named after the household)
 HOUSEHOLD_NAMES = {"crm.accounts": ("name", "type", "Household"), "crm.leads": ("company", None, " Household")}
+# source references that tie a person record to another record of its person: (table, column, table it names)
+REFERENCES = [("crm.leads", "converted_contact_id", "crm.contacts"),
+              ("orders.orders", "billing_customer_id", "billing.customers"), ("orders.projects", "order_id", "orders.orders"),
+              ("support.tickets", "order_id", "orders.orders"),
+              ("contact_center.interactions", "ticket_id", "support.tickets"),
+              ("surveys.responses", "ed_order_id", "orders.orders"), ("surveys.responses", "ed_project_id", "orders.projects"),
+              ("surveys.responses", "ed_ticket_id", "support.tickets"),
+              ("pos.transactions", "loyalty_card_number", "pos.loyalty_members"),
+              ("web.sessions", "user_id", "web.registrations"), ("web.sessions", "cookie_id", None),
+              ("marketing.sends", "recipient_id", None)]
+EVIDENCE = ["name", "email", "phone", "address", "birth_date", "national_id", "reference"]
 
 
 def roles(key):
@@ -131,6 +142,8 @@ class Spec:
     blanked_cells: set = field(default_factory=set)  # (table, source id, column) emptied in a column kept
     dropped: dict = field(default_factory=dict)  # table -> columns removed
     corruptions: list = field(default_factory=list)  # (table, source id, kind, column)
+    evidence: dict = field(default_factory=dict)  # record key -> [flags in EVIDENCE order]
+    referenced: set = field(default_factory=set)  # (table, id) named by a reference column
 
     @property
     def default(self):
@@ -187,7 +200,36 @@ class Spec:
         if drop:
             table = table.drop_columns(drop)
             self.dropped[key] = drop
+        self._note_evidence(key, table, owners)
         return table
+
+    def _note_evidence(self, key, table, owners):
+        """What each person record still shows after shaping (truth/record_evidence.csv)."""
+        for t, col, target in REFERENCES:
+            if t == key and target and col in table.column_names:
+                self.referenced.update((target, (v or "").strip()) for v in table.column(col).to_pylist() if v)
+        r = roles(key)
+        system, name = key.split(".")
+        groups = [r.get("first", []) + r.get("last", []) + r.get("full", []), r.get("email", []), r.get("phone", []),
+                  r.get("address", []), [c for c, _ in r.get("birth", [])], r.get("ssn", []),
+                  [c for t, c, _ in REFERENCES if t == key]]
+        groups = [[c for c in g if c in table.column_names] for g in groups]
+        cols = {c: table.column(c).to_pylist() for g in groups for c in g}
+        for i, raw in enumerate(table.column(table.column_names[0]).to_pylist()):
+            rkey = f"{system}:{name}:{(raw or '').strip()}"
+            if rkey in owners:
+                self.evidence[rkey] = [any(cols[c][i] not in (None, "") for c in g) for g in groups]
+
+    def evidence_rows(self, keys):
+        """[record_key, flags...] of the given truth record keys; a record named by another record's reference
+        counts as having a reference."""
+        out = []
+        for k in keys:
+            flags = list(self.evidence.get(k, [False] * len(EVIDENCE)))
+            system, name, sid = k.split(":", 2)
+            flags[-1] = flags[-1] or (f"{system}.{name}", sid) in self.referenced
+            out.append([k] + ["true" if f else "false" for f in flags])
+        return out
 
     def _household_names(self, key, table):
         """id_only: an account or company named after the household ('Smith Household') is emptied."""

@@ -7,6 +7,7 @@ import pyarrow as pa
 
 from . import fmt, lists
 from .fmt import DAY
+from .shapes import EVIDENCE
 from .writer import write_csv
 
 
@@ -66,8 +67,9 @@ def _s(values):
 
 
 def write(w, cohorts, malformed, out, spec=None):
-    """Write truth/*.csv; with export shapes (spec), records of tables left out are not listed, and the
-    corruptions of heavy_corruption are listed in truth/corruptions.csv."""
+    """Write truth/*.csv; with export shapes (spec), records of tables left out are not listed,
+    truth/record_evidence.csv says which kinds of evidence each record still carries, and the corruptions of
+    heavy_corruption are listed in truth/corruptions.csv."""
     folder = os.path.join(out, "truth")
     os.makedirs(folder, exist_ok=True)
     P, H = w.people, w.hh
@@ -127,6 +129,12 @@ def write(w, cohorts, malformed, out, spec=None):
     write_csv(os.path.join(folder, "malformed_rows.csv"), pa.table(dict(
         record_table=[m[0] for m in malformed], source_id=[m[1] for m in malformed],
         defect_type=[m[2] for m in malformed], column=[m[3] for m in malformed])))
+    if spec is not None:  # what each record still shows after shaping (an evaluation can tell what is attainable)
+        rows = spec.evidence_rows(keys)
+        cols = ["record_key"] + EVIDENCE
+        write_csv(os.path.join(folder, "record_evidence.csv"),
+                  pa.table({c: [r[j] for r in rows] for j, c in enumerate(cols)},
+                           schema=pa.schema([(c, pa.string()) for c in cols])))
     if spec is not None and spec.has("heavy_corruption"):
         rows = spec.corruptions
         write_csv(os.path.join(folder, "corruptions.csv"), pa.table(dict(
