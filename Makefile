@@ -21,7 +21,7 @@ TEST_BI_DB := data/test/customer360_test_bi.duckdb
 APP_PORT ?= 8501
 LINT_DB := data/test/customer360_lint.duckdb
 
-.PHONY: help install data test-data build test lint pytest dbt-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean
+.PHONY: help install data test-data build test lint pytest dbt-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean doctor
 
 help:
 	@echo "make build   install, generate demo data if absent, dbt build, docs"
@@ -33,6 +33,7 @@ help:
 	@echo "make app     account-manager web view on http://localhost:$(APP_PORT) (reads the BI file of make build)"
 	@echo "make docs    serve the dbt docs on http://localhost:8080"
 	@echo "make evaluate-surveys / evaluate-conflicts  survey link accuracy / conflict recall of the demo build"
+	@echo "make doctor  check a landing folder against the raw-data contract (RAW=<folder>, default the demo set; VARS='{...}')"
 
 $(BIN)/activate: requirements.txt python/pyproject.toml
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -44,10 +45,10 @@ $(BIN)/activate: requirements.txt python/pyproject.toml
 install: $(BIN)/activate
 
 $(DEMO_DIR)/raw/_manifest.json: | install
-	$(BIN)/python -m customer360.synth --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out $(DEMO_DIR)
+	$(BIN)/customer360 generate --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out $(DEMO_DIR)
 
 $(TEST_DIR)/raw/_manifest.json: | install
-	$(BIN)/python -m customer360.synth --customers $(TEST_CUSTOMERS) --seed $(SEED) --out $(TEST_DIR)
+	$(BIN)/customer360 generate --customers $(TEST_CUSTOMERS) --seed $(SEED) --out $(TEST_DIR)
 
 data: $(DEMO_DIR)/raw/_manifest.json
 test-data: $(TEST_DIR)/raw/_manifest.json
@@ -55,7 +56,7 @@ test-data: $(TEST_DIR)/raw/_manifest.json
 build: install data
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) build --vars '{raw_path: $(DEMO_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs generate --static --vars '{raw_path: $(DEMO_DIR)/raw}'
-	$(BIN)/python -m customer360.privacy.check --bi $(DEMO_BI_DB) --private $(DEMO_DB) --manifest target/manifest.json --target-dir target
+	$(BIN)/customer360 privacy-check --bi $(DEMO_BI_DB) --private $(DEMO_DB) --manifest target/manifest.json --target-dir target
 	chmod 600 $(DEMO_DB) && chmod 640 $(DEMO_BI_DB)
 	@echo "BI database: $(DEMO_BI_DB)   docs: target/static_index.html"
 
@@ -70,7 +71,7 @@ dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) build --vars '{raw_path: $(TEST_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) docs generate --static --vars '{raw_path: $(TEST_DIR)/raw}'
-	$(BIN)/python -m customer360.privacy.check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target
+	$(BIN)/customer360 privacy-check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target
 
 # Browser tests drive the system Chromium (Debian package chromium) with Playwright; nothing is downloaded.
 browser-deps:
@@ -87,28 +88,32 @@ test: lint pytest dbt-test browser-test
 
 app: install
 	@test -f $(DEMO_BI_DB) || { echo "no $(DEMO_BI_DB): run make build first"; exit 1; }
-	$(BIN)/python -m customer360.webapp --bi $(DEMO_BI_DB) --port $(APP_PORT)
+	$(BIN)/customer360 app --bi $(DEMO_BI_DB) --port $(APP_PORT)
 
 docs: install
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs serve --port 8080
 
 bench: install
-	$(BIN)/python -m customer360.synth.bench --records 1000000
+	$(BIN)/customer360 bench generator --records 1000000
 
 evaluate: install
-	$(BIN)/python -m customer360.evaluate --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/identity_evaluation.csv
+	$(BIN)/customer360 evaluate identity --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/identity_evaluation.csv
 
 evaluate-surveys: install
-	$(BIN)/python -m customer360.evaluate.surveys --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/survey_link_evaluation.csv
+	$(BIN)/customer360 evaluate surveys --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/survey_link_evaluation.csv
 
 evaluate-conflicts: install
-	$(BIN)/python -m customer360.evaluate.conflicts --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/conflict_evaluation.csv
+	$(BIN)/customer360 evaluate conflicts --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/conflict_evaluation.csv
 
 stability: install
-	$(BIN)/python -m customer360.evaluate.stability --customers 400
+	$(BIN)/customer360 evaluate stability --customers 400
 
 identity-bench: install
-	$(BIN)/python -m customer360.identity_bench
+	$(BIN)/customer360 bench identity
 
 clean:
 	rm -rf target logs $(TEST_DIR) $(DEMO_DIR) $(DEMO_DB)
+
+# Check a landing folder against the raw-data contract before a build; exit 1 when the build would fail.
+doctor: install
+	$(BIN)/customer360 doctor --raw-path $(or $(RAW),$(DEMO_DIR)/raw) $(if $(VARS),--vars '$(VARS)')

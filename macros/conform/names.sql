@@ -30,7 +30,7 @@
 {% macro duckdb__name_clean(column) -%}
     nullif(trim(
         regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            lower(strip_accents({{ clean_text(column) }})),
+            lower(strip_accents({{ clean_text(column, null_words=false) }})),
             '[\x{2018}\x{2019}`\x{00B4}]', '''', 'g'),
             '\.', '', 'g'),
             '[^\p{L}''\-]+', ' ', 'g'),
@@ -99,7 +99,7 @@
     {#- text: lower case, no accents or periods, only letters, digits, ' - and commas -#}
     {%- set text -%}
         regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            lower(strip_accents({{ clean_text(column) }})),
+            lower(strip_accents({{ clean_text(column, null_words=false) }})),
             '[\x{2018}\x{2019}`\x{00B4}]', '''', 'g'),
             '\.', '', 'g'),
             '[^\p{L}0-9''\-,]+', ' ', 'g'),

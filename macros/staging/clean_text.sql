@@ -1,21 +1,34 @@
 {#- Trim, fold every run of whitespace (incl. no-break and zero-width spaces, BOM) to one space,
-    and turn empty strings and null tokens (NULL, N/A) into SQL null. Works on text or typed input. -#}
-{% macro clean_text(column) -%}
-    {{ return(adapter.dispatch('clean_text', 'customer360')(column)) }}
+    and turn empty strings and null tokens into SQL null. Null tokens are marks that stand for
+    "no value" ('N/A', '#N/A', '-', '?'); with null_words (the default, for codes, ids and picklists)
+    also the words NULL, NA and NONE. Names pass null_words=false: Na, Null and None are surnames.
+    Works on text or typed input. -#}
+{% macro clean_text(column, null_words=true) -%}
+    {{ return(adapter.dispatch('clean_text', 'customer360')(column, null_words)) }}
 {%- endmacro %}
 
-{% macro default__clean_text(column) -%}
+{#- The upper-case tokens clean_text turns into null (besides the empty string). -#}
+{% macro null_tokens(null_words=true) -%}
+    {%- set marks = ['N/A', '#N/A', '-', '?'] -%}
+    {{ return(marks + (['NULL', 'NA', 'NONE'] if null_words else [])) }}
+{%- endmacro %}
+
+{% macro default__clean_text(column, null_words=true) -%}
     case
-        when upper(trim(cast({{ column }} as {{ dbt.type_string() }}))) in ('', 'NULL', 'N/A', 'NA', 'NONE')
+        when upper(trim(cast({{ column }} as {{ dbt.type_string() }}))) in (
+            ''{% for token in null_tokens(null_words) %}, '{{ token }}'{% endfor %}
+        )
             then null
         else trim(cast({{ column }} as {{ dbt.type_string() }}))
     end
 {%- endmacro %}
 
-{% macro duckdb__clean_text(column) -%}
+{% macro duckdb__clean_text(column, null_words=true) -%}
     nullif(
         case
-            when upper(trim(cast({{ column }} as varchar))) in ('NULL', 'N/A', 'NA', 'NONE') then null
+            when upper(trim(cast({{ column }} as varchar))) in (
+                {% for token in null_tokens(null_words) %}'{{ token }}'{{ ', ' if not loop.last }}{% endfor %}
+            ) then null
             else trim(regexp_replace(cast({{ column }} as varchar), '[\s\x{00A0}\x{200B}\x{FEFF}]+', ' ', 'g'))
         end,
         ''

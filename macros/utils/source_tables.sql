@@ -29,3 +29,18 @@
 {% macro source_enabled(system) -%}
     {{ return(var('source_' ~ system ~ '_enabled', true) | string | lower in ['true', '1', 'yes']) }}
 {%- endmacro %}
+
+{#- The conformed event types that count as a purchase (revenue, status, CLV): var purchase_event_types
+    when set; else orders and store sales when orders or pos is on, else successful payments when only
+    billing tells what a customer paid (a Stripe-style export has invoices and payments, no orders). -#}
+{% macro purchase_event_types() -%}
+    {%- set configured = var('purchase_event_types', none) -%}
+    {%- if configured -%}
+        {{ return(configured | list) }}
+    {%- endif -%}
+    {%- set types = [] -%}
+    {%- if source_enabled('orders') -%}{%- do types.append('order_placed') -%}{%- endif -%}
+    {%- if source_enabled('pos') -%}{%- do types.append('store_purchase') -%}{%- endif -%}
+    {%- if not types and source_enabled('billing') -%}{%- do types.append('payment_received') -%}{%- endif -%}
+    {{ return(types) }}
+{%- endmacro %}

@@ -36,7 +36,7 @@ def _documented() -> dict[str, dict]:
 
 def test_the_definition_pattern_finds_the_project_macros():
     defined = _defined()
-    assert defined["clean_text"] == ["column"]
+    assert defined["clean_text"] == ["column", "null_words"]
     assert defined["parse_decimal"] == ["column", "precision", "scale"]
     assert "test_unique_combination_of_columns" in defined
 

@@ -1,5 +1,7 @@
 {#- Load statistics of every enabled source table, one row per table: rows landed, rows usable and
-    rows quarantined (is_rejected) in its staging model, and the latest load time (loaded_at). A
+    rows quarantined (is_rejected) in its staging model, the latest load time (loaded_at), and what the
+    landing step found (stg_landing__files: file present or absent, lines it could not read, contract
+    columns the file lacked). A
     union over source_tables() like int_quarantine__rejected_rows (one same-shaped aggregate per
     staging model), so a table switched off simply has no row. -#}
 {%- set staged = source_tables() -%}
@@ -11,6 +13,10 @@ with
     select * from {{ ref(table.model) }}
 ),
 {% endfor %}
+
+landing_files as (
+    select * from {{ ref('stg_landing__files') }}
+),
 
 unioned as (
     {%- for table in staged %}
@@ -31,15 +37,21 @@ unioned as (
 
 final as (
     select
-        {{ dbt.concat(["source_system", "':'", "source_table"]) }} as source_table_id,
-        source_system,
-        source_table,
-        staging_model,
-        landed_row_count,
-        usable_row_count,
-        rejected_row_count,
-        last_loaded_at
+        {{ dbt.concat(["unioned.source_system", "':'", "unioned.source_table"]) }} as source_table_id,
+        unioned.source_system,
+        unioned.source_table,
+        unioned.staging_model,
+        landing_files.file_path,
+        landing_files.missing_columns,
+        unioned.landed_row_count,
+        unioned.usable_row_count,
+        unioned.rejected_row_count,
+        coalesce(landing_files.unreadable_line_count, 0) as unreadable_line_count,
+        coalesce(landing_files.is_present, true) as is_file_present,
+        unioned.last_loaded_at
     from unioned
+    left join landing_files
+        on unioned.source_system = landing_files.source_system and unioned.source_table = landing_files.source_table
 )
 
 select * from final

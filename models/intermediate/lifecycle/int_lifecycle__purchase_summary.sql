@@ -19,7 +19,7 @@ purchase_days as (
         sum(amount_usd) as purchase_day_usd
     from revenue_events
     where
-        revenue_event_type in ('order', 'store_sale')
+        revenue_event_type != 'refund'
         and revenue_date <= {{ as_of }}
         and (cancelled_date is null or cancelled_date > {{ as_of }})
     group by customer_id, revenue_date

@@ -1,5 +1,6 @@
-{#- Money a customer spent and got back: one row per purchase (an order placed, a store sale) and
-    per refund paid out. Orders carry the date they were cancelled (a cancelled order is not a
+{#- Money a customer spent and got back: one row per purchase (an order placed, a store sale, or a
+    payment when billing alone tells what customers paid: macro purchase_event_types) and per refund
+    paid out. Orders carry the date they were cancelled (a cancelled order is not a
     purchase from that day on); a refund names the order it refunds when the billing chain
     refund → payment → invoice → order can be followed (in the conformed events), so refunds of
     cancelled orders are not subtracted twice. Amounts are what the customer was charged, in USD. -#}
@@ -54,7 +55,12 @@ purchase_rows as (
         purchases.event_key as revenue_event_key,
         purchases.customer_id,
         purchases.record_key as purchase_record_key,
-        case purchases.source_system when 'orders' then 'order' else 'store_sale' end as revenue_event_type,
+        case purchases.source_system
+            when 'orders' then 'order'
+            when 'pos' then 'store_sale'
+            when 'billing' then 'payment'
+            else purchases.event_type
+        end as revenue_event_type,
         purchases.source_system,
         purchases.channel,
         purchases.amount_usd,

@@ -199,6 +199,13 @@ final as (
         source_system,
         source_table,
         staging_model,
+        case
+            when not is_file_present then 'absent'
+            when landed_row_count = 0 and unreadable_line_count = 0 then 'empty'
+            else 'landed'
+        end as landing_status,
+        file_path,
+        missing_columns,
         nullif(concat_ws(
             ', ',
             case when name_completeness > 0 then 'name' end,
@@ -215,6 +222,7 @@ final as (
         cast(landed_row_count as bigint) as landed_row_count,
         cast(usable_row_count as bigint) as usable_row_count,
         cast(rejected_row_count as bigint) as rejected_row_count,
+        cast(unreadable_line_count as bigint) as unreadable_line_count,
         cast(person_record_count as bigint) as person_record_count,
         cast(resolved_record_count as bigint) as resolved_record_count,
         cast(customer_count as bigint) as customer_count,

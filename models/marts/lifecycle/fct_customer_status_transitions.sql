@@ -56,7 +56,7 @@ purchase_days as (
         revenue_date as activity_date
     from revenue_events
     where
-        revenue_event_type in ('order', 'store_sale')
+        revenue_event_type != 'refund'
         and revenue_date <= {{ as_of }}
         and (cancelled_date is null or cancelled_date > {{ as_of }})
 ),

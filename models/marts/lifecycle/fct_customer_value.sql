@@ -54,20 +54,21 @@ revenue as (
         count(*) filter (where revenue_event_type = 'order' and not is_cancelled_by_as_of) as order_count,
         count(*) filter (where revenue_event_type = 'store_sale') as store_purchase_count,
         count(*) filter (where revenue_event_type = 'order' and is_cancelled_by_as_of) as cancelled_order_count,
+        count(*) filter (where revenue_event_type != 'refund' and not is_cancelled_by_as_of) as purchase_count,
         count(distinct revenue_date) filter (
-            where revenue_event_type in ('order', 'store_sale') and not is_cancelled_by_as_of
+            where revenue_event_type != 'refund' and not is_cancelled_by_as_of
         ) as purchase_day_count,
         coalesce(sum(amount_usd) filter (
-            where revenue_event_type in ('order', 'store_sale') and not is_cancelled_by_as_of
+            where revenue_event_type != 'refund' and not is_cancelled_by_as_of
         ), 0) as lifetime_revenue_usd,
         coalesce(-sum(amount_usd) filter (
             where revenue_event_type = 'refund' and not is_cancelled_by_as_of
         ), 0) as refunded_usd,
         min(revenue_date) filter (
-            where revenue_event_type in ('order', 'store_sale') and not is_cancelled_by_as_of
+            where revenue_event_type != 'refund' and not is_cancelled_by_as_of
         ) as first_purchase_date,
         max(revenue_date) filter (
-            where revenue_event_type in ('order', 'store_sale') and not is_cancelled_by_as_of
+            where revenue_event_type != 'refund' and not is_cancelled_by_as_of
         ) as last_purchase_date
     from counted_events
     group by customer_id
@@ -88,7 +89,7 @@ customer_values as (
         customers.customer_id,
         coalesce(revenue.order_count, 0) as order_count,
         coalesce(revenue.store_purchase_count, 0) as store_purchase_count,
-        coalesce(revenue.order_count, 0) + coalesce(revenue.store_purchase_count, 0) as purchase_count,
+        coalesce(revenue.purchase_count, 0) as purchase_count,
         coalesce(revenue.cancelled_order_count, 0) as cancelled_order_count,
         coalesce(revenue.purchase_day_count, 0) as purchase_day_count,
         cast(coalesce(revenue.lifetime_revenue_usd, 0) as decimal(18, 2)) as lifetime_revenue_usd,

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('billing', 'customers') }}
+    select * from {{ source('billing', 'customers') }}
 ),
 
 renamed as (
@@ -22,13 +19,13 @@ renamed as (
         upper({{ clean_text('currency') }}) as currency_code,
         {{ parse_boolean('delinquent') }} as is_delinquent,
         {{ parse_epoch_utc('created') }} as created_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'delinquent': parse_boolean('delinquent'),
             'created': parse_epoch_utc('created'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -38,8 +35,6 @@ validated as (
         *,
         {{ rejection_reason([
             ('billing_customer_id is null', 'missing id'),
-            ('created_at is null', 'missing or invalid created'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='billing_customer_id') }} as rejection_reason
     from renamed
 ),

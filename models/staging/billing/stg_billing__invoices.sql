@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('billing', 'invoices') }}
+    select * from {{ source('billing', 'invoices') }}
 ),
 
 renamed as (
@@ -19,7 +16,7 @@ renamed as (
         {{ cents_to_usd('amount_paid') }} as amount_paid_usd,
         {{ parse_epoch_utc('created') }} as created_at,
         {{ parse_epoch_utc('due_date') }} as due_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'amount_due': cents_to_usd('amount_due'),
             'amount_paid': cents_to_usd('amount_paid'),
@@ -27,7 +24,7 @@ renamed as (
             'due_date': parse_epoch_utc('due_date'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -42,7 +39,6 @@ validated as (
             ('amount_due_usd is null', 'missing or invalid amount_due'),
             ('amount_due_usd < 0', 'negative amount_due'),
             ('created_at is null', 'missing or invalid created'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='invoice_id') }} as rejection_reason
     from renamed
 ),

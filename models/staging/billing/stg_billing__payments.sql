@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('billing', 'payments') }}
+    select * from {{ source('billing', 'payments') }}
 ),
 
 renamed as (
@@ -18,13 +15,13 @@ renamed as (
         upper({{ clean_text('currency') }}) as currency_code,
         {{ cents_to_usd('amount') }} as amount_usd,
         {{ parse_epoch_utc('created') }} as created_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'amount': cents_to_usd('amount'),
             'created': parse_epoch_utc('created'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -39,7 +36,6 @@ validated as (
             ('amount_usd < 0', 'negative amount'),
             ('payment_status is null', 'missing status'),
             ('created_at is null', 'missing or invalid created'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='payment_id') }} as rejection_reason
     from renamed
 ),

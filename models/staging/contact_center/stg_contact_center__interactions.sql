@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('contact_center', 'interactions') }}
+    select * from {{ source('contact_center', 'interactions') }}
 ),
 
 renamed as (
@@ -16,19 +13,19 @@ renamed as (
         {{ category('queue') }} as queue,
         {{ category('reason_code') }} as contact_reason,
         {{ category('outcome') }} as outcome,
-        {{ clean_text('caller_name') }} as caller_name,
+        {{ clean_text('caller_name', null_words=false) }} as caller_name,
         {{ clean_text('caller_email') }} as caller_email,
         {{ clean_text('caller_phone') }} as caller_phone,
         {{ clean_text('caller_postal_code') }} as caller_postal_code,
         {{ parse_integer('duration_seconds') }} as duration_seconds,
         {{ parse_local_timestamp_utc('started_at_local', var('contact_center_timezone')) }} as started_at,
-        {{ parse_timestamp_utc('exported_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('exported_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'duration_seconds': parse_integer('duration_seconds'),
             'started_at_local': parse_local_timestamp_utc('started_at_local', var('contact_center_timezone')),
             'exported_at': parse_timestamp_utc('exported_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -40,7 +37,6 @@ validated as (
             ('interaction_id is null', 'missing id'),
             ('channel is null', 'missing channel'),
             ('started_at is null', 'missing or invalid started_at_local'),
-            ('loaded_at is null', 'missing or invalid exported_at'),
         ], unique_id='interaction_id') }} as rejection_reason
     from renamed
 ),

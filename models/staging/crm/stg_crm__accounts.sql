@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('crm', 'accounts') }}
+    select * from {{ source('crm', 'accounts') }}
 ),
 
 renamed as (
@@ -22,14 +19,14 @@ renamed as (
         {{ parse_boolean('is_deleted') }} as is_deleted,
         {{ parse_timestamp_utc('created_date') }} as created_at,
         {{ parse_timestamp_utc('last_modified_date') }} as last_modified_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'is_deleted': parse_boolean('is_deleted'),
             'created_date': parse_timestamp_utc('created_date'),
             'last_modified_date': parse_timestamp_utc('last_modified_date'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -41,7 +38,6 @@ validated as (
             ('account_id is null', 'missing id'),
             ('account_name is null', 'missing name'),
             ('created_at is null', 'missing or invalid created_date'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='account_id') }} as rejection_reason
     from renamed
 ),

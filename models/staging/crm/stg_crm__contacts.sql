@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('crm', 'contacts') }}
+    select * from {{ source('crm', 'contacts') }}
 ),
 
 renamed as (
@@ -13,9 +10,9 @@ renamed as (
         {{ clean_text('account_id') }} as account_id,
         {{ clean_text('owner_id') }} as owner_user_id,
         {{ clean_text('salutation') }} as salutation,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('middle_name') }} as middle_name,
-        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('first_name', null_words=false) }} as first_name,
+        {{ clean_text('middle_name', null_words=false) }} as middle_name,
+        {{ clean_text('last_name', null_words=false) }} as last_name,
         {{ clean_text('suffix') }} as name_suffix,
         {{ clean_text('email') }} as email,
         {{ clean_text('phone') }} as phone,
@@ -30,7 +27,7 @@ renamed as (
         {{ parse_date('birthdate') }} as birth_date,
         {{ parse_timestamp_utc('created_date') }} as created_at,
         {{ parse_timestamp_utc('last_modified_date') }} as last_modified_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'is_deleted': parse_boolean('is_deleted'),
             'birthdate': parse_date('birthdate'),
@@ -38,7 +35,7 @@ renamed as (
             'last_modified_date': parse_timestamp_utc('last_modified_date'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -48,9 +45,6 @@ validated as (
         *,
         {{ rejection_reason([
             ('contact_id is null', 'missing id'),
-            ('last_name is null', 'missing last_name'),
-            ('created_at is null', 'missing or invalid created_date'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='contact_id') }} as rejection_reason
     from renamed
 ),

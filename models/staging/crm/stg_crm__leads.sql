@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('crm', 'leads') }}
+    select * from {{ source('crm', 'leads') }}
 ),
 
 renamed as (
@@ -14,8 +11,8 @@ renamed as (
         {{ clean_text('converted_account_id') }} as converted_account_id,
         {{ clean_text('converted_contact_id') }} as converted_contact_id,
         {{ clean_text('converted_opportunity_id') }} as converted_opportunity_id,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('first_name', null_words=false) }} as first_name,
+        {{ clean_text('last_name', null_words=false) }} as last_name,
         {{ clean_text('company') }} as company_name,
         {{ clean_text('email') }} as email,
         {{ clean_text('phone') }} as phone,
@@ -31,7 +28,7 @@ renamed as (
         {{ parse_date('converted_date') }} as converted_date,
         {{ parse_timestamp_utc('created_date') }} as created_at,
         {{ parse_timestamp_utc('last_modified_date') }} as last_modified_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'is_converted': parse_boolean('is_converted'),
             'is_deleted': parse_boolean('is_deleted'),
@@ -40,7 +37,7 @@ renamed as (
             'last_modified_date': parse_timestamp_utc('last_modified_date'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -50,11 +47,6 @@ validated as (
         *,
         {{ rejection_reason([
             ('lead_id is null', 'missing id'),
-            ('last_name is null', 'missing last_name'),
-            ('lead_status is null', 'missing status'),
-            ('is_converted is null', 'missing or invalid is_converted'),
-            ('created_at is null', 'missing or invalid created_date'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='lead_id') }} as rejection_reason
     from renamed
 ),

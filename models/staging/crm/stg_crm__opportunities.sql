@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('crm', 'opportunities') }}
+    select * from {{ source('crm', 'opportunities') }}
 ),
 
 renamed as (
@@ -24,7 +21,7 @@ renamed as (
         {{ parse_date('close_date') }} as close_date,
         {{ parse_timestamp_utc('created_date') }} as created_at,
         {{ parse_timestamp_utc('last_modified_date') }} as last_modified_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'amount': parse_decimal('amount'),
             'is_closed': parse_boolean('is_closed'),
@@ -35,7 +32,7 @@ renamed as (
             'last_modified_date': parse_timestamp_utc('last_modified_date'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -47,7 +44,6 @@ validated as (
             ('opportunity_id is null', 'missing id'),
             ('opportunity_stage is null', 'missing stage_name'),
             ('created_at is null', 'missing or invalid created_date'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='opportunity_id') }} as rejection_reason
     from renamed
 ),

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('crm', 'tasks') }}
+    select * from {{ source('crm', 'tasks') }}
 ),
 
 renamed as (
@@ -27,7 +24,7 @@ renamed as (
         {{ parse_timestamp_utc('completed_date_time') }} as completed_at,
         {{ parse_timestamp_utc('created_date') }} as created_at,
         {{ parse_timestamp_utc('last_modified_date') }} as last_modified_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'is_deleted': parse_boolean('is_deleted'),
             'activity_date': parse_date('activity_date'),
@@ -36,7 +33,7 @@ renamed as (
             'last_modified_date': parse_timestamp_utc('last_modified_date'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -49,7 +46,6 @@ validated as (
             ('owner_user_id is null', 'missing owner_id'),
             ('task_status is null', 'missing status'),
             ('created_at is null', 'missing or invalid created_date'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='task_id') }} as rejection_reason
     from renamed
 ),

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('crm', 'users') }}
+    select * from {{ source('crm', 'users') }}
 ),
 
 renamed as (
@@ -18,13 +15,13 @@ renamed as (
         {{ clean_text('department') }} as department,
         {{ parse_boolean('is_active') }} as is_active,
         {{ parse_timestamp_utc('created_date') }} as created_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'is_active': parse_boolean('is_active'),
             'created_date': parse_timestamp_utc('created_date'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -36,7 +33,6 @@ validated as (
             ('user_id is null', 'missing id'),
             ('last_name is null', 'missing last_name'),
             ('created_at is null', 'missing or invalid created_date'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='user_id') }} as rejection_reason
     from renamed
 ),

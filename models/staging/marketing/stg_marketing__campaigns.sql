@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('marketing', 'campaigns') }}
+    select * from {{ source('marketing', 'campaigns') }}
 ),
 
 renamed as (
@@ -18,7 +15,7 @@ renamed as (
         {{ parse_date('start_date') }} as start_date,
         {{ parse_date('end_date') }} as end_date,
         {{ parse_timestamp_utc('created_at') }} as created_at,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'budget_usd': parse_decimal('budget_usd'),
             'start_date': parse_date('start_date'),
@@ -26,7 +23,7 @@ renamed as (
             'created_at': parse_timestamp_utc('created_at'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -40,7 +37,6 @@ validated as (
             ('channel is null', 'missing channel'),
             ('intent is null', 'missing intent'),
             ('created_at is null', 'missing or invalid created_at'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='campaign_id') }} as rejection_reason
     from renamed
 ),

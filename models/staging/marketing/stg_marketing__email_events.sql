@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('marketing', 'email_events') }}
+    select * from {{ source('marketing', 'email_events') }}
 ),
 
 renamed as (
@@ -14,12 +11,12 @@ renamed as (
         {{ category('event_type') }} as event_type,
         {{ clean_text('url') }} as clicked_url,
         {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'occurred_at': parse_timestamp_utc('occurred_at'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -32,7 +29,6 @@ validated as (
             ('send_id is null', 'missing send_id'),
             ('event_type is null', 'missing event_type'),
             ('occurred_at is null', 'missing or invalid occurred_at'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='email_event_id') }} as rejection_reason
     from renamed
 ),

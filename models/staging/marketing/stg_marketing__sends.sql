@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('marketing', 'sends') }}
+    select * from {{ source('marketing', 'sends') }}
 ),
 
 renamed as (
@@ -13,8 +10,8 @@ renamed as (
         {{ clean_text('campaign_id') }} as campaign_id,
         {{ clean_text('recipient_id') }} as recipient_id,
         {{ category('channel') }} as channel,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('first_name', null_words=false) }} as first_name,
+        {{ clean_text('last_name', null_words=false) }} as last_name,
         {{ clean_text('email') }} as email,
         {{ clean_text('address_line_1') }} as address_line_1,
         {{ clean_text('address_line_2') }} as address_line_2,
@@ -22,12 +19,12 @@ renamed as (
         {{ clean_text('state') }} as state,
         {{ clean_text('postal_code') }} as postal_code,
         {{ parse_timestamp_utc('sent_at') }} as sent_at,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'sent_at': parse_timestamp_utc('sent_at'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -41,7 +38,6 @@ validated as (
             ('recipient_id is null', 'missing recipient_id'),
             ('channel is null', 'missing channel'),
             ('sent_at is null', 'missing or invalid sent_at'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='send_id') }} as rejection_reason
     from renamed
 ),

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('orders', 'order_lines') }}
+    select * from {{ source('orders', 'order_lines') }}
 ),
 
 renamed as (
@@ -18,14 +15,14 @@ renamed as (
         {{ parse_decimal('price') }} as unit_price_usd,
         {{ parse_decimal('total_discount') }} as discount_usd,
         {{ parse_timestamp_utc('updated_at') }} as updated_at,
-        {{ parse_timestamp_utc('updated_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('updated_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'quantity': parse_integer('quantity'),
             'price': parse_decimal('price'),
             'total_discount': parse_decimal('total_discount'),
             'updated_at': parse_timestamp_utc('updated_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -40,7 +37,6 @@ validated as (
             ('quantity < 0', 'negative quantity'),
             ('unit_price_usd is null', 'missing or invalid price'),
             ('unit_price_usd < 0', 'negative price'),
-            ('loaded_at is null', 'missing or invalid updated_at'),
         ], unique_id='order_line_id') }} as rejection_reason
     from renamed
 ),

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('orders', 'orders') }}
+    select * from {{ source('orders', 'orders') }}
 ),
 
 renamed as (
@@ -12,7 +9,7 @@ renamed as (
         {{ clean_text('id') }} as order_id,
         {{ clean_text('billing_customer_id') }} as billing_customer_id,
         {{ clean_text('order_number') }} as order_number,
-        {{ clean_text('customer_name') }} as customer_name,
+        {{ clean_text('customer_name', null_words=false) }} as customer_name,
         {{ clean_text('email') }} as email,
         {{ clean_text('phone') }} as phone,
         {{ clean_text('shipping_address_1') }} as shipping_address_line_1,
@@ -32,7 +29,7 @@ renamed as (
         {{ parse_timestamp_utc('created_at') }} as created_at,
         {{ parse_timestamp_utc('cancelled_at') }} as cancelled_at,
         {{ parse_timestamp_utc('updated_at') }} as updated_at,
-        {{ parse_timestamp_utc('updated_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('updated_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'subtotal_price': parse_decimal('subtotal_price'),
             'total_tax': parse_decimal('total_tax'),
@@ -41,7 +38,7 @@ renamed as (
             'cancelled_at': parse_timestamp_utc('cancelled_at'),
             'updated_at': parse_timestamp_utc('updated_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -54,7 +51,6 @@ validated as (
             ('total_usd is null', 'missing or invalid total_price'),
             ('total_usd < 0', 'negative total_price'),
             ('created_at is null', 'missing or invalid created_at'),
-            ('loaded_at is null', 'missing or invalid updated_at'),
         ], unique_id='order_id') }} as rejection_reason
     from renamed
 ),

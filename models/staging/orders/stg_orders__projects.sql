@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('orders', 'projects') }}
+    select * from {{ source('orders', 'projects') }}
 ),
 
 renamed as (
@@ -18,20 +15,20 @@ renamed as (
         {{ clean_text('site_city') }} as site_city,
         {{ clean_text('site_state') }} as site_state,
         {{ clean_text('site_zip') }} as site_postal_code,
-        {{ clean_text('contact_name') }} as site_contact_name,
+        {{ clean_text('contact_name', null_words=false) }} as site_contact_name,
         {{ clean_text('contact_phone') }} as site_contact_phone,
         {{ parse_date('scheduled_date') }} as scheduled_date,
         {{ parse_timestamp_utc('started_at') }} as started_at,
         {{ parse_timestamp_utc('completed_at') }} as completed_at,
         {{ parse_timestamp_utc('updated_at') }} as updated_at,
-        {{ parse_timestamp_utc('updated_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('updated_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'scheduled_date': parse_date('scheduled_date'),
             'started_at': parse_timestamp_utc('started_at'),
             'completed_at': parse_timestamp_utc('completed_at'),
             'updated_at': parse_timestamp_utc('updated_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -44,7 +41,6 @@ validated as (
             ('order_id is null', 'missing order_id'),
             ('project_type is null', 'missing project_type'),
             ('project_status is null', 'missing status'),
-            ('loaded_at is null', 'missing or invalid updated_at'),
         ], unique_id='project_id') }} as rejection_reason
     from renamed
 ),

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('policy', 'policies') }}
+    select * from {{ source('policy', 'policies') }}
 ),
 
 renamed as (
@@ -16,14 +13,14 @@ renamed as (
         {{ parse_decimal('annual_premium') }} as annual_premium_usd,
         {{ parse_date('effective_date', '%m/%d/%Y') }} as effective_date,
         {{ parse_date('expiration_date', '%m/%d/%Y') }} as expiration_date,
-        cast({{ parse_date('extract_date', '%m/%d/%Y') }} as timestamp) as loaded_at,
+        coalesce(cast({{ parse_date('extract_date', '%m/%d/%Y') }} as timestamp), _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'annual_premium': parse_decimal('annual_premium'),
             'effective_date': parse_date('effective_date', '%m/%d/%Y'),
             'expiration_date': parse_date('expiration_date', '%m/%d/%Y'),
             'extract_date': parse_date('extract_date', '%m/%d/%Y'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -36,7 +33,6 @@ validated as (
             ('policy_holder_id is null', 'missing holder_id'),
             ('policy_status is null', 'missing status'),
             ('effective_date is null', 'missing or invalid effective_date'),
-            ('loaded_at is null', 'missing or invalid extract_date'),
         ], unique_id='policy_id') }} as rejection_reason
     from renamed
 ),

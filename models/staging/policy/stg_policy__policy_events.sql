@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('policy', 'policy_events') }}
+    select * from {{ source('policy', 'policy_events') }}
 ),
 
 renamed as (
@@ -15,13 +12,13 @@ renamed as (
         {{ category('reason_code') }} as event_reason,
         {{ parse_date('notice_sent_date', '%m/%d/%Y') }} as notice_sent_date,
         {{ parse_date('event_date', '%m/%d/%Y') }} as event_date,
-        cast({{ parse_date('extract_date', '%m/%d/%Y') }} as timestamp) as loaded_at,
+        coalesce(cast({{ parse_date('extract_date', '%m/%d/%Y') }} as timestamp), _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'notice_sent_date': parse_date('notice_sent_date', '%m/%d/%Y'),
             'event_date': parse_date('event_date', '%m/%d/%Y'),
             'extract_date': parse_date('extract_date', '%m/%d/%Y'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -34,7 +31,6 @@ validated as (
             ('policy_id is null', 'missing policy_number'),
             ('event_type is null', 'missing event_type'),
             ('event_date is null', 'missing or invalid event_date'),
-            ('loaded_at is null', 'missing or invalid extract_date'),
         ], unique_id='policy_event_id') }} as rejection_reason
     from renamed
 ),

@@ -14,19 +14,16 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('policy', 'policy_holders') }}
+    select * from {{ source('policy', 'policy_holders') }}
 ),
 
 renamed as (
     select
         {{ clean_text('holder_id') }} as policy_holder_id,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('middle_name') }} as middle_name,
-        {{ clean_text('last_name') }} as last_name,
-        {{ clean_text('name_suffix') }} as name_suffix,
+        {{ clean_text('first_name', null_words=false) }} as first_name,
+        {{ clean_text('middle_name', null_words=false) }} as middle_name,
+        {{ clean_text('last_name', null_words=false) }} as last_name,
+        {{ clean_text('name_suffix', null_words=false) }} as name_suffix,
         {{ ssn }} as ssn,
         {{ clean_text('email') }} as email,
         {{ clean_text('phone') }} as phone,
@@ -37,14 +34,14 @@ renamed as (
         {{ clean_text('zip') }} as postal_code,
         {{ parse_date('birth_date', '%m/%d/%Y') }} as birth_date,
         {{ parse_date('created_date', '%m/%d/%Y') }} as created_date,
-        cast({{ parse_date('extract_date', '%m/%d/%Y') }} as timestamp) as loaded_at,
+        coalesce(cast({{ parse_date('extract_date', '%m/%d/%Y') }} as timestamp), _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'ssn': ssn,
             'birth_date': parse_date('birth_date', '%m/%d/%Y'),
             'created_date': parse_date('created_date', '%m/%d/%Y'),
             'extract_date': parse_date('extract_date', '%m/%d/%Y'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -54,9 +51,6 @@ validated as (
         *,
         {{ rejection_reason([
             ('policy_holder_id is null', 'missing id'),
-            ('last_name is null', 'missing last_name'),
-            ('created_date is null', 'missing or invalid created_date'),
-            ('loaded_at is null', 'missing or invalid extract_date'),
         ], unique_id='policy_holder_id') }} as rejection_reason
     from renamed
 ),

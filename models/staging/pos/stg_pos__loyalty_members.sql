@@ -1,28 +1,25 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('pos', 'loyalty_members') }}
+    select * from {{ source('pos', 'loyalty_members') }}
 ),
 
 renamed as (
     select
         {{ clean_text('card_number') }} as loyalty_card_number,
         {{ clean_text('home_store_id') }} as home_store_id,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('first_name', null_words=false) }} as first_name,
+        {{ clean_text('last_name', null_words=false) }} as last_name,
         {{ clean_text('email') }} as email,
         {{ clean_text('phone') }} as phone,
         {{ clean_text('postal_code') }} as postal_code,
         {{ parse_timestamp_utc('enrolled_at') }} as enrolled_at,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'enrolled_at': parse_timestamp_utc('enrolled_at'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -32,8 +29,6 @@ validated as (
         *,
         {{ rejection_reason([
             ('loyalty_card_number is null', 'missing id'),
-            ('enrolled_at is null', 'missing or invalid enrolled_at'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='loyalty_card_number') }} as rejection_reason
     from renamed
 ),

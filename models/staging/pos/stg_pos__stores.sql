@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('pos', 'stores') }}
+    select * from {{ source('pos', 'stores') }}
 ),
 
 renamed as (
@@ -15,12 +12,12 @@ renamed as (
         {{ clean_text('state') }} as state,
         {{ clean_text('timezone') }} as time_zone,
         {{ parse_date('opened_date') }} as opened_date,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'opened_date': parse_date('opened_date'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -30,7 +27,6 @@ validated as (
         *,
         {{ rejection_reason([
             ('store_id is null', 'missing id'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='store_id') }} as rejection_reason
     from renamed
 ),

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('pos', 'transactions') }}
+    select * from {{ source('pos', 'transactions') }}
 ),
 
 renamed as (
@@ -13,14 +10,14 @@ renamed as (
         {{ clean_text('store_id') }} as store_id,
         {{ clean_text('register_id') }} as register_id,
         {{ clean_text('loyalty_card_number') }} as loyalty_card_number,
-        {{ clean_text('customer_name') }} as customer_name,
+        {{ clean_text('customer_name', null_words=false) }} as customer_name,
         {{ clean_text('customer_email') }} as customer_email,
         {{ category('tender_type') }} as tender_type,
         {{ parse_integer('item_count') }} as item_count,
         {{ parse_decimal('total_amount') }} as total_amount_usd,
         {{ parse_decimal('tax_amount') }} as tax_amount_usd,
         {{ parse_timestamp_utc('transacted_at') }} as transacted_at,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'item_count': parse_integer('item_count'),
             'total_amount': parse_decimal('total_amount'),
@@ -28,7 +25,7 @@ renamed as (
             'transacted_at': parse_timestamp_utc('transacted_at'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -42,7 +39,6 @@ validated as (
             ('transacted_at is null', 'missing or invalid transacted_at'),
             ('total_amount_usd is null', 'missing or invalid total_amount'),
             ('total_amount_usd < 0', 'negative total_amount'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='transaction_id') }} as rejection_reason
     from renamed
 ),

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('support', 'ticket_comments') }}
+    select * from {{ source('support', 'ticket_comments') }}
 ),
 
 renamed as (
@@ -15,13 +12,13 @@ renamed as (
         {{ clean_text('body') }} as body,
         {{ parse_boolean('is_public') }} as is_public,
         {{ parse_timestamp_utc('created_at') }} as created_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'is_public': parse_boolean('is_public'),
             'created_at': parse_timestamp_utc('created_at'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -33,7 +30,6 @@ validated as (
             ('ticket_comment_id is null', 'missing id'),
             ('ticket_id is null', 'missing ticket_id'),
             ('created_at is null', 'missing or invalid created_at'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='ticket_comment_id') }} as rejection_reason
     from renamed
 ),

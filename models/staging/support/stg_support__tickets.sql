@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('support', 'tickets') }}
+    select * from {{ source('support', 'tickets') }}
 ),
 
 renamed as (
@@ -19,20 +16,20 @@ renamed as (
         {{ category('priority') }} as priority,
         {{ category('via_channel') }} as channel,
         {{ category('group_name') }} as support_group,
-        {{ clean_text('requester_name') }} as requester_name,
+        {{ clean_text('requester_name', null_words=false) }} as requester_name,
         {{ clean_text('requester_email') }} as requester_email,
         {{ clean_text('requester_phone') }} as requester_phone,
         {{ parse_timestamp_utc('created_at') }} as created_at,
         {{ parse_timestamp_utc('updated_at') }} as updated_at,
         {{ parse_timestamp_utc('solved_at') }} as solved_at,
-        {{ parse_timestamp_utc('_fivetran_synced') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'created_at': parse_timestamp_utc('created_at'),
             'updated_at': parse_timestamp_utc('updated_at'),
             'solved_at': parse_timestamp_utc('solved_at'),
             '_fivetran_synced': parse_timestamp_utc('_fivetran_synced'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -44,7 +41,6 @@ validated as (
             ('ticket_id is null', 'missing id'),
             ('ticket_status is null', 'missing status'),
             ('created_at is null', 'missing or invalid created_at'),
-            ('loaded_at is null', 'missing or invalid _fivetran_synced'),
         ], unique_id='ticket_id') }} as rejection_reason
     from renamed
 ),

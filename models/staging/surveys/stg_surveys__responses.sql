@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('surveys', 'responses') }}
+    select * from {{ source('surveys', 'responses') }}
 ),
 
 renamed as (
@@ -14,8 +11,8 @@ renamed as (
         {{ clean_text('ed_order_id') }} as triggering_order_id,
         {{ clean_text('ed_project_id') }} as triggering_project_id,
         {{ clean_text('ed_ticket_id') }} as triggering_ticket_id,
-        {{ clean_text('recipient_first_name') }} as recipient_first_name,
-        {{ clean_text('recipient_last_name') }} as recipient_last_name,
+        {{ clean_text('recipient_first_name', null_words=false) }} as recipient_first_name,
+        {{ clean_text('recipient_last_name', null_words=false) }} as recipient_last_name,
         {{ clean_text('recipient_email') }} as recipient_email,
         {{ clean_text('recipient_phone') }} as recipient_phone,
         {{ category('distribution_channel') }} as distribution_channel,
@@ -25,7 +22,7 @@ renamed as (
         {{ parse_boolean('consent_to_be_named') }} as has_consent_to_be_named,
         {{ parse_timestamp_utc('start_date') }} as started_at,
         {{ parse_timestamp_utc('recorded_date') }} as recorded_at,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'score': parse_integer('score'),
             'is_finished': parse_boolean('is_finished'),
@@ -34,7 +31,7 @@ renamed as (
             'recorded_date': parse_timestamp_utc('recorded_date'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -46,7 +43,6 @@ validated as (
             ('response_id is null', 'missing id'),
             ('survey_id is null', 'missing survey_id'),
             ('recorded_at is null', 'missing or invalid recorded_date'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='response_id') }} as rejection_reason
     from renamed
 ),

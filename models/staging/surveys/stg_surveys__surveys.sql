@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('surveys', 'surveys') }}
+    select * from {{ source('surveys', 'surveys') }}
 ),
 
 renamed as (
@@ -16,13 +13,13 @@ renamed as (
         {{ category('metric') }} as metric,
         {{ parse_boolean('is_active') }} as is_active,
         {{ parse_timestamp_utc('created_at') }} as created_at,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'is_active': parse_boolean('is_active'),
             'created_at': parse_timestamp_utc('created_at'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -36,7 +33,6 @@ validated as (
             ('survey_type is null', 'missing survey_type'),
             ('metric is null', 'missing metric'),
             ('created_at is null', 'missing or invalid created_at'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='survey_id') }} as rejection_reason
     from renamed
 ),

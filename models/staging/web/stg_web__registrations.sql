@@ -1,30 +1,27 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('web', 'registrations') }}
+    select * from {{ source('web', 'registrations') }}
 ),
 
 renamed as (
     select
         {{ clean_text('id') }} as web_user_id,
         {{ clean_text('cookie_id') }} as cookie_id,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('first_name', null_words=false) }} as first_name,
+        {{ clean_text('last_name', null_words=false) }} as last_name,
         {{ clean_text('email') }} as email,
         {{ clean_text('phone') }} as phone,
         {{ clean_text('postal_code') }} as postal_code,
         {{ parse_boolean('is_marketing_opt_in') }} as is_marketing_opt_in,
         {{ parse_timestamp_utc('registered_at') }} as registered_at,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'is_marketing_opt_in': parse_boolean('is_marketing_opt_in'),
             'registered_at': parse_timestamp_utc('registered_at'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -34,9 +31,6 @@ validated as (
         *,
         {{ rejection_reason([
             ('web_user_id is null', 'missing id'),
-            ('email is null', 'missing email'),
-            ('registered_at is null', 'missing or invalid registered_at'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='web_user_id') }} as rejection_reason
     from renamed
 ),

@@ -3,10 +3,7 @@
 with
 
 source as (
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ source('web', 'sessions') }}
+    select * from {{ source('web', 'sessions') }}
 ),
 
 renamed as (
@@ -21,13 +18,13 @@ renamed as (
         {{ category('device_type') }} as device_type,
         {{ parse_timestamp_utc('started_at') }} as started_at,
         {{ parse_timestamp_utc('ended_at') }} as ended_at,
-        {{ parse_timestamp_utc('_loaded_at') }} as loaded_at,
+        coalesce({{ parse_timestamp_utc('_loaded_at') }}, _file_modified_at) as loaded_at,
         {{ unparsed_fields({
             'started_at': parse_timestamp_utc('started_at'),
             'ended_at': parse_timestamp_utc('ended_at'),
             '_loaded_at': parse_timestamp_utc('_loaded_at'),
         }) }} as unparsed_fields,
-        source_row_number,
+        _source_row_number as source_row_number,
         {{ raw_row_json('source') }} as raw_row
     from source
 ),
@@ -39,7 +36,6 @@ validated as (
             ('session_id is null', 'missing id'),
             ('cookie_id is null', 'missing cookie_id'),
             ('started_at is null', 'missing or invalid started_at'),
-            ('loaded_at is null', 'missing or invalid _loaded_at'),
         ], unique_id='session_id') }} as rejection_reason
     from renamed
 ),

@@ -2,6 +2,7 @@
 
     python -m customer360.privacy.check --bi data/customer360_bi.duckdb \
         --private data/customer360.duckdb --manifest target/manifest.json --target-dir target
+    customer360 privacy-check --bi ... (the same arguments)
 
 Columns whose manifest ``meta`` says ``published_for`` (the account managers' contact data) are the
 only place personal data may appear. Everywhere else, any one finding fails the check (exit 1):
@@ -250,14 +251,15 @@ def _sql_path(path: str | Path) -> str:
     return str(Path(path)).replace("'", "''")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bi", required=True, help="published BI database file")
     parser.add_argument("--private", required=True, help="private database of the same build")
     parser.add_argument("--manifest", default="target/manifest.json")
     parser.add_argument("--target-dir", action="append", default=[],
                         help="dbt artefact folder to search for the salt (repeatable)")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
     manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
     salt = read_salt(args.private)
     findings = check(args.bi, manifest, args.private, salt, [Path(d) for d in args.target_dir])
@@ -272,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     print("privacy check passed: no personal data outside the columns published for account managers; "
           f"salt not found in the BI file or {', '.join(args.target_dir) or 'no artefact folder'}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

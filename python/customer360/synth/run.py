@@ -21,10 +21,11 @@ STEPS = [crm.build, orders.build, billing.build, support.build, surveys.build, p
 SYSTEMS = [crm, marketing, orders, billing, support, contact_center, surveys, pos, web, policy]
 
 
-def _cohort(w, tag, people, repeat, steps, rate):
+def _cohort(w, tag, people, repeat, steps, rate, tick=lambda label: None):
     c = Cohort(w, tag, people, repeat)
     for step in steps:
         step(c)
+        tick(f"{tag}: {_step_name(step)}")
     defects = []
     for key in sorted(c.tables):
         defects += malformed.inject(c.tables[key], stream(w.seed, tag, "malformed", *key), rate)
@@ -57,13 +58,30 @@ def shape_spec(shape=None, country=None, corruption=None, drop_empty_columns=Fal
                        corruption={k: float(v) for k, v in params.items()} if "heavy_corruption" in names else {})
 
 
-def generate(customers, seed, out, as_of=None, error_rate=0.01, extra_share=0.0, shape=None, country=None,
-             corruption=None, drop_empty_columns=False):
+def _step_name(step):
+    return f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
+
+
+def generate(customers, seed, out, as_of=None, error_rate=0.01, extra_share=0.0, progress=None, shape=None,
+             country=None, corruption=None, drop_empty_columns=False):
     """Write raw/<system>/<table>.* , truth/*.csv and raw/_manifest.json (last) under out.
 
+    ``progress(label, done, total)``, when given, is called as each step ends: the population, each
+    system's build step per cohort, each table written, the truth files (see customer360.progress).
     shape: export shapes (names or one comma-separated string, see shapes.SHAPES); country: ISO code for
-    non_us (GB, DE, AU); corruption: heavy_corruption parameters (share, typo_rate)."""
+    non_us (GB, DE, AU); corruption: heavy_corruption parameters (share, typo_rate).
+    """
     spec = shape_spec(shape, country, corruption, drop_empty_columns, seed)
+    n_steps = 1 + len(REFERENCE + STEPS) + (1 + len(STEPS) if extra_share > 0 else 0) \
+        + sum(len(mod.COLS) for mod in SYSTEMS) + 1
+    done = 0
+
+    def tick(label):
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(label, done, n_steps)
+
     as_of = as_of or dt.datetime.now(dt.timezone.utc).date()
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
@@ -71,8 +89,9 @@ def generate(customers, seed, out, as_of=None, error_rate=0.01, extra_share=0.0,
               make_country(spec.country) if spec.country else None)
     n_people = int(round(customers * PEOPLE_PER_CUSTOMER))
     base = grow(w, stream(seed, "base", "population"), n_people, customers, "base")
+    tick("base: population")
     cohorts, defects = [], []
-    c, d = _cohort(w, "base", base, np.zeros(len(base), bool), REFERENCE + STEPS, error_rate)
+    c, d = _cohort(w, "base", base, np.zeros(len(base), bool), REFERENCE + STEPS, error_rate, tick)
     cohorts.append(c)
     defects += d
     if extra_share > 0:
@@ -81,8 +100,9 @@ def generate(customers, seed, out, as_of=None, error_rate=0.01, extra_share=0.0,
         new = grow(w, rng, n_new, int(round(customers * extra_share * 0.75)), "extra")
         old = np.sort(rng.choice(base, min(len(base), int(round(n_people * extra_share))), replace=False))
         people = np.concatenate([new, old])
+        tick("extra: population")
         c, d = _cohort(w, "extra", people, np.r_[np.zeros(len(new), bool), np.ones(len(old), bool)], STEPS,
-                       error_rate)
+                       error_rate, tick)
         cohorts.append(c)
         defects += d
 
@@ -102,13 +122,16 @@ def generate(customers, seed, out, as_of=None, error_rate=0.01, extra_share=0.0,
             if not spec.default:
                 table = spec.apply(f"{mod.SYS}.{name}", table, owners, w.people["gender"], skip)
                 if table is None:
+                    tick(f"left out {mod.SYS}/{name}")
                     continue
             writer.write_table(raw, mod.SYS, name, table)
             counts[f"{mod.SYS}.{name}"] = table.num_rows
+            tick(f"wrote {mod.SYS}/{name}")
     if not spec.default:
         defects = [(t, i, k, c2) for t, i, k, c in defects
                    for c2 in [spec.defect_kept(t, i, c, k)] if c2 is not None]
     n_links = truth.write(w, cohorts, defects, out, None if spec.default else spec)
+    tick("wrote truth")
     manifest = dict(seed=seed, as_of=as_of.isoformat(), customers=customers, error_rate=error_rate,
                     extra_share=extra_share, generator_version=VERSION, row_counts=counts,
                     total_rows=sum(counts.values()), persons=len(w.people), households=len(w.hh),

@@ -1,0 +1,262 @@
+{#- The landing step: before any model runs, every enabled source table that the selected models read is
+    checked against its contract and loaded from its file into the table its source() names
+    (raw_<system>.<table>). Called by on-run-start (dbt_project.yml) for `dbt build` and `dbt run`.
+
+    Per table, in words and never with a row's content:
+    - no file: the table is created empty (every contract column, no rows) and a warning names the file;
+      an enabled system none of whose files exist is an error (switch it off instead);
+    - a file whose header cannot be read (empty, not UTF-8, no column names) or that lacks a required
+      column: one error listing every such file and column, before any row is read;
+    - an optional contract column the file lacks: a null column and a warning; a column the contract
+      does not know: ignored, listed in landing.files;
+    - a line that cannot be read as a row (more or fewer fields than the header, not UTF-8): kept out of
+      the table and listed with its line number in landing.unreadable_lines (quarantined downstream).
+    landing.files records one row per table (present or absent, bytes, modification time, rows read,
+    unreadable lines, missing and unknown columns). -#}
+{% macro land_sources() -%}
+    {%- if execute and flags.WHICH in ('build', 'run') -%}
+        {%- do adapter.dispatch('land_sources', 'customer360')(landing_tables(selected_only=true)) -%}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- Every enabled source table with a landing file (the landing audit source itself excluded), as dicts:
+    system, table, file (path under raw_path), file_format, relation, columns [{name, required}].
+    With selected_only, only the tables that a selected model reads directly. -#}
+{% macro landing_tables(selected_only=false) -%}
+    {%- set wanted = [] -%}
+    {%- if selected_only -%}
+        {%- for node in graph.nodes.values() -%}
+            {%- if node.resource_type == 'model' and node.unique_id in selected_resources -%}
+                {%- for parent in node.depends_on.nodes if parent.startswith('source.') -%}
+                    {%- do wanted.append(parent) -%}
+                {%- endfor -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set tables = [] -%}
+    {%- for source_node in graph.sources.values() | sort(attribute='unique_id') -%}
+        {%- if source_node.meta.get('file_format') and (not selected_only or source_node.unique_id in wanted) -%}
+            {%- set columns = [] -%}
+            {%- for column in source_node.columns.values() -%}
+                {%- do columns.append({
+                    'name': column.name,
+                    'required': column.meta.get('required', false),
+                }) -%}
+            {%- endfor -%}
+            {%- do tables.append({
+                'system': source_node.source_name,
+                'table': source_node.name,
+                'file': source_node.meta.get('file', source_node.source_name ~ '/' ~ source_node.name ~ '.' ~ source_node.meta.file_format),
+                'file_format': source_node.meta.file_format,
+                'relation': api.Relation.create(
+                    database=source_node.database, schema=source_node.schema, identifier=source_node.identifier
+                ),
+                'columns': columns,
+            }) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(tables) }}
+{%- endmacro %}
+
+{#- A SQL string literal. -#}
+{% macro sql_literal(text) -%}
+    '{{ text | string | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro duckdb__land_sources(tables) -%}
+    {#- the audit tables exist whatever is selected, so the landing staging models always build -#}
+    {%- call statement('landing_audit', auto_begin=false) -%}
+        create schema if not exists landing;
+        create table if not exists landing.files (
+            source_system varchar,
+            source_table varchar,
+            file_path varchar,
+            file_format varchar,
+            is_present boolean,
+            file_bytes bigint,
+            file_modified_at timestamp,
+            row_count bigint,
+            unreadable_line_count bigint,
+            missing_columns varchar,
+            unknown_columns varchar,
+            landed_at timestamp
+        );
+        create table if not exists landing.unreadable_lines (
+            source_system varchar,
+            source_table varchar,
+            file_path varchar,
+            line_number bigint,
+            column_name varchar,
+            problem varchar
+        );
+        -- a system switched off since the last landing leaves nothing behind
+        {%- set enabled = landing_tables() | map(attribute='system') | unique | list %}
+        delete from landing.files where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
+        delete from landing.unreadable_lines where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
+    {%- endcall -%}
+    {%- set raw_path = var('raw_path') | string -%}
+    {%- set errors = [] -%}
+    {%- set plans = [] -%}
+    {#- 1. inspect every file and compare its header with the contract, before reading any row -#}
+    {%- for t in tables -%}
+        {%- set path = raw_path ~ '/' ~ t.file -%}
+        {%- set inspected = run_query(
+            'select customer360_inspect_file(' ~ sql_literal(path) ~ ', ' ~ sql_literal(t.file_format) ~ ')'
+        ) -%}
+        {%- set report = fromjson(inspected.columns[0].values()[0]) -%}
+        {%- set plan = {'table': t, 'path': path, 'report': report, 'present': {}, 'missing': [], 'unknown': []} -%}
+        {%- if report.is_present and report.problem -%}
+            {%- do errors.append(path ~ ': ' ~ report.problem) -%}
+        {%- elif report.is_present -%}
+            {%- set by_name = {} -%}
+            {%- for name in report.columns -%}
+                {%- do by_name.update({name | lower | trim: name}) -%}
+            {%- endfor -%}
+            {%- set contract_names = [] -%}
+            {%- set missing_required = [] -%}
+            {%- for column in t.columns -%}
+                {%- do contract_names.append(column.name | lower) -%}
+                {%- if column.name | lower in by_name -%}
+                    {%- do plan.present.update({column.name: by_name[column.name | lower]}) -%}
+                {%- elif column.required -%}
+                    {%- do missing_required.append(column.name) -%}
+                {%- else -%}
+                    {%- do plan.missing.append(column.name) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- for name in report.columns if name | lower | trim not in contract_names -%}
+                {%- do plan.unknown.append(name) -%}
+            {%- endfor -%}
+            {%- if missing_required -%}
+                {%- do errors.append(path ~ ': the header lacks required column(s) ' ~ missing_required | join(', ')
+                    ~ ' (the contract is models/staging/' ~ t.system ~ '/_' ~ t.system ~ '__sources.yml)') -%}
+            {%- endif -%}
+        {%- endif -%}
+        {%- do plans.append(plan) -%}
+    {%- endfor -%}
+    {#- an enabled system without a single file is a configuration error, not an empty system -#}
+    {%- set all_tables = landing_tables() -%}
+    {%- for system in plans | map(attribute='table.system') | unique -%}
+        {%- set system_plans = plans | selectattr('table.system', 'equalto', system) | list -%}
+        {%- set system_tables = all_tables | selectattr('system', 'equalto', system) | list -%}
+        {%- if system_plans | length == system_tables | length
+            and system_plans | selectattr('report.is_present') | list | length == 0 -%}
+            {%- do errors.append(raw_path ~ '/' ~ system ~ '/: no file of system ' ~ system ~ ' exists; export its'
+                ~ ' tables there, or switch it off with --vars \'{source_' ~ system ~ '_enabled: false}\'') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if errors -%}
+        {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ errors | join('\n  - ')) }}
+    {%- endif -%}
+
+    {#- 2. load: one table per source, and the audit of what was landed -#}
+    {%- for plan in plans -%}
+        {%- set t = plan.table -%}
+        {%- call statement('landing_' ~ t.system ~ '_' ~ t.table, auto_begin=false) -%}
+            create schema if not exists {{ t.relation.schema }};
+            delete from landing.files where source_system = '{{ t.system }}' and source_table = '{{ t.table }}';
+            delete from landing.unreadable_lines where source_system = '{{ t.system }}' and source_table = '{{ t.table }}';
+            {% if not plan.report.is_present %}
+            create or replace table {{ t.relation }} as
+            select
+                {%- for column in t.columns %}
+                cast(null as varchar) as {{ adapter.quote(column.name) }},
+                {%- endfor %}
+                cast(null as bigint) as _source_row_number,
+                cast(null as timestamp) as _file_modified_at
+            where false;
+            {% else %}
+            create or replace table {{ t.relation }} as
+            select
+                {%- for column in t.columns %}
+                {%- if column.name in plan.present %}
+                {{ adapter.quote(plan.present[column.name]) }} as {{ adapter.quote(column.name) }},
+                {%- else %}
+                cast(null as varchar) as {{ adapter.quote(column.name) }},
+                {%- endif %}
+                {%- endfor %}
+                _source_row_number,
+                cast('{{ plan.report.file_modified_at }}' as timestamp) as _file_modified_at
+            from (
+                {%- if t.file_format == 'parquet' %}
+                select *, file_row_number + 1 as _source_row_number
+                from read_parquet({{ sql_literal(plan.path) }}, file_row_number = true)
+                {%- else %}
+                select *, row_number() over () as _source_row_number
+                from read_csv(
+                    {{ sql_literal(plan.path) }},
+                    header = true,
+                    auto_detect = false,
+                    delim = {{ sql_literal(plan.report.delimiter) }},
+                    quote = '"',
+                    escape = '"',
+                    columns = {
+                        {%- for name in plan.report.columns %}
+                        {{ sql_literal(name) }}: 'VARCHAR'{{ ',' if not loop.last }}
+                        {%- endfor %}
+                    },
+                    store_rejects = true,
+                    rejects_table = 'landing_rejected_lines',
+                    rejects_scan = 'landing_rejected_scans'
+                )
+                {%- endif %}
+            ) as landed;
+            {% if t.file_format == 'csv' %}
+            insert into landing.unreadable_lines
+            select
+                '{{ t.system }}',
+                '{{ t.table }}',
+                {{ sql_literal(t.file) }},
+                line,
+                column_name,
+                case error_type
+                    when 'MISSING COLUMNS' then 'fewer fields than the header has columns'
+                    when 'TOO MANY COLUMNS' then 'more fields than the header has columns'
+                    when 'INVALID ENCODING' then 'not UTF-8 text'
+                    when 'INVALID UNICODE' then 'not UTF-8 text'
+                    when 'UNQUOTED VALUE' then 'a quote inside an unquoted field'
+                    when 'LINE SIZE OVER MAXIMUM' then 'the line is longer than the reader allows'
+                    else lower(cast(error_type as varchar))
+                end
+            from landing_rejected_lines;
+            drop table if exists landing_rejected_lines;
+            drop table if exists landing_rejected_scans;
+            {% endif %}
+            {% endif %}
+            insert into landing.files
+            select
+                '{{ t.system }}',
+                '{{ t.table }}',
+                {{ sql_literal(t.file) }},
+                '{{ t.file_format }}',
+                {{ 'true' if plan.report.is_present else 'false' }},
+                {{ plan.report.file_bytes if plan.report.is_present else 'null' }},
+                {{ "cast('" ~ plan.report.file_modified_at ~ "' as timestamp)" if plan.report.is_present else 'null' }},
+                (select count(*) from {{ t.relation }}),
+                (
+                    select count(*) from landing.unreadable_lines
+                    where source_system = '{{ t.system }}' and source_table = '{{ t.table }}'
+                ),
+                {{ sql_literal(plan.missing | join(', ')) if plan.missing else 'null' }},
+                {{ sql_literal(plan.unknown | join(', ')) if plan.unknown else 'null' }},
+                cast(now() at time zone 'UTC' as timestamp);
+        {%- endcall -%}
+        {%- if not plan.report.is_present -%}
+            {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' does not exist; ' ~ t.system ~ '.' ~ t.table
+                ~ ' is empty in this build (data_inventory lists it as absent).') -%}
+        {%- elif plan.missing -%}
+            {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' has no column(s) ' ~ plan.missing | join(', ')
+                ~ '; they are empty in this build.') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set unreadable = run_query(
+        "select source_system || '.' || source_table, count(*), min(line_number) from landing.unreadable_lines group by all order by 1"
+    ) if plans else none -%}
+    {%- if unreadable -%}
+        {%- for row in unreadable.rows -%}
+            {%- do exceptions.warn('Landing: ' ~ row[1] ~ ' line(s) of ' ~ row[0] ~ ' could not be read as rows (first: line '
+                ~ row[2] ~ '); they are quarantined with their line numbers.') -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
