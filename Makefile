@@ -169,3 +169,10 @@ bi-test: install bi-install browser-deps
 	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) CUSTOMER360_SUPERSET_VENV=$(SUPERSET_VENV) \
 	  CUSTOMER360_SUPERSET_HOME=$(TEST_SUPERSET_HOME) CUSTOMER360_REQUIRE_BROWSER=1 \
 	  $(BIN)/pytest -q -m superset python/tests/test_browser_superset.py
+
+# Layers only point down (python/customer360/layers.py; make pytest runs the same check in test_layers.py):
+# every edge of the model graph and the folder graph, read from the manifest of a fresh dbt parse.
+.PHONY: layers
+layers: install
+	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) parse --quiet
+	$(BIN)/customer360 layers --manifest target/manifest.json

@@ -91,6 +91,11 @@ COMMANDS: tuple[Command, ...] = (
         ("customer360 privacy-check --bi data/customer360_bi.duckdb --private data/customer360.duckdb "
          "--manifest target/manifest.json --target-dir target",),
     ),
+    Command(
+        "layers", "check that the model graph only points down: no upward or sideways edge, no folder loop",
+        "customer360.layers", "python -m customer360.layers",
+        ("dbt parse && customer360 layers", "customer360 layers --manifest target/manifest.json"),
+    ),
     # erase (remove one person's data from every layer, with an audit record) goes here once its module
     # exists; it is not implemented yet, and the help says so.
 )

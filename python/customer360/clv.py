@@ -312,7 +312,7 @@ def estimate_customer_value(
     horizon_months: int = 12,
     annual_discount_rate: float = 0.10,
 ) -> pa.Table:
-    """Per-customer CLV from a purchase summary (the dbt model int_lifecycle__customer_clv).
+    """Per-customer CLV from a purchase summary (the dbt model int_customer__clv).
 
     `summary` columns: customer_id, repeat_purchase_count (x: purchase days after the first),
     recency_days (first to last purchase day), tenure_days (first purchase day to the as-of date),

@@ -26,6 +26,7 @@ MINIMAL = {
     ("bench", "identity"): (["--records", "1000", "2000"], {"records": [1000, 2000]}),
     ("app",): (["--bi", "x_bi.duckdb", "--port", "9000"], {"bi": "x_bi.duckdb", "port": 9000}),
     ("privacy-check",): (["--bi", "b", "--private", "p"], {"bi": "b", "private": "p", "target_dir": []}),
+    ("layers",): (["--manifest", "m.json"], {"manifest": Path("m.json")}),
 }
 
 

@@ -1,5 +1,5 @@
 {#- The incremental fct_customer_events equals a full refresh: the same rows as the non-incremental
-    int_lifecycle__customer_events (a view over the conformed events and the identity crosswalk),
+    int_customer__events (a view over the conformed events and the identity crosswalk),
     nothing missing, nothing extra, nothing stale. Returns the differing rows with the side they
     are on. -#}
 
@@ -11,7 +11,7 @@ incremental_rows as (
 
 full_refresh_rows as (
     -- same columns in the same order: the mart's enforced contract mirrors the view's final select
-    select * from {{ ref('int_lifecycle__customer_events') }}
+    select * from {{ ref('int_customer__events') }}
 ),
 
 only_incremental as (

@@ -17,7 +17,7 @@
 with
 
 responses as (
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_customer__survey_responses') }}
 ),
 
 not_consented as (

@@ -1,14 +1,11 @@
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' -%}
-
 {#- Everything a new communication can conflict with, as a period per customer, one row each:
     - every resolved outbound communication up to the as-of date (a one-day period on its date);
-    - every complaint (int_lifecycle__service_interactions.is_complaint): from the day it was opened
+    - every complaint (int_customer__service_interactions.is_complaint): from the day it was opened
       to the day it was resolved, or to the as-of date while it is open (`open_complaint`); a
       complaint left unresolved without being open (an abandoned or transferred call) blocks its
       own day only;
     - every status period in which the customer was new, active or reactivated
-      (fct_customer_status_transitions, the one place status is defined): `active_customer`, to
+      (int_customer__status_periods, the one place status is defined): `active_customer`, to
       its end or the as-of date.
     period_intent / period_group are what the conflict rules (ref_communication_conflict_rules)
     name as intent_b. -#}
@@ -20,11 +17,11 @@ outbound as (
 ),
 
 service_interactions as (
-    select * from {{ ref('int_lifecycle__service_interactions') }}
+    select * from {{ ref('int_customer__service_interactions') }}
 ),
 
 status_transitions as (
-    select * from {{ ref('fct_customer_status_transitions') }}
+    select * from {{ ref('int_customer__status_periods') }}
 ),
 
 households as (
@@ -44,7 +41,7 @@ communication_periods as (
         communication_date as started_date,
         communication_date as ended_date
     from outbound
-    where is_resolved and communication_date <= {{ as_of }}
+    where is_resolved and communication_date <= {{ as_of_date() }}
 ),
 
 complaint_periods as (
@@ -59,11 +56,11 @@ complaint_periods as (
         is_open as is_ongoing,
         cast(opened_at as date) as started_date,
         case
-            when is_open then {{ as_of }}
+            when is_open then {{ as_of_date() }}
             else coalesce(cast(resolved_at as date), cast(opened_at as date))
         end as ended_date
     from service_interactions
-    where is_complaint and cast(opened_at as date) <= {{ as_of }}
+    where is_complaint and cast(opened_at as date) <= {{ as_of_date() }}
 ),
 
 status_periods as (
@@ -77,7 +74,7 @@ status_periods as (
         'status' as period_kind,
         status_ended_date is null as is_ongoing,
         status_started_date as started_date,
-        coalesce(status_ended_date, {{ as_of }}) as ended_date
+        coalesce(status_ended_date, {{ as_of_date() }}) as ended_date
     from status_transitions
     where customer_status in ('new', 'active', 'reactivated')
 ),

@@ -27,7 +27,7 @@
 with
 
 service_interactions as (
-    select * from {{ ref('int_lifecycle__service_interactions') }}
+    select * from {{ ref('int_customer__service_interactions') }}
 ),
 
 issue_reasons as (
@@ -35,7 +35,7 @@ issue_reasons as (
 ),
 
 follow_ups as (
-    select * from {{ ref('int_lifecycle__crm_follow_ups') }}
+    select * from {{ ref('int_customer__crm_follow_ups') }}
 ),
 
 interactions_with_reason as (

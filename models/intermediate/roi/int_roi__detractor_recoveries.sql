@@ -5,7 +5,7 @@
     (fct_survey_alerts): a later response of the same customer to the same survey program
     (survey_id), recorded within var('survey_recovery_window_days') ({{ window_days }}) days
     (whole days between the dates, 0..N) after the detractor response, with a higher score that is no
-    longer a detractor (passive or promoter). Built on every response (int_surveys__responses,
+    longer a detractor (passive or promoter). Built on every response (int_customer__survey_responses,
     consented or not): the ROI marts publish aggregates only, so an anonymous respondent counts
     without being named. The row is the customer's first detractor response that recovered and its
     first recovering response. -#}
@@ -13,7 +13,7 @@
 with
 
 survey_responses as (
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_customer__survey_responses') }}
     where metric = 'nps' and nps_group is not null and customer_id is not null and is_finished
 ),
 

@@ -12,7 +12,7 @@
 with
 
 responses as (
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_customer__survey_responses') }}
     where is_finished
 ),
 

@@ -7,7 +7,7 @@ from customer360.surveys import sentiment
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    responses = dbt.ref("int_surveys__responses").arrow()
+    responses = dbt.ref("int_customer__survey_responses").arrow()
     if hasattr(responses, "read_all"):  # duckdb returns a record batch reader
         responses = responses.read_all()
     comments = responses.select(["response_key", "comment_text"])

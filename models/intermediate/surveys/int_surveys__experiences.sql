@@ -1,12 +1,12 @@
 {#- Experiences that should trigger a transactional survey, one row each: a completed delivery, a
-    completed installation or a solved ticket of a customer (int_lifecycle__customer_events whose
+    completed installation or a solved ticket of a customer (int_customer__events whose
     event type a touchpoint of ref_survey_touchpoints names); an experience recorded twice keeps its
     earliest occurrence. The base of the survey coverage marts. -#}
 
 with
 
 customer_events as (
-    select * from {{ ref('int_lifecycle__customer_events') }}
+    select * from {{ ref('int_customer__events') }}
 ),
 
 touchpoints as (

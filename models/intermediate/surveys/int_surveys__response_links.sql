@@ -17,7 +17,7 @@
 with
 
 responses as (
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_customer__survey_responses') }}
 ),
 
 touchpoints as (
@@ -25,7 +25,7 @@ touchpoints as (
 ),
 
 customer_events as (
-    select * from {{ ref('int_lifecycle__customer_events') }}
+    select * from {{ ref('int_customer__events') }}
 ),
 
 households as (

@@ -1,6 +1,3 @@
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' -%}
-
 {#- Who must not receive which intent on the as-of date (var lifecycle_as_of_date, default today),
     and why: one row per customer, conflict rule and blocking period
     (int_communications__contact_periods) whose rule window covers the as-of date, i.e. a
@@ -36,7 +33,7 @@ active_blocks as (
     inner join rules
         on rules.intent_b in (periods.period_intent, periods.period_group)
     where
-        {{ as_of }} between periods.started_date - cast(rules.window_days as integer)
+        {{ as_of_date() }} between periods.started_date - cast(rules.window_days as integer)
         and periods.ended_date + cast(rules.window_days as integer)
 ),
 
@@ -89,7 +86,7 @@ final as (
         || ' within ' || cast(window_days as varchar) || ' days (rule '
         || rule_id || ')' as suppression_reason,
         cast(window_days as integer) as window_days,
-        {{ as_of }} as as_of_date,
+        {{ as_of_date() }} as as_of_date,
         started_date as blocking_started_date,
         ended_date as blocking_ended_date,
         case

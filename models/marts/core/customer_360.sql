@@ -8,8 +8,6 @@
     tickets, call tasks); sms; chat; mail (letters and direct mail); in_person (deliveries,
     installations, meetings, store); web (forms, quote requests, web tickets, survey links). -#}
 
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' -%}
 {%- set recent_days = var('lifecycle_recent_days') | int -%}
 {%- set contact_channels = ['email', 'phone', 'sms', 'chat', 'mail', 'in_person', 'web'] %}
 
@@ -29,7 +27,7 @@ customer_value as (
 
 events as (
     select * from {{ ref('fct_customer_events') }}
-    where is_customer_contact and event_date <= {{ as_of }}
+    where is_customer_contact and event_date <= {{ as_of_date() }}
 ),
 
 activity_feed as (
@@ -37,12 +35,12 @@ activity_feed as (
 ),
 
 owners as (
-    select * from {{ ref('int_lifecycle__crm_owners') }}
+    select * from {{ ref('int_customer__crm_owners') }}
 ),
 
 survey_responses as (
-    select * from {{ ref('int_lifecycle__survey_responses') }}
-    where score is not null and recorded_date <= {{ as_of }}
+    select * from {{ ref('int_customer__named_survey_responses') }}
+    where score is not null and recorded_date <= {{ as_of_date() }}
 ),
 
 contacts as (
@@ -84,7 +82,7 @@ service as (
         count(*) filter (where is_open and activity_type in ('support_ticket', 'complaint')) as open_ticket_count,
         count(*) filter (where is_open and is_complaint) as open_complaint_count,
         count(*) filter (
-            where is_complaint and cast(opened_at as date) > {{ as_of }} - {{ recent_days }}
+            where is_complaint and cast(opened_at as date) > {{ as_of_date() }} - {{ recent_days }}
         ) as recent_complaint_count,
         min(opened_at) filter (where is_open and activity_type in ('support_ticket', 'complaint'))
             as oldest_open_ticket_opened_at,
@@ -106,14 +104,14 @@ latest_service as (
 ),
 
 follow_ups as (
-    select * from {{ ref('int_lifecycle__crm_follow_ups') }}
+    select * from {{ ref('int_customer__crm_follow_ups') }}
     where is_open
 ),
 
 next_follow_ups as (
     select
         customer_id,
-        count(*) filter (where due_date < {{ as_of }}) as overdue_follow_up_count,
+        count(*) filter (where due_date < {{ as_of_date() }}) as overdue_follow_up_count,
         arg_min(subject, coalesce(due_date, date '9999-12-31')) as next_follow_up_subject,
         arg_min(owner_name, coalesce(due_date, date '9999-12-31')) as next_follow_up_owner_name,
         min(due_date) as next_follow_up_due_date
@@ -128,10 +126,10 @@ surveys as (
         arg_max(score, recorded_at) filter (where metric = '{{ metric }}') as last_{{ metric }}_score,
         {%- endfor %}
         avg(score) filter (
-            where metric = 'nps' and recorded_date > {{ as_of }} - {{ recent_days }}
+            where metric = 'nps' and recorded_date > {{ as_of_date() }} - {{ recent_days }}
         ) as recent_average_nps_score,
         avg(score) filter (
-            where metric = 'csat' and recorded_date > {{ as_of }} - {{ recent_days }}
+            where metric = 'csat' and recorded_date > {{ as_of_date() }} - {{ recent_days }}
         ) as recent_average_csat_score,
         max(recorded_at) as last_survey_response_at
     from survey_responses

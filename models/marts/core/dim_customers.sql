@@ -1,6 +1,3 @@
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' -%}
-
 {#- One row per customer: the golden record (int_identity__golden_records, each attribute chosen by
     survivorship) without direct identifiers — email and phone as salted hashes, birth year only, no
     name or street (this table is published to the BI database) — the household, the lifecycle
@@ -87,7 +84,7 @@ final as (
         cast(year(golden_records.birth_date) as integer) as birth_year,
         customer_entries.customer_since_date is not null as is_customer,
         coalesce(households.has_household, false) as has_household,
-        {{ as_of }} as status_as_of_date,
+        {{ as_of_date() }} as status_as_of_date,
         current_statuses.status_started_date as status_since_date,
         customer_entries.customer_since_date,
         customer_value.first_purchase_date,

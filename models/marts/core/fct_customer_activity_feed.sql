@@ -7,11 +7,11 @@
 with
 
 service_interactions as (
-    select * from {{ ref('int_lifecycle__service_interactions') }}
+    select * from {{ ref('int_customer__service_interactions') }}
 ),
 
 follow_ups as (
-    select * from {{ ref('int_lifecycle__crm_follow_ups') }}
+    select * from {{ ref('int_customer__crm_follow_ups') }}
 ),
 
 follow_up_activities as (

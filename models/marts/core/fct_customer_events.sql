@@ -3,7 +3,7 @@
     contact onward. Incremental (delete+insert on event_key): a run inserts the events that are new
     or whose row changed (a record re-assigned to another customer by identity resolution, a
     corrected source value) and deletes the events that no longer resolve, so the table always equals
-    a full refresh, i.e. int_lifecycle__customer_events (checked by
+    a full refresh, i.e. int_customer__events (checked by
     tests/marts/assert_fct_customer_events_matches_full_refresh.sql). -#}
 
 {%- set compared_columns = [
@@ -19,7 +19,7 @@
     on_schema_change='fail',
     post_hook=[
         "{% if is_incremental() %}delete from {{ this }} as target where not exists (select 1 from "
-        ~ "{{ ref('int_lifecycle__customer_events') }} as source where source.event_key = target.event_key)"
+        ~ "{{ ref('int_customer__events') }} as source where source.event_key = target.event_key)"
         ~ "{% endif %}"
     ],
 ) }}
@@ -27,7 +27,7 @@
 with
 
 customer_events as (
-    select * from {{ ref('int_lifecycle__customer_events') }}
+    select * from {{ ref('int_customer__events') }}
 ),
 
 {% if is_incremental() %}

@@ -1,5 +1,6 @@
 {#- The lifecycle stages each customer entered, with the date, one row per entry.
-    Funnel stages (entered once, at the first evidence in fct_customer_events):
+    Funnel stages (entered once, at the first evidence in int_customer__events,
+    the rows fct_customer_events publishes):
       1 subscriber           a marketing send or email engagement, or a web registration
       2 lead                 a CRM lead, a web quote request or form submission
       3 marketing_qualified  the lead became marketing-qualified
@@ -17,7 +18,7 @@
 with
 
 events as (
-    select * from {{ ref('fct_customer_events') }}
+    select * from {{ ref('int_customer__events') }}
 ),
 
 transitions as (

@@ -3,8 +3,6 @@
     The status is the one on the month's last day (the as-of date itself in its month), taken from
     fct_customer_status_transitions; short spells inside a month show in status_change_count. -#}
 
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' %}
 
 with
 
@@ -24,7 +22,7 @@ customer_months as (
     select
         customer_id,
         cast(unnest(generate_series(
-            first_month, cast(date_trunc('month', {{ as_of }}) as date), interval 1 month
+            first_month, cast(date_trunc('month', {{ as_of_date() }}) as date), interval 1 month
         )) as date) as status_month
     from customer_first_months
 ),
@@ -33,7 +31,7 @@ snapshots as (
     select
         customer_id,
         status_month,
-        least(last_day(status_month), {{ as_of }}) as snapshot_date
+        least(last_day(status_month), {{ as_of_date() }}) as snapshot_date
     from customer_months
 ),
 

@@ -10,12 +10,10 @@
       champions (R 4-5, F 4-5), loyal (R 4-5 F 3, or R 3 F 4-5), promising (R 4-5, F 1-2),
       needs_attention (R 3, F 1-3), cannot_lose (R 1-2, F 4-5), slipping (R 1-2, F 3),
       hibernating (R 1-2, F 1-2);
-    - CLV: BG/NBD + Gamma-Gamma estimates from int_lifecycle__customer_clv (null when the models
+    - CLV: BG/NBD + Gamma-Gamma estimates from int_customer__clv (null when the models
       could not be fitted: see clv_model_status);
     - contracts in force on the as-of date and their annual premium. -#}
 
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' %}
 
 with
 
@@ -24,16 +22,16 @@ crosswalk as (
 ),
 
 revenue_events as (
-    select * from {{ ref('int_lifecycle__revenue_events') }}
-    where revenue_date <= {{ as_of }}
+    select * from {{ ref('int_customer__revenue_events') }}
+    where revenue_date <= {{ as_of_date() }}
 ),
 
 contracts as (
-    select * from {{ ref('int_lifecycle__contracts') }}
+    select * from {{ ref('int_customer__contracts') }}
 ),
 
 clv as (
-    select * from {{ ref('int_lifecycle__customer_clv') }}
+    select * from {{ ref('int_customer__clv') }}
 ),
 
 customers as (
@@ -44,7 +42,7 @@ customers as (
 counted_events as (
     select
         *,
-        coalesce(cancelled_date <= {{ as_of }}, false) as is_cancelled_by_as_of
+        coalesce(cancelled_date <= {{ as_of_date() }}, false) as is_cancelled_by_as_of
     from revenue_events
 ),
 
@@ -80,7 +78,7 @@ contracts_in_force as (
         count(*) as contracts_in_force_count,
         sum(annual_premium_usd) as annual_premium_in_force_usd
     from contracts
-    where started_date <= {{ as_of }} and (ended_date is null or ended_date > {{ as_of }})
+    where started_date <= {{ as_of_date() }} and (ended_date is null or ended_date > {{ as_of_date() }})
     group by customer_id
 ),
 
@@ -99,7 +97,7 @@ customer_values as (
         coalesce(contracts_in_force.contracts_in_force_count, 0) as contracts_in_force_count,
         cast(coalesce(contracts_in_force.annual_premium_in_force_usd, 0) as decimal(18, 2))
             as annual_premium_in_force_usd,
-        date_diff('day', revenue.last_purchase_date, {{ as_of }}) as days_since_last_purchase,
+        date_diff('day', revenue.last_purchase_date, {{ as_of_date() }}) as days_since_last_purchase,
         revenue.first_purchase_date,
         revenue.last_purchase_date
     from customers

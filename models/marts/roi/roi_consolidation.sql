@@ -1,6 +1,3 @@
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' -%}
-
 {#- What consolidating the customer data yields, over all loaded history, one row (as of the as-of
     date): source records per customer and the duplicates identity resolution removed
     (int_identity__crosswalk), duplicate mailings found and their cost (marketing sends of a campaign
@@ -86,7 +83,7 @@ repeat_figures as (
 
 final as (
     select
-        {{ as_of }} as as_of_date,
+        {{ as_of_date() }} as as_of_date,
         cast(identity_figures.source_record_count as bigint) as source_record_count,
         cast(identity_figures.customer_count as bigint) as customer_count,
         cast(identity_figures.source_record_count - identity_figures.customer_count as bigint)

@@ -1,17 +1,17 @@
 {#- Customer experience and what it is worth, in aggregates only: one row per segment of customers
     (dim_customers.is_customer: at least one purchase or contract), with how many are retained (any
     status but lost on the as-of date) or lost, their net revenue and 12-month CLV. Segment types:
-    - satisfaction_band: the customer's latest CSAT (int_surveys__responses) low (1-2), neutral (3),
+    - satisfaction_band: the customer's latest CSAT (int_customer__survey_responses) low (1-2), neutral (3),
       high (4-5), or no_response;
     - nps_group: the latest NPS response's group (promoter, passive, detractor) or no_response;
-    - complaint_resolution: customers with a complaint (int_lifecycle__service_interactions) of
+    - complaint_resolution: customers with a complaint (int_customer__service_interactions) of
       which one is still open or unresolved (`unresolved`) or all resolved (`resolved`), and
       `no_complaint`;
     - detractor_recovery: detractors who recovered (`recovered`, int_roi__detractor_recoveries: same
       survey program, within var('survey_recovery_window_days'), a higher non-detractor score) or did
       not (`not_recovered`); recovered ones carry the value credited to the program: CLV x gross
       margin x attribution rate (ref_roi_assumptions).
-    Built on every finished survey response, consented or not (int_surveys__responses): the output is
+    Built on every finished survey response, consented or not (int_customer__survey_responses): the output is
     aggregate only, so an anonymous respondent is counted in its band without being named (leaving
     them out would put them in no_response and bias the bands). -#}
 
@@ -23,12 +23,12 @@ customers as (
 ),
 
 survey_responses as (
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_customer__survey_responses') }}
     where score is not null and customer_id is not null and is_finished
 ),
 
 service_interactions as (
-    select * from {{ ref('int_lifecycle__service_interactions') }}
+    select * from {{ ref('int_customer__service_interactions') }}
 ),
 
 recoveries as (

@@ -1,6 +1,3 @@
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' -%}
-
 {#- The customer-data program month by month: one row per calendar month, the last
     var('roi_months') months up to the as-of month. Benefits (costs the program lets us avoid or
     value it creates), all priced with ref_roi_assumptions:
@@ -52,8 +49,8 @@ months as (
     select
         cast(
             unnest(generate_series(
-                cast(date_trunc('month', {{ as_of }}) as date) - to_months({{ var('roi_months') }} - 1),
-                cast(date_trunc('month', {{ as_of }}) as date),
+                cast(date_trunc('month', {{ as_of_date() }}) as date) - to_months({{ var('roi_months') }} - 1),
+                cast(date_trunc('month', {{ as_of_date() }}) as date),
                 interval 1 month
             )) as date
         ) as report_month

@@ -1,7 +1,7 @@
 {#- Survey alerts and how the loop was closed, one row per alerting response (int_surveys__alerts:
     a finished response with a low score, negative comment sentiment or an alert keyword). A named
-    alert (respondent consented) goes to the customer's CRM owner (int_lifecycle__crm_owners) and the
-    owner's manager (stg_crm__users.manager_id), due var('survey_alert_sla_days') days after the response.
+    alert (respondent consented) goes to the customer's CRM owner and the owner's manager
+    (int_customer__crm_owners), due var('survey_alert_sla_days') days after the response.
     Without consent the alert is anonymous: counted for the survey team, but customer, owner, the
     follow-up, recovery and every date but recorded_month are not shown (no one is told who answered).
     Closing the loop (named alerts): an eligible follow-up is a CRM task of the customer created at or
@@ -16,8 +16,6 @@
     Recovery: a later consented, finished response of the same customer to the same survey program
     within var('survey_recovery_window_days') days (0..N) with a higher score. -#}
 
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' -%}
 {%- set follow_up_days = var('survey_follow_up_window_days') | int -%}
 
 with
@@ -27,7 +25,7 @@ alerts as (
 ),
 
 responses as (
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_customer__survey_responses') }}
 ),
 
 customer_profiles as (
@@ -35,60 +33,12 @@ customer_profiles as (
 ),
 
 owners as (
-    select * from {{ ref('int_lifecycle__crm_owners') }}
+    select * from {{ ref('int_customer__crm_owners') }}
 ),
 
 follow_ups as (
-    select * from {{ ref('int_lifecycle__crm_follow_ups') }}
+    select * from {{ ref('int_customer__crm_follow_ups') }}
 ),
-
-{% if source_enabled('crm') %}
-users as (
-    select * from {{ ref('stg_crm__users') }}
-    where not is_rejected
-),
-
-tasks as (
-    select * from {{ ref('stg_crm__tasks') }}
-    where not is_rejected
-),
-
-follow_up_notes as (
-    select
-        follow_ups.*,
-        tasks.description
-    from follow_ups
-    left join tasks
-        on follow_ups.follow_up_key = tasks.record_key
-),
-
-supervisors as (
-    select
-        owners.owner_user_id,
-        users.manager_user_id as supervisor_user_id,
-        concat_ws(' ', managers.first_name, managers.last_name) as supervisor_name
-    from (select distinct owner_user_id from owners) as owners
-    inner join users
-        on owners.owner_user_id = users.user_id
-    left join users as managers
-        on users.manager_user_id = managers.user_id
-),
-{% else %}
-follow_up_notes as (
-    select
-        *,
-        cast(null as {{ dbt.type_string() }}) as description
-    from follow_ups
-),
-
-supervisors as (
-    select
-        cast(null as {{ dbt.type_string() }}) as owner_user_id,
-        cast(null as {{ dbt.type_string() }}) as supervisor_user_id,
-        cast(null as {{ dbt.type_string() }}) as supervisor_name
-    where false
-),
-{% endif %}
 
 alert_details as (
     select
@@ -109,17 +59,17 @@ task_windows as (
         alert_details.response_key,
         alert_details.response_id,
         alert_details.recorded_at as alert_recorded_at,
-        follow_up_notes.follow_up_key,
-        follow_up_notes.subject,
-        follow_up_notes.description,
-        follow_up_notes.created_at,
-        follow_up_notes.completed_at
+        follow_ups.follow_up_key,
+        follow_ups.subject,
+        follow_ups.description,
+        follow_ups.created_at,
+        follow_ups.completed_at
     from alert_details
-    inner join follow_up_notes
+    inner join follow_ups
         on
-            alert_details.customer_id = follow_up_notes.customer_id
-            and alert_details.recorded_at <= follow_up_notes.created_at
-            and date_diff('day', alert_details.recorded_date, cast(follow_up_notes.created_at as date))
+            alert_details.customer_id = follow_ups.customer_id
+            and alert_details.recorded_at <= follow_ups.created_at
+            and date_diff('day', alert_details.recorded_date, cast(follow_ups.created_at as date))
             <= {{ follow_up_days }}
     where alert_details.has_consent_to_be_named
 ),
@@ -190,8 +140,8 @@ joined as (
         customer_profiles.email as customer_email,
         owners.owner_user_id,
         owners.owner_name,
-        supervisors.supervisor_user_id,
-        supervisors.supervisor_name,
+        owners.owner_manager_user_id as supervisor_user_id,
+        owners.owner_manager_name as supervisor_name,
         matched_follow_ups.follow_up_key,
         case
             when matched_follow_ups.names_response then 'response_id'
@@ -206,8 +156,6 @@ joined as (
         on alert_details.customer_id = customer_profiles.customer_id
     left join owners
         on alert_details.customer_id = owners.customer_id
-    left join supervisors
-        on owners.owner_user_id = supervisors.owner_user_id
     left join matched_follow_ups
         on alert_details.response_key = matched_follow_ups.response_key
     left join first_contacts
@@ -242,7 +190,7 @@ final as (
         case
             when not has_consent_to_be_named then 'anonymous'
             when closed_at is not null then 'closed'
-            when {{ as_of }} > raw_due_date then 'overdue'
+            when {{ as_of_date() }} > raw_due_date then 'overdue'
             else 'open'
         end as alert_status,
         case when has_consent_to_be_named then follow_up_match_method end as follow_up_match_method,
@@ -263,7 +211,7 @@ final as (
         has_consent_to_be_named and owner_user_id is not null as has_owner,
         has_consent_to_be_named and follow_up_key is not null as has_follow_up,
         coalesce(has_consent_to_be_named and cast(closed_at as date) <= raw_due_date, false) as is_closed_within_sla,
-        has_consent_to_be_named and closed_at is null and {{ as_of }} > raw_due_date as is_overdue,
+        has_consent_to_be_named and closed_at is null and {{ as_of_date() }} > raw_due_date as is_overdue,
         has_consent_to_be_named and recovered_at is not null as is_recovered,
         case when has_consent_to_be_named then recorded_date end as recorded_date,
         cast(date_trunc('month', recorded_date) as date) as recorded_month,

@@ -18,7 +18,7 @@ links as (
 ),
 
 responses as (
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_customer__survey_responses') }}
 ),
 
 consented_links as (

@@ -1,5 +1,5 @@
-{#- CRM follow-up tasks about customers, one row per task that is not deleted: what is to be done,
-    by whom, by when, and whether it is still open (every status but completed is open, as in
+{#- CRM follow-up tasks about customers, one row per task that is not deleted: what is to be done
+    (subject and description, which may name a survey response id), by whom, by when, and whether it is still open (every status but completed is open, as in
     Salesforce: deferred tasks are postponed, not closed). The customer is the task's related contact
     or lead (int_identity__crosswalk). Empty when the CRM is switched off. -#}
 
@@ -39,6 +39,7 @@ final as (
         related.related_person_record_key,
         concat_ws(' ', users.first_name, users.last_name) as owner_name,
         related.subject,
+        related.description,
         related.task_type,
         related.task_status,
         related.priority,
@@ -64,6 +65,7 @@ select
     cast(null as {{ dbt.type_string() }}) as related_person_record_key,
     cast(null as {{ dbt.type_string() }}) as owner_name,
     cast(null as {{ dbt.type_string() }}) as subject,
+    cast(null as {{ dbt.type_string() }}) as description,
     cast(null as {{ dbt.type_string() }}) as task_type,
     cast(null as {{ dbt.type_string() }}) as task_status,
     cast(null as {{ dbt.type_string() }}) as priority,

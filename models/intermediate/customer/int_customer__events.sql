@@ -4,7 +4,7 @@
     record (int_identity__crosswalk); events without a person record of their own (web sessions,
     store sales paid with a loyalty card only) belong to the customer their own record was linked to
     by identity resolution. Events of anonymous or unresolved records are left out, and so are the survey
-    responses of respondents who did not consent to be named (int_surveys__responses). A view: the
+    responses of respondents who did not consent to be named (int_customer__survey_responses). A view: the
     full-refresh truth that the incremental fct_customer_events is checked against. -#}
 
 with
@@ -19,7 +19,7 @@ crosswalk as (
 
 -- responses whose respondent did not agree to be named never reach a person-level timeline
 unconsented_responses as (
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_customer__survey_responses') }}
     where not has_consent_to_be_named
 ),
 

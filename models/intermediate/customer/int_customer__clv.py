@@ -1,5 +1,5 @@
 """Customer lifetime value per buyer: BG/NBD (purchase frequency and dropout) and Gamma-Gamma (spend)
-fitted by maximum likelihood on int_lifecycle__purchase_summary. The models live in the library
+fitted by maximum likelihood on int_customer__purchase_summary. The models live in the library
 (customer360.clv, tested with pytest); this model only hands the data over. Horizon and discount rate
 come from the vars lifecycle_clv_horizon_months and lifecycle_clv_annual_discount_rate (model config)."""
 
@@ -8,7 +8,7 @@ from customer360 import clv
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    summary = dbt.ref("int_lifecycle__purchase_summary").arrow()
+    summary = dbt.ref("int_customer__purchase_summary").arrow()
     if hasattr(summary, "read_all"):  # duckdb returns a record batch reader
         summary = summary.read_all()
     return clv.estimate_customer_value(

@@ -3,13 +3,11 @@
     store sales not cancelled by the as-of date, counted per day (several purchases on one day are
     one purchase occasion, their amounts added). -#}
 
-{%- set as_of_var = var('lifecycle_as_of_date', none) -%}
-{%- set as_of = "cast('" ~ as_of_var ~ "' as date)" if as_of_var else 'current_date' %}
 
 with
 
 revenue_events as (
-    select * from {{ ref('int_lifecycle__revenue_events') }}
+    select * from {{ ref('int_customer__revenue_events') }}
 ),
 
 purchase_days as (
@@ -20,8 +18,8 @@ purchase_days as (
     from revenue_events
     where
         revenue_event_type != 'refund'
-        and revenue_date <= {{ as_of }}
-        and (cancelled_date is null or cancelled_date > {{ as_of }})
+        and revenue_date <= {{ as_of_date() }}
+        and (cancelled_date is null or cancelled_date > {{ as_of_date() }})
     group by customer_id, revenue_date
 ),
 
@@ -37,7 +35,7 @@ final as (
         customer_id,
         count(*) - 1 as repeat_purchase_count,
         date_diff('day', min(purchase_date), max(purchase_date)) as recency_days,
-        date_diff('day', min(purchase_date), {{ as_of }}) as tenure_days,
+        date_diff('day', min(purchase_date), {{ as_of_date() }}) as tenure_days,
         avg(purchase_day_usd) filter (where purchase_date > first_purchase_date) as average_repeat_purchase_usd,
         min(purchase_date) as first_purchase_date,
         max(purchase_date) as last_purchase_date

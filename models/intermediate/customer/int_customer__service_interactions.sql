@@ -18,7 +18,7 @@ crosswalk as (
 ),
 
 survey_responses as (
-    select * from {{ ref('int_lifecycle__survey_responses') }}
+    select * from {{ ref('int_customer__named_survey_responses') }}
 ),
 
 ticket_scores as (

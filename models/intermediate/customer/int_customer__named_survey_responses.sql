@@ -1,5 +1,5 @@
 {#- Survey responses of customers that may be used person by person: the responses of
-    int_surveys__responses whose respondent agreed to be named to their account team
+    int_customer__survey_responses whose respondent agreed to be named to their account team
     (`has_consent_to_be_named`) and resolved to a customer. Scores are already checked against their
     survey's metric there (out-of-range scores nulled and flagged). Empty when the survey system is
     switched off. -#}
@@ -7,7 +7,7 @@
 with
 
 survey_responses as (
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_customer__survey_responses') }}
     where has_consent_to_be_named and customer_id is not null
 ),
 

@@ -2,7 +2,8 @@
     the customer's most recently changed CRM contact that is not deleted; its account's owner is the
     customer's owner (the account owner manages the relationship), else the contact's own owner. A
     customer with no contact but a lead is owned by the owner of their most recently changed open or
-    unconverted lead. One row per customer with a CRM owner; empty when the CRM is switched off. -#}
+    unconverted lead. The owner's manager (stg_crm__users.manager_id) is named with them. One row per
+    customer with a CRM owner; empty when the CRM is switched off. -#}
 
 {% if source_enabled('crm') %}
 
@@ -90,10 +91,18 @@ final as (
         users.email as owner_email,
         users.job_title as owner_job_title,
         users.department as owner_department,
+        users.manager_user_id as owner_manager_user_id,
+        -- as the survey alerts have always shown it: empty when the owner has no manager on file,
+        -- null when the owner is not a (usable) CRM user
+        case
+            when users.user_id is not null then concat_ws(' ', managers.first_name, managers.last_name)
+        end as owner_manager_name,
         coalesce(users.is_active, false) as is_owner_active
     from owners
     left join users
         on owners.owner_user_id = users.user_id
+    left join users as managers
+        on users.manager_user_id = managers.user_id
 )
 
 select * from final
@@ -110,6 +119,8 @@ select
     cast(null as {{ dbt.type_string() }}) as owner_email,
     cast(null as {{ dbt.type_string() }}) as owner_job_title,
     cast(null as {{ dbt.type_string() }}) as owner_department,
+    cast(null as {{ dbt.type_string() }}) as owner_manager_user_id,
+    cast(null as {{ dbt.type_string() }}) as owner_manager_name,
     cast(null as boolean) as is_owner_active
 where false
 

@@ -8,7 +8,7 @@
 with
 
 customer_events as (
-    select * from {{ ref('int_lifecycle__customer_events') }}
+    select * from {{ ref('int_customer__events') }}
 ),
 
 events as (
