@@ -8,8 +8,8 @@ only place personal data may appear. Everywhere else, any one finding fails the 
 
 - ``unexpected table``: a table or view in the BI file that is not a published dbt model;
 - ``raw pii column``: a column tagged ``meta.pii: direct|employee`` without ``published_for``; a text
-  column named like a personal field (``*email*``, ``*phone*``, ``*address*``, ``*ssn*``, ``*birth*``,
-  ``dob``, a person's ``<role>_name``) without any ``meta.pii`` classification;
+  column named like a personal field (``*email*``, ``*phone*``, ``*address*``, ``*ssn*``, ``*national_id*``,
+  ``*birth*``, ``dob``, a person's ``<role>_name``) without any ``meta.pii`` classification;
 - ``email value`` / ``phone value`` / ``ssn value``: a text value that looks like one (several written
   forms; identifier columns ``*_id``/``*_key`` are exempt from the digit-only patterns, since source
   ids are long numbers);
