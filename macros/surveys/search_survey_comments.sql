@@ -4,7 +4,8 @@
     score and the customer — named only when the respondent consented (fct_survey_responses nulls
     customer_id otherwise; the name comes from customer_360). The phrase is split into words by the
     same macro as the comments (survey_comment_words), so apostrophes and hyphens are treated alike on
-    both sides. Optional `survey_id` restricts the search to one program. -#}
+    both sides. Optional `survey_id` restricts the search to one program. Both arguments become SQL
+    string literals (sql_string_literal), never SQL. -#}
 with
 
 tokens as (
@@ -20,7 +21,7 @@ customer_profiles as (
 ),
 
 phrase_split as (
-    select {{ survey_comment_words("'" ~ (phrase | replace("'", "''")) ~ "'") }} as words
+    select {{ survey_comment_words(sql_string_literal(phrase)) }} as words
 ),
 
 phrase_words as (
@@ -66,7 +67,7 @@ inner join responses
 left join customer_profiles
     on responses.customer_id = customer_profiles.customer_id
 {%- if survey_id %}
-where responses.survey_id = '{{ survey_id }}'
+where responses.survey_id = {{ sql_string_literal(survey_id) }}
 {%- endif %}
 order by responses.recorded_month desc, responses.recorded_date desc nulls last, responses.survey_response_id
 {%- endmacro %}

@@ -18,10 +18,18 @@ Every formula is written out from the papers; this module is the project's own i
 and dill). Times are in whatever unit the caller uses consistently (``estimate_customer_value``
 uses weeks). ``python/tests/test_clv.py`` checks the likelihoods against numerical integration and
 recovers known parameters from simulated customers.
+
+**Same input, same output.** DuckDB hands the purchase summary over in no fixed order, and floating
+point sums depend on the order of their terms; on a flat likelihood (a fit at a search bound) a last-bit
+difference in the objective moves the optimum enough to change CLVs by cents. So both fits work on the
+sorted distinct rows with their counts and start from exact (``math.fsum``) means, and
+``estimate_customer_value`` sorts its rows by customer id: the estimates depend only on the set of
+customers, never on their order.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -129,7 +137,8 @@ def fit_bgnbd(frequency, recency, T, *, initial: BetaGeoParams | None = None) ->
         value = -np.dot(counts, bgnbd_log_likelihood(params, ux, ut_x, uT)) / total
         return value if np.isfinite(value) else 1e300
 
-    start = initial or BetaGeoParams(r=1.0, alpha=max(float(np.mean(T)), 1e-3), a=1.0, b=1.0)
+    mean_T = math.fsum(T) / len(T)  # exact, so the start does not depend on the row order
+    start = initial or BetaGeoParams(r=1.0, alpha=max(mean_T, 1e-3), a=1.0, b=1.0)
     return BetaGeoParams(*np.exp(_minimize(negative_mean_log_likelihood, np.log(list(asdict(start).values())))))
 
 
@@ -206,11 +215,17 @@ def fit_gamma_gamma(frequency, monetary_value, *, initial: GammaGammaParams | No
         raise ValueError("no repeat customers with a positive mean value to fit")
 
     # the model is scale-equivariant (values / c gives v / c): fit on values in units of their mean
-    scale = float(np.mean(m))
-    m_scaled = m / scale
+    # (an exact mean, so the scale does not depend on the row order)
+    scale = math.fsum(m) / len(m)
+    # identical (x, m) rows share a likelihood: fit on the sorted distinct rows with counts, so the sum
+    # is taken in one order whatever order the customers came in
+    rows, counts = np.unique(np.column_stack([x, m]), axis=0, return_counts=True)
+    ux, um_scaled = rows[:, 0], rows[:, 1] / scale
+    total = counts.sum()
 
     def negative_mean_log_likelihood(log_params):
-        value = -np.mean(gamma_gamma_log_likelihood(GammaGammaParams(*np.exp(log_params)), x, m_scaled))
+        params = GammaGammaParams(*np.exp(log_params))
+        value = -np.dot(counts, gamma_gamma_log_likelihood(params, ux, um_scaled)) / total
         return value if np.isfinite(value) else 1e300
 
     if initial is None:
@@ -302,10 +317,13 @@ def estimate_customer_value(
     `summary` columns: customer_id, repeat_purchase_count (x: purchase days after the first),
     recency_days (first to last purchase day), tenure_days (first purchase day to the as-of date),
     average_repeat_purchase_usd (mean value of the repeat purchase days; null when x = 0).
-    Only customers with a purchase are scored. Fitting is done in weeks. When there are too few
+    Only customers with a purchase are scored; rows come back sorted by customer id, and the
+    estimates do not depend on the order of the input rows. Money is rounded to the cent (as
+    published). Fitting is done in weeks. When there are too few
     customers to fit (fewer than 50 buyers, or 20 repeat buyers with positive spend) or a fit fails,
     the estimates are null and `clv_model_status` says why.
     """
+    summary = summary.sort_by("customer_id")  # one order, whatever order DuckDB handed over
     customer_id = summary.column("customer_id").to_pylist()
     x = np.asarray(summary.column("repeat_purchase_count").to_numpy(zero_copy_only=False), dtype=float)
     recency = np.asarray(summary.column("recency_days").to_numpy(zero_copy_only=False), dtype=float) / DAYS_PER_WEEK
@@ -358,9 +376,11 @@ def estimate_customer_value(
             "customer_id": pa.array(customer_id, type=pa.string()),
             "probability_alive": pa.array(bgnbd_probability_alive(bg, x, recency, tenure)),
             "expected_purchase_count": pa.array(bgnbd_expected_purchases(bg, horizon_weeks, x, recency, tenure)),
-            "expected_average_purchase_usd": pa.array(gamma_gamma_expected_value(gg, x, monetary_filled)),
+            "expected_average_purchase_usd": pa.array(
+                np.round(gamma_gamma_expected_value(gg, x, monetary_filled), 2)
+            ),
             "clv_usd": pa.array(
-                customer_lifetime_value(
+                np.round(customer_lifetime_value(
                     bg,
                     gg,
                     x,
@@ -370,7 +390,7 @@ def estimate_customer_value(
                     horizon_periods=horizon_months,
                     period_length=DAYS_PER_MONTH / DAYS_PER_WEEK,
                     discount_rate_per_period=monthly_discount,
-                )
+                ), 2)
             ),
         }
         params = {

@@ -1,5 +1,7 @@
 """Benchmark of the identity stage: python -m customer360.identity_bench [--records 100000 1000000]
 
+(also: customer360 bench identity [--records 100000 1000000])
+
 For each size: generate a data set of about that many source records (raw rows over all tables),
 build everything the identity models need (seeds, staging, conformed layer) into a fresh DuckDB
 file, then time the identity stage alone (``dbt build --select path:models/intermediate/identity
@@ -173,11 +175,7 @@ def splink_only(argv: list[str]) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["splink"]:
-        return splink_only(argv[1:])
-    ap = argparse.ArgumentParser(prog="python -m customer360.identity_bench", description=__doc__.split("\n")[0])
+def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--records", type=int, nargs="+", default=[100_000, 1_000_000],
                     help="target numbers of source records (default 100000 1000000)")
     ap.add_argument("--seed", type=int, default=42)
@@ -189,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-splink", action="store_true")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each timed step; the summary gives the median time and the highest peak (default 3)")
-    a = ap.parse_args(argv)
+
+
+def run(a: argparse.Namespace) -> int:
     work = Path(a.workdir or tempfile.mkdtemp(prefix="c360_identity_bench_")).resolve()
     work.mkdir(parents=True, exist_ok=True)
     print(f"workdir {work}")
@@ -205,6 +205,15 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['identity_peak_mib']:>18,.0f} {splink_s:>9.1f} {splink_mib:>16,.0f} "
               f"{r['identity_seconds'] / splink_s:>10.1f}x {r['identity_peak_mib'] / splink_mib:>12.1f}x")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["splink"]:
+        return splink_only(argv[1:])
+    ap = argparse.ArgumentParser(prog="python -m customer360.identity_bench", description=__doc__.split("\n")[0])
+    add_arguments(ap)
+    return run(ap.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -7,3 +7,13 @@ def pytest_configure(config):
         "browser: drives the system Chromium (/usr/bin/chromium) with Playwright; "
         "deselect with -m 'not browser'",
     )
+    config.addinivalue_line(
+        "markers",
+        "semantic: queries the dbt test build's BI file through MetricFlow (make metrics-test); "
+        "deselect with -m 'not semantic'",
+    )
+    config.addinivalue_line(
+        "markers",
+        "superset: drives Apache Superset (its own venv, make bi-install) in the system Chromium (make bi-test); "
+        "deselect with -m 'not superset'",
+    )

@@ -13,7 +13,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -21,7 +23,7 @@ from browser_support import assert_not_blank, free_port, launch, require_chromiu
 from customer360.privacy.reader import connect_bi
 from customer360.webapp import app as webapp_app
 from customer360.webapp import queries as q
-from webapp_fixture import build_fixture_bi
+from webapp_fixture import BO, MARKUP, MARKUP_HOSTS, build_fixture_bi, build_markup_fixture_bi
 
 pytestmark = pytest.mark.browser
 
@@ -75,9 +77,9 @@ def expected(bi_file) -> dict:
         con.close()
 
 
-@pytest.fixture(scope="module")
-def app_url(bi_file):
-    require_chromium()
+@contextmanager
+def _streamlit(bi_file: Path):
+    """``streamlit run`` of the app on ``bi_file`` on a free port; yields its URL once it answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CUSTOMER360_BI_DB_PATH"}
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
@@ -114,6 +116,13 @@ def app_url(bi_file):
             process.wait()
 
 
+@pytest.fixture(scope="module")
+def app_url(bi_file):
+    require_chromium()
+    with _streamlit(bi_file) as url:
+        yield url
+
+
 def _metric_value(page, label: str):
     metric = page.locator('[data-testid="stMetric"]').filter(
         has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
@@ -146,6 +155,8 @@ def test_web_app_pages_in_browser(app_url, expected):
         browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            requested = []
+            page.on("request", lambda request: requested.append(request.url))
             page.goto(app_url, wait_until="domcontentloaded")
 
             # (a) find a customer -> profile, timeline
@@ -202,6 +213,59 @@ def test_web_app_pages_in_browser(app_url, expected):
             shot = screenshot_path("webapp_programme.png")
             page.screenshot(path=str(shot), full_page=True)
             assert_not_blank(shot)
+            outside = sorted({request for request in requested if _outside(request)})
+            assert outside == [], f"the pages requested outside URLs: {outside}"
+        finally:
+            browser.close()
+
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _outside(url: str) -> bool:
+    """A request that leaves this machine (data: and blob: URLs do not)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS
+
+
+def test_web_app_fetches_nothing_from_outside_hosts(tmp_path):
+    """Source text with Markdown and HTML (an image, links, raw <img>) shows as typed on every page, and
+    the browser requests nothing from any host but the app's own."""
+    require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    bi_file = build_markup_fixture_bi(tmp_path / "markup_bi.duckdb")
+    with _streamlit(bi_file) as url, sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            requested = []
+            page.on("request", lambda request: requested.append(request.url))
+
+            page.goto(f"{url}/?customer={BO}", wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name="Timeline", exact=True)).to_be_visible()
+            _settle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            outside = sorted({request for request in requested if _outside(request)})
+            assert outside == [], f"the customer page requested outside URLs: {outside}"
+            markup_elements = ", ".join(f'img[src*="{host}"], a[href*="{host}"]' for host in MARKUP_HOSTS)
+            assert page.locator(markup_elements).count() == 0
+            expect(page.get_by_role("heading", name=f"Bo {MARKUP} Ray", exact=True)).to_be_visible()
+            expect(page.get_by_text(f"Next follow-up: {MARKUP}").first).to_be_visible()
+            shot = screenshot_path("webapp_markup_customer.png")
+            page.screenshot(path=str(shot), full_page=True)
+            assert_not_blank(shot)
+
+            for path, title in (("team", "Team view"), ("programme", "Programme")):
+                page.goto(f"{url}/{path}", wait_until="domcontentloaded")
+                expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+                _settle(page)
+                assert page.locator(markup_elements).count() == 0
+
+            outside = sorted({request for request in requested if _outside(request)})
+            assert outside == [], f"the page requested outside URLs: {outside}"
+            assert any(request.startswith(url) for request in requested)  # the listener did listen
         finally:
             browser.close()
 

@@ -172,3 +172,28 @@ def test_estimate_customer_value_with_too_few_customers():
 def test_fit_rejects_inconsistent_input():
     with pytest.raises(ValueError):
         clv.fit_bgnbd([1, 0], [5.0, 2.0], [4.0, 10.0])
+
+
+def test_same_customers_in_another_row_order_give_identical_values(simulated_customers):
+    """DuckDB hands the purchase summary over in no fixed order; the fit and every estimate must not
+    depend on it (bit for bit, not just to the cent)."""
+    frequency, recency, T, _, _ = simulated_customers
+    monetary = clv.simulate_gamma_gamma(GG_TRUE, frequency, np.random.default_rng(3))
+    summary = summary_table(frequency, recency, T, monetary)
+    shuffled = summary.take(pa.array(np.random.default_rng(5).permutation(summary.num_rows)))
+    reversed_ = summary.take(pa.array(np.arange(summary.num_rows)[::-1]))
+    results = [clv.estimate_customer_value(table) for table in (summary, shuffled, reversed_)]
+    by_customer = [
+        {name: dict(zip(result.column("customer_id").to_pylist(), result.column(name).to_pylist()))
+         for name in result.column_names if name != "customer_id"}
+        for result in results
+    ]
+    assert set(by_customer[0]["clv_model_status"].values()) == {"fitted"}
+    for other in by_customer[1:]:
+        differing = {name: sum(values[key] != other[name][key] for key in values)
+                     for name, values in by_customer[0].items()}
+        assert differing == dict.fromkeys(differing, 0)
+    # and the rows come back in one order: by customer id
+    for result in results:
+        ids = result.column("customer_id").to_pylist()
+        assert ids == sorted(ids)

@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import stat
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -51,6 +52,14 @@ def databases(tmp_path):
         con.execute("""create table intermediate.int_identity__records as
             select * from (values ('surveys:responses:R_1'), ('orders:orders:5871497613'))
             as t(record_key)""")
+        con.execute("""create table intermediate.int_conform__persons as
+            select * from (values
+                ('crm:contacts:1', 'Ann.Lee@Example.com', 'ann.lee@example.com', '+13035550101', '123-45-6789',
+                 'ann', 'lee', date '1980-02-03'),
+                ('policy:policy_holders:9', 'JOSE.GARCIA@EXAMPLE.COM', 'jose.garcia@example.com', '+13035550199',
+                 null, 'jose', 'garcia lopez', date '1975-11-30'),
+                ('web:registrations:4', null, null, null, null, 'bo', null, null))
+            as t(record_key, email_as_given, email, phone_e164, national_id, first_name, last_name, birth_date)""")
     with duckdb.connect(str(bi)) as con:
         con.execute("create schema marts")
         con.execute(f"""create table marts.dim_customers as
@@ -195,3 +204,98 @@ def test_salt_from_environment_or_private_salt_file(tmp_path):
     assert len(first) >= 32 and resolve_salt(str(db), {}) == first
     mode = stat.S_IMODE(os.stat(salt_file_for(str(db))).st_mode)
     assert mode == 0o600
+
+
+# -- personal values in dbt's artefacts and logs ------------------------------------------------------
+
+LEAKED_VALUES = ["ann.lee", "jose.garcia", "303", "555", "0101", "0199", "123-45-6789", "123456789",
+                 "Ann", "Lee", "José", "García", "1980", "1975", "11/30"]
+
+
+def _artefact_dirs(tmp_path):
+    target, logs = tmp_path / "target", tmp_path / "logs"
+    (target / "compiled" / "customer360").mkdir(parents=True)
+    logs.mkdir()
+    (target / "manifest.json").write_text(json.dumps({"nodes": {"model.customer360.stg_crm__contacts": {
+        "columns": {"first_name": {"description": "First name, e.g. Jane."}},
+        "compiled_code": "select * from read_csv('data/raw/crm/contacts.csv') where loaded_at > '2026-11-15'",
+        "checksum": {"checksum": "9af3e1c4b2303555010112345678"}}}, "metadata": {"invocation_id": "x"}}))
+    (target / "run_results.json").write_text(json.dumps({"results": [
+        {"unique_id": "model.customer360.stg_crm__contacts", "status": "success", "execution_time": 0.1234567891,
+         "message": "OK created 400 rows", "timing": [{"started_at": "2026-12-04T23:04:02.123456Z"}]}]}))
+    (target / "compiled" / "customer360" / "a.sql").write_text(
+        "-- support@corp.example, phone 1-800-555-0100, ticket 2026-11-15\nselect 1 as lee_count\n")
+    (logs / "dbt.log").write_text("23:04:02  Running with dbt=1.11.16\n23:04:03  Done. PASS=660 WARN=1\n")
+    return target, logs
+
+
+def test_clean_artefacts_and_logs_pass(databases, tmp_path):
+    private, bi = databases
+    assert _run(bi, private, dirs=list(_artefact_dirs(tmp_path))) == []
+
+
+def test_personal_values_in_artefacts_and_logs_fail_naming_file_and_kind_only(databases, tmp_path):
+    """A bad CSV row echoed by DuckDB into run_results.json and dbt.log, a dbt show in the log: every
+    kind of personal value is found, named by file and kind, and no finding prints the value."""
+    private, bi = databases
+    target, logs = _artefact_dirs(tmp_path)
+    row = 'Invalid unicode (byte sequence mismatch) in CSV file crm/contacts.csv, line 7: "C7","José","García López","JOSE.GARCIA@example.com","(303) 555-0199"'
+    results = json.loads((target / "run_results.json").read_text())
+    results["results"][0]["message"] = row
+    (target / "run_results.json").write_text(json.dumps(results))  # json escapes the accents
+    with (logs / "dbt.log").open("a") as log:
+        log.write(f"23:04:05  Runtime Error in model stg_crm__contacts: {row}\n")
+        log.write("23:04:06  | Lee, Ann | 123-45-6789 | +1 303 555 0101 | born 02/03/1980 |\n")
+    (target / "compiled" / "customer360" / "show.sql").write_text("select 'garcia lopez' as n, date '1975-11-30' as d")
+    findings = _run(bi, private, dirs=[target, logs])
+    found = {(f.kind, Path(f.path).name) for f in findings}
+    assert found == {
+        ("email in artefact", "run_results.json"), ("email in artefact", "dbt.log"),
+        ("phone in artefact", "run_results.json"), ("phone in artefact", "dbt.log"),
+        ("full name in artefact", "run_results.json"), ("full name in artefact", "dbt.log"),
+        ("ssn in artefact", "dbt.log"),
+        ("birth date with name in artefact", "dbt.log"), ("birth date with name in artefact", "show.sql"),
+    }
+    assert {f.location for f in findings if f.path.endswith("run_results.json")} == {"results[0].message"}
+    assert {f.location for f in findings if f.path.endswith("dbt.log")} == {"line 3", "line 4"}
+    for finding in findings:
+        assert not any(value.lower() in str(finding).lower() for value in LEAKED_VALUES), str(finding)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("A.LEE@EXAMPLE.COM or ANN.LEE@example.com", "email"), ("call 303.555.0101", "phone"), ("tel +13035550101", "phone"),
+    ("3035550101", "phone"), ("(303)555-0101", "phone"), ("ssn 123 45 6789", "ssn"), ("123456789", "ssn"),
+    ("Ann Q. Lee", "full name"), ("LEE ANN", "full name"), ("José  García-López", "full name"),
+    ("Jose Garcia Lopez", "full name"), ("garcia lopez, jose", "full name"),
+    ("Lee 1980-02-03", "birth date with name"), ("30.11.1975 GARCIA", "birth date with name"),
+])
+def test_each_written_form_of_a_personal_value_is_found(databases, tmp_path, text, kind):
+    private, _ = databases
+    (tmp_path / "dbt.log").write_text(f"x {text} y\n")
+    kinds = {f.kind for f in privacy_check.artefacts.scan(private, [tmp_path])}
+    assert f"{kind} in artefact" in kinds
+    assert kinds <= {f"{kind} in artefact", "full name in artefact"}  # an email may spell the name too
+
+
+@pytest.mark.parametrize("text", ["ann and lee", "Lee 1981-02-03", "1980-02-03 Garcia", "took 0.123456789 s",
+                                  "303555010", "Bo", "anne.lee@example.org", "version 3.035.550.101",
+                                  "ids 1303555010199", "Jose Lopez", "a-123-45-6789-b"])
+def test_near_misses_are_not_flagged(databases, tmp_path, text):
+    private, _ = databases
+    (tmp_path / "dbt.log").write_text(f"x {text} y\n")
+    assert privacy_check.artefacts.scan(private, [tmp_path]) == []
+
+
+def test_check_command_fails_on_a_leak_in_logs_without_printing_it(databases, tmp_path, capsys, monkeypatch):
+    private, bi = databases
+    target, logs = _artefact_dirs(tmp_path)
+    (logs / "dbt.log").write_text("Error: ann.lee@example.com\n")
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(_manifest(BASE_COLUMNS)))
+    monkeypatch.setenv(SALT_ENV, SALT)
+    code = privacy_check.main(["--bi", str(bi), "--private", str(private), "--manifest", str(manifest),
+                               "--target-dir", str(target), "--logs-dir", str(logs)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"email in artefact: {logs / 'dbt.log'} (line 1)" in out
+    assert "ann.lee" not in out.lower()

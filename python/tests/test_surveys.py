@@ -102,3 +102,53 @@ def test_comment_and_phrase_share_one_word_rule(text, words):
     con = duckdb.connect()
     quoted = "'" + text.replace("'", "''") + "'"
     assert con.execute(f"select {_comment_words_sql(quoted)}").fetchone()[0] == words
+
+
+def _search_comments_sql(phrase: str, survey_id=None) -> str:
+    """Render the dbt macro search_survey_comments (with the other macros of macros/surveys) with plain
+    Jinja; ref() gives the bare model name, so the SQL runs on same-named tables."""
+    from pathlib import Path
+
+    import jinja2
+
+    macros = "".join(path.read_text() for path in sorted(
+        (Path(__file__).resolve().parents[2] / "macros" / "surveys").glob("*.sql")))
+    template = jinja2.Environment().from_string(macros + "{{ search_survey_comments(phrase, survey_id) }}")
+    return template.render(phrase=phrase, survey_id=survey_id, ref=lambda name: name)
+
+
+@pytest.fixture()
+def comment_search_db():
+    con = duckdb.connect()
+    con.execute("""create table fct_survey_responses as select * from (values
+        ('R1', 'S1', 'C1', 'Delivery NPS', 'delivery', 'nps', 'money back please', 3, -0.4, true,
+         date '2026-05-01', date '2026-05-03'),
+        ('R2', 'S2', null, 'Support CSAT', 'support', 'csat', 'I want my money back', 1, -0.3, false,
+         date '2026-04-01', date '2026-04-20'))
+        as t(survey_response_id, survey_id, customer_id, survey_name, touchpoint, metric, comment_text, score,
+             sentiment_score, has_consent_to_be_named, recorded_month, recorded_date)""")
+    con.execute("""create table fct_survey_comment_tokens as
+        select survey_response_id, unnest(words) as token, unnest(range(1, len(words) + 1)) as token_position
+        from (select survey_response_id, string_split(comment_text, ' ') as words from fct_survey_responses)""")
+    con.execute("create table customer_360 as select 'C1' as customer_id, 'Ann Lee' as full_name")
+    yield con
+    con.close()
+
+
+def test_comment_search_finds_the_phrase_in_every_survey_or_one(comment_search_db):
+    ids = [row[0] for row in comment_search_db.execute(_search_comments_sql("money back")).fetchall()]
+    assert ids == ["R1", "R2"]
+    ids = [row[0] for row in comment_search_db.execute(_search_comments_sql("money back", "S2")).fetchall()]
+    assert ids == ["R2"]
+
+
+@pytest.mark.parametrize("survey_id", ["S1' or '1'='1", "x'; drop table customer_360; --", "it's", "S1\\"])
+def test_comment_search_survey_id_is_a_value_not_sql(comment_search_db, survey_id):
+    """A survey id with quotes is compared as text: no rows, no SQL run from it, no syntax error."""
+    rows = comment_search_db.execute(_search_comments_sql("money back", survey_id)).fetchall()
+    assert rows == []
+    assert comment_search_db.execute("select count(*) from customer_360").fetchone()[0] == 1
+
+
+def test_comment_search_phrase_with_quotes_is_a_value_not_sql(comment_search_db):
+    assert comment_search_db.execute(_search_comments_sql("money' or '1'='1")).fetchall() == []

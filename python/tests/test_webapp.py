@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 
 import duckdb
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from customer360.privacy.reader import connect_bi
 from customer360.webapp import app as webapp_app
 from customer360.webapp import queries as q
-from webapp_fixture import ANN, BO, NONAME, TABLES, build_fixture_bi
+from webapp_fixture import ANN, BO, MARKUP, MARKUP_HOSTS, NONAME, TABLES, build_fixture_bi, build_markup_fixture_bi
 
 
 @pytest.fixture()
@@ -48,6 +50,24 @@ def test_search_puts_the_exact_id_first_and_respects_the_limit(con):
 
 def test_search_does_not_run_sql_from_the_search_text(con):
     assert q.search_customers(con, "' or 1=1 --").empty
+
+
+@pytest.mark.parametrize("text", ["%", "_", "%%", "__", "%@%", "\\", "a_n.lee@example.com"])
+def test_search_treats_like_wildcards_as_characters(con, text):
+    """% and _ typed in the search are characters to find, not LIKE wildcards matching everyone."""
+    assert list(q.search_customers(con, text)["customer_id"]) == []
+
+
+def test_search_finds_names_with_wildcard_characters_literally(tmp_path):
+    path = build_fixture_bi(tmp_path / "wildcards_bi.duckdb")
+    with duckdb.connect(str(path)) as writer:
+        writer.execute("update marts.customer_360 set full_name = 'Bo 100%_Ray\\x' where customer_id = ?", [BO])
+    con = connect_bi(path)
+    try:
+        assert list(q.search_customers(con, "100%_ray\\x")["customer_id"]) == [BO]
+        assert list(q.search_customers(con, "%_r")["customer_id"]) == [BO]
+    finally:
+        con.close()
 
 
 def test_profile_money_is_float_and_unknown_customer_is_none(con):
@@ -187,10 +207,43 @@ def _app_test(monkeypatch, bi_path):
     return AppTest.from_file(webapp_app.__file__, default_timeout=60)
 
 
+def _shown(markdown: str) -> str:
+    """What a reader sees of a string Streamlit renders as Markdown (escapes resolved, no markup)."""
+    from markdown_it import MarkdownIt
+
+    return _rendered_text(MarkdownIt("commonmark").parse(markdown or ""))
+
+
+class _HtmlText(HTMLParser):
+    """The tags and the text of an st.html body, as a browser would show it."""
+
+    def __init__(self, body: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.parts = [], []
+        self.feed(body)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _headings(at) -> list[str]:
+    """The page's headings: st.header and the customer's name (an escaped HTML heading)."""
+    return [_shown(h.value) for h in at.header] + [_HtmlText(h.value).text for h in at.html]
+
+
 def _texts(at) -> str:
-    parts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown", "info",
-                                  "warning", "error", "success") for e in getattr(at, kind)]
-    parts += [f"{m.label}={m.value}" for m in at.metric]
+    parts = [_shown(e.value) for kind in ("title", "header", "subheader", "caption", "markdown", "info",
+                                          "warning", "error", "success") for e in getattr(at, kind)]
+    parts += [f"{_shown(m.label)}={_shown(m.value)}" for m in at.metric]
+    parts += [e.value for e in at.text] + [_HtmlText(e.value).text for e in at.html]
     return "\n".join(str(p) for p in parts)
 
 
@@ -200,7 +253,7 @@ def test_find_customer_page_shows_profile_timeline_surveys_and_alerts(monkeypatc
     at.text_input(key="customer_search").input("ann.lee@").run()
     assert not at.exception
     text = _texts(at)
-    assert "Ann Lee" in [h.value for h in at.header]
+    assert "Ann Lee" in _headings(at)
     assert "Status=active" in text and "12-month CLV=$2,500" in text
     assert "3 events, newest first — latest: 2026-05-02 support_ticket_opened (phone)" in text
     assert "1 overdue, 0 open, 0 closed" in text
@@ -212,7 +265,7 @@ def test_find_customer_page_with_several_matches_and_none(monkeypatch, bi):
     at.text_input(key="customer_search").input("example.com").run()
     assert at.selectbox[0].label == "2 customers match"
     at.selectbox[0].select(BO).run()
-    assert [h.value for h in at.header] == ["Bo Ray"]
+    assert _headings(at) == ["Bo Ray"]
     at.text_input(key="customer_search").input("zzz").run()
     assert "No customer matches" in _texts(at)
 
@@ -233,26 +286,26 @@ def test_team_page(monkeypatch, bi):
     at = _open_page(_app_test(monkeypatch, bi).run(), "team")
     assert not at.exception
     text = _texts(at)
-    assert [t.value for t in at.title] == ["Team view"]
+    assert [_shown(t.value) for t in at.title] == ["Team view"]
     assert "Overdue alerts=1" in text and "Open alerts=1" in text and "Anonymous alerts=1" in text
-    assert "Overdue alerts by owner" in [h.value for h in at.subheader]
+    assert "Overdue alerts by owner" in [_shown(h.value) for h in at.subheader]
 
 
 def test_programme_page(monkeypatch, bi):
     at = _open_page(_app_test(monkeypatch, bi).run(), "programme")
     assert not at.exception
     text = _texts(at)
-    assert [t.value for t in at.title] == ["Programme"]
+    assert [_shown(t.value) for t in at.title] == ["Programme"]
     assert "Conflicting communications=4,321" in text
     assert "Total benefit=$1,350" in text and "Programme cost=$1,200" in text and "ROI=12.5%" in text
-    assert "Customer experience and retention" in [h.value for h in at.subheader]
+    assert "Customer experience and retention" in [_shown(h.value) for h in at.subheader]
 
 
 def test_team_page_without_alert_mart(monkeypatch, tmp_path):
     path = build_fixture_bi(tmp_path / "partial_bi.duckdb", skip=("fct_survey_alerts",))
     at = _open_page(_app_test(monkeypatch, path).run(), "team")
     assert not at.exception
-    assert [i.value for i in at.info] == ["not built yet: marts.fct_survey_alerts"]
+    assert [_shown(i.value) for i in at.info] == ["not built yet: marts.fct_survey_alerts"]
 
 
 def test_pages_show_not_built_yet_for_missing_marts(monkeypatch, tmp_path):
@@ -269,7 +322,7 @@ def test_pages_show_not_built_yet_for_missing_marts(monkeypatch, tmp_path):
 def test_missing_bi_file_gives_a_friendly_message(monkeypatch, tmp_path):
     at = _app_test(monkeypatch, tmp_path / "nowhere_bi.duckdb").run()
     assert not at.exception
-    assert "BI database was not found" in at.error[0].value and "make build" in at.error[0].value
+    assert "BI database was not found" in _shown(at.error[0].value) and "make build" in _shown(at.error[0].value)
 
 
 def test_module_entry_point_builds_the_streamlit_command():
@@ -280,3 +333,94 @@ def test_module_entry_point_builds_the_streamlit_command():
     assert command[-3:] == ["--", "--bi", "x_bi.duckdb"]
     assert "--browser.gatherUsageStats" in command and command[command.index("--server.port") + 1] == "9000"
     assert "--" not in streamlit_argv([])
+
+
+# -- source text is text, never Markdown or HTML ------------------------------------------------------
+
+#: What GitHub-flavoured Markdown's literal autolinks turn into links (URLs, www. and email addresses).
+BARE_LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+MARKDOWN_KINDS = ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success")
+
+
+def _markdown_bodies(at):
+    """(where, body) of every string this script run handed Streamlit to render as Markdown: headings,
+    captions, st.write/markdown, alerts, metric labels, values and tooltips, widget and expander labels."""
+    for kind in MARKDOWN_KINDS:
+        for element in getattr(at, kind):
+            yield kind, element.value
+    for metric in at.metric:
+        yield "metric", metric.label
+        yield "metric", metric.value
+        yield "metric help", metric.proto.help
+    for widget in (*at.selectbox, *at.text_input, *at.expander):
+        yield type(widget).__name__, widget.label
+
+
+def _rendered_text(tokens) -> str:
+    """The text a CommonMark renderer would show for parsed tokens (no markup)."""
+    parts = []
+    for token in tokens:
+        if token.children:
+            parts.append(_rendered_text(token.children))
+        elif token.type in ("text", "code_inline", "html_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _markup_found(at) -> tuple[list[str], str]:
+    """Links, images and HTML a Markdown renderer would make of the page's strings, and the page's text."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark")  # CommonMark with raw HTML on, as a browser would see it
+    found, texts = [], [element.value for element in at.text]
+    for element in at.html:  # HTML Streamlit shows as given: only the escaped name heading may be there
+        parsed = _HtmlText(element.value)
+        found += [f"html: <{tag} {attrs}>" for tag, attrs in parsed.tags if tag != "h2" or attrs]
+        texts.append(parsed.text)
+    for where, body in _markdown_bodies(at):
+        if not body:
+            continue
+        tokens = parser.parse(body)
+        flat = [t for token in tokens for t in (token.children or [token])]
+        found += [f"{where}: {t.type} {t.attrs or t.content!r}" for t in flat
+                  if t.type in ("image", "link_open", "html_inline", "html_block")]
+        # GitHub-flavoured Markdown (Streamlit's) also links a bare URL or email address
+        found += [f"{where}: bare URL or email {match!r}"
+                  for match in BARE_LINK.findall(_rendered_text(tokens))]
+        texts.append(_rendered_text(tokens))
+    return found, "\n".join(texts)
+
+
+def test_source_text_shows_as_typed_without_links_images_or_html(monkeypatch, tmp_path):
+    """Markdown and HTML in names, CRM subjects, ticket topics and survey comments (MARKUP) are shown as the
+    characters typed: no image to fetch from an outside host, no link, no HTML."""
+    path = build_markup_fixture_bi(tmp_path / "markup_bi.duckdb")
+    at = _app_test(monkeypatch, path).run()
+    at.text_input(key="customer_search").input(BO).run()
+    assert not at.exception
+    found, text = _markup_found(at)
+    assert found == []
+    assert f"Bo {MARKUP} Ray" in text  # the name, as the heading shows it
+    assert f"Next follow-up: {MARKUP}" in text
+    assert all(host in text for host in MARKUP_HOSTS)
+    # the same customer among several matches: the choice list and the profile
+    at.text_input(key="customer_search").input("ray").run()
+    assert not at.exception
+    found, _ = _markup_found(at)
+    assert found == []
+    # a search text with markup is echoed as typed
+    at.text_input(key="customer_search").input(f"{MARKUP} nobody").run()
+    assert not at.exception
+    found, text = _markup_found(at)
+    assert found == [] and "No customer matches" in text
+
+
+def test_team_and_programme_pages_show_source_text_as_typed(monkeypatch, tmp_path):
+    path = build_markup_fixture_bi(tmp_path / "markup_bi.duckdb")
+    for url_path in ("team", "programme"):
+        at = _open_page(_app_test(monkeypatch, path).run(), url_path)
+        assert not at.exception
+        found, _ = _markup_found(at)
+        assert found == [], url_path

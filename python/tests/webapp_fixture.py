@@ -182,3 +182,35 @@ def build_fixture_bi(path: str | Path, skip: tuple[str, ...] = (), tables: dict 
             if name not in skip:
                 con.execute(f"create or replace table marts.{name} as {select}")
     return path
+
+
+#: Source text that would be a link, an image, HTML, emphasis, a Streamlit colour directive and math if
+#: it were read as Markdown; every host is under .invalid, which never resolves.
+MARKUP = ('![px](http://pixel.invalid/p.png) [click](http://link.invalid/x) '
+          '<img src="http://html.invalid/q.png"> **bold** :red[red] $x^2$ <http://auto.invalid>')
+MARKUP_HOSTS = ("pixel.invalid", "link.invalid", "html.invalid", "auto.invalid")
+
+
+def build_markup_fixture_bi(path: str | Path) -> Path:
+    """The fixture BI file with ``MARKUP`` in every source text of Bo Ray (customer BO): name, city,
+    CRM owner and follow-up, the latest service topic, an event detail, an open ticket, a survey comment
+    and his alert's owner and comment."""
+    path = build_fixture_bi(path)
+    name = f"Bo {MARKUP} Ray"
+    with duckdb.connect(str(path)) as con:
+        con.execute("""update marts.customer_360 set full_name = $name, city = $markup, owner_name = $markup,
+            next_follow_up_subject = $markup, next_follow_up_owner_name = $markup,
+            latest_service_topic = $markup where customer_id = $bo""", {"name": name, "markup": MARKUP, "bo": BO})
+        con.execute("update marts.fct_customer_events set event_detail = $markup where customer_id = $bo",
+                    {"markup": MARKUP, "bo": BO})
+        con.execute("""insert into marts.fct_customer_activity_feed by name
+            select 'support:tickets:9' as activity_key, $bo as customer_id, 'support_ticket' as activity_type,
+                'email' as channel, $markup as topic, $markup as reason, 'low' as priority,
+                'customer_care' as handled_by, 'open' as outcome, 'open' as resolution_status,
+                $markup as resolution_note, 1 as activity_rank, true as is_open, false as is_complaint,
+                timestamp '2026-04-25 10:00:00' as opened_at""", {"markup": MARKUP, "bo": BO})
+        con.execute("update marts.fct_survey_responses set comment_text = $markup where customer_id = $bo",
+                    {"markup": MARKUP, "bo": BO})
+        con.execute("""update marts.fct_survey_alerts set comment_text = $markup, owner_name = $markup,
+            customer_name = $name where customer_id = $bo""", {"markup": MARKUP, "name": name, "bo": BO})
+    return path

@@ -553,10 +553,10 @@ typed as (
         event_types.direction,
         event_types.is_customer_contact,
         -- what counts as a purchase is a business definition (macro purchase_event_types)
-        coalesce(event_types.event_type in (
-            {%- for event_type in purchase_event_types() %}'{{ event_type }}'{{ ', ' if not loop.last }}{% endfor %}
-            {%- if not purchase_event_types() %}null{% endif -%}
-        ), false) as is_purchase,
+        coalesce(
+            event_types.event_type in ({{ "'" ~ purchase_event_types() | join("', '") ~ "'" }}),
+            false
+        ) as is_purchase,
         coalesce(event_types.is_timeline_event, true) as is_timeline_event
     from unioned
     left join event_types

@@ -2,6 +2,7 @@
 
     python -m customer360.evaluate --db data/test/customer360_test.duckdb --truth data/test
     python -m customer360.evaluate.stability --customers 400      # customer_id stability (see stability.py)
+    customer360 evaluate identity --db data/test/customer360_test.duckdb --truth data/test   # the same
 
 The clusterings compared:
 
@@ -365,28 +366,35 @@ def write_csv(out: str | os.PathLike, header: Sequence[str], rows: Iterable[Sequ
         w.writerows(rows)
 
 
-def run_cli(
-    argv: list[str] | None,
-    prog: str,
-    doc: str,
-    evaluate_fn: Callable[[str, str], Any],
-    report_fn: Callable[[Any], str],
-    write_fn: Callable[[Any, str], None],
+def add_evaluation_arguments(
+    ap: argparse.ArgumentParser,
     default_out: str,
     db_help: str = "built DuckDB file (opened read-only)",
     out_help: str = "CSV file for the figures",
-) -> int:
-    """The evaluation commands' shared entry point: --db, --truth, --out; prints the report, writes the figures."""
-    ap = argparse.ArgumentParser(prog=prog, description=doc.split("\n")[0])
+) -> None:
+    """The evaluation commands' shared arguments: --db, --truth, --out."""
     ap.add_argument("--db", required=True, help=db_help)
     ap.add_argument("--truth", required=True, help="data set folder holding truth/ (or the truth folder)")
     ap.add_argument("--out", default=default_out, help=f"{out_help} ({default_out})")
-    a = ap.parse_args(argv)
+
+
+def run_evaluation(
+    a: argparse.Namespace,
+    evaluate_fn: Callable[[str, str], Any],
+    report_fn: Callable[[Any], str],
+    write_fn: Callable[[Any, str], None],
+) -> int:
+    """The evaluation commands' shared run: evaluates, prints the report, writes the figures."""
     result = evaluate_fn(a.db, a.truth)
     print(report_fn(result))
     write_fn(result, a.out)
     print(f"\nwrote {a.out}")
     return 0
+
+
+def evaluation_parser(prog: str, doc: str) -> argparse.ArgumentParser:
+    """The parser of ``python -m <prog>``: the module docstring's first line as its description."""
+    return argparse.ArgumentParser(prog=prog, description=doc.split("\n")[0])
 
 
 def write_rows(rows: list[tuple[str, str, str, float]], out: str | os.PathLike) -> None:
@@ -436,11 +444,18 @@ def report(ev: Evaluation) -> str:
     return "\n".join(lines)
 
 
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    add_evaluation_arguments(ap, DEFAULT_OUT, out_help="CSV or .parquet file for the figures")
+
+
+def run(a: argparse.Namespace) -> int:
+    return run_evaluation(a, evaluate, report, lambda ev, out: write_rows(ev.rows(), out))
+
+
 def main(argv: list[str] | None = None) -> int:
-    return run_cli(
-        argv, "python -m customer360.evaluate", __doc__, evaluate, report,
-        lambda ev, out: write_rows(ev.rows(), out), DEFAULT_OUT, out_help="CSV or .parquet file for the figures",
-    )
+    ap = evaluation_parser("python -m customer360.evaluate", __doc__)
+    add_arguments(ap)
+    return run(ap.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Recall of the communication-conflict mart against the conflicts the generator planted.
 
     python -m customer360.evaluate.conflicts --db /tmp/x/db.duckdb --truth data/demo [--out FILE]
+    customer360 evaluate conflicts --db /tmp/x/db.duckdb --truth data/demo [--out FILE]   # the same
 
 The generator plants offers (cross-sell or up-sell sends) on the same day as a policy cancellation or
 non-renewal notice to the same person (``truth/planted_conflicts.csv``: person_id,
@@ -20,6 +21,7 @@ attached (the BI file ``<name>_bi.duckdb`` beside the private one is attached wh
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import sys
@@ -27,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import run_cli, write_csv
+from . import add_evaluation_arguments, evaluation_parser, run_evaluation, write_csv
 
 MART = "fct_communication_conflicts"
 DEFAULT_OUT = "target/conflict_evaluation.csv"
@@ -141,12 +143,18 @@ def write_rows(rows: list[tuple[str, str, float]], out: str | os.PathLike) -> No
     write_csv(out, ["metric", "rule_id", "value"], rows, lineterminator="\r\n")
 
 
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    add_evaluation_arguments(ap, DEFAULT_OUT, db_help="built DuckDB file, private or BI (opened read-only)")
+
+
+def run(a: argparse.Namespace) -> int:
+    return run_evaluation(a, evaluate, report, lambda s, out: write_rows(s.rows(), out))
+
+
 def main(argv: list[str] | None = None) -> int:
-    return run_cli(
-        argv, "python -m customer360.evaluate.conflicts", __doc__, evaluate, report,
-        lambda s, out: write_rows(s.rows(), out), DEFAULT_OUT,
-        db_help="built DuckDB file, private or BI (opened read-only)",
-    )
+    ap = evaluation_parser("python -m customer360.evaluate.conflicts", __doc__)
+    add_arguments(ap)
+    return run(ap.parse_args(argv))
 
 
 if __name__ == "__main__":

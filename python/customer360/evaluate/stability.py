@@ -1,6 +1,7 @@
 """Stability of customer ids when new data arrives.
 
     python -m customer360.evaluate.stability [--customers 400] [--seed 42] [--workdir DIR]
+    customer360 evaluate stability [--customers 400] [--seed 42] [--workdir DIR]   # the same
 
 1. generate a base data set A (``python -m customer360.synth``) and build it into its own DuckDB file;
 2. generate B with the same seed and as-of date and ``--extra-share 0.05``: A's rows byte for byte
@@ -230,8 +231,7 @@ def report(s: Stability) -> str:
       + [f"  {key}: {a} -> {b}" for key, a, b in s.examples])
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m customer360.evaluate.stability", description=__doc__.split("\n")[0])
+def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--customers", type=int, default=400)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--as-of", default=dt.datetime.now(dt.timezone.utc).date().isoformat())
@@ -243,8 +243,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="build seeds, models and snapshots without data and unit tests (faster; a failing "
                          "test then cannot skip the identity models)")
     ap.add_argument("--target", type=float, default=0.999, help="exit 1 below this share (default 0.999)")
-    a = ap.parse_args(argv)
 
+
+def run(a: argparse.Namespace) -> int:
     work = Path(a.workdir or tempfile.mkdtemp(prefix="c360_stability_")).resolve()
     work.mkdir(parents=True, exist_ok=True)
     project = Path(a.project_dir).resolve()
@@ -272,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(report(s))
     return 0 if s.unchanged_share >= a.target else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m customer360.evaluate.stability", description=__doc__.split("\n")[0])
+    add_arguments(ap)
+    return run(ap.parse_args(argv))
 
 
 if __name__ == "__main__":

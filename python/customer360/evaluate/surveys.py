@@ -4,6 +4,7 @@ generator's truth (``truth/survey_triggers.csv``: response_record_key, trigger_r
 touchpoint, has_embedded_id).
 
     python -m customer360.evaluate.surveys --db <duckdb file> --truth data/demo [--out FILE]
+    customer360 evaluate surveys --db <duckdb file> --truth data/demo [--out FILE]   # the same
 
 Prints accuracy overall, by link method, by touchpoint and by whether the trigger passed its id, and
 writes one CSV row per figure (scope, group, metric, value). Every truth response counts: a response
@@ -13,11 +14,12 @@ Relationship surveys have no trigger and are not in the truth file.
 
 from __future__ import annotations
 
+import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import run_cli, write_csv
+from . import add_evaluation_arguments, evaluation_parser, run_evaluation, write_csv
 
 LINKS_TABLE = "int_surveys__response_links"
 DEFAULT_OUT = "target/survey_link_evaluation.csv"
@@ -116,8 +118,18 @@ def write_rows(results: list[Accuracy], out: str | os.PathLike) -> None:
     ))
 
 
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    add_evaluation_arguments(ap, DEFAULT_OUT)
+
+
+def run(a: argparse.Namespace) -> int:
+    return run_evaluation(a, evaluate, report, write_rows)
+
+
 def main(argv: list[str] | None = None) -> int:
-    return run_cli(argv, "python -m customer360.evaluate.surveys", __doc__, evaluate, report, write_rows, DEFAULT_OUT)
+    ap = evaluation_parser("python -m customer360.evaluate.surveys", __doc__)
+    add_arguments(ap)
+    return run(ap.parse_args(argv))
 
 
 if __name__ == "__main__":

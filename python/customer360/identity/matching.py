@@ -2,14 +2,14 @@
 
 Splink runs on its own in-memory DuckDB fed with Arrow tables (never on dbt's connection). The
 trained model is a JSON file (``splink_model.json`` beside this module) so runs are reproducible;
-``python -m customer360.identity.train`` retrains it.
+``customer360 train`` (or ``python -m customer360.identity.train``) retrains it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,23 +81,31 @@ def count_blocked_pairs(records: pa.Table) -> list[dict[str, Any]]:
     ]
 
 
-def train(records: pa.Table) -> dict[str, Any]:
+def train(records: pa.Table, progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
     """Estimate the model without labels and return it as a settings dictionary.
 
     1. the prior (share of random pairs that match) from near-certain rules and their assumed recall;
     2. u probabilities from a seeded random sample of pairs (almost all non-matches);
     3. m probabilities by expectation maximisation, once per training blocking rule (a pass cannot
        estimate the comparisons its own rule fixes, so the passes complement each other).
+
+    ``progress(label, done, total)``, when given, is called as each of these steps ends.
     """
+    rules = model_settings.TRAINING_BLOCKING_RULES
+    total = 2 + len(rules)
+    tick = progress or (lambda label, done, total: None)
     linker = _linker(records, model_settings.settings_dict())
     estimate_prior(linker)
+    tick("prior", 1, total)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=model_settings.U_SAMPLING_MAX_PAIRS, seed=model_settings.U_SAMPLING_SEED
     )
-    for cols in model_settings.TRAINING_BLOCKING_RULES.values():
+    tick("u by random sampling", 2, total)
+    for done, (name, cols) in enumerate(rules.items(), start=3):
         linker.training.estimate_parameters_using_expectation_maximisation(
             model_settings.blocking_rule_sql(cols)
         )
+        tick(f"EM pass {name}", done, total)
     model = linker.misc.save_model_to_json()
     model.pop("linker_uid", None)
     return _rounded(model)

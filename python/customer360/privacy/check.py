@@ -1,7 +1,8 @@
 """Check the published BI database for personal data that should not be readable there.
 
     python -m customer360.privacy.check --bi data/customer360_bi.duckdb \
-        --private data/customer360.duckdb --manifest target/manifest.json --target-dir target
+        --private data/customer360.duckdb --manifest target/manifest.json --target-dir target --logs-dir logs
+    customer360 privacy-check --bi ... (the same arguments)
 
 Columns whose manifest ``meta`` says ``published_for`` (the account managers' contact data) are the
 only place personal data may appear. Everywhere else, any one finding fails the check (exit 1):
@@ -19,7 +20,11 @@ only place personal data may appear. Everywhere else, any one finding fails the 
   resolved in the golden records);
 - ``unsalted hash``: a hashed column equal to the plain value or its unsalted SHA-256, or an
   ``anonymous:`` id equal to the md5 or SHA-256 of a source record key;
-- ``salt leaked``: the PII salt in the BI file or in dbt's artefacts (manifest, compiled SQL, docs).
+- ``salt leaked``: the PII salt in the BI file or in dbt's artefacts (manifest, compiled SQL, docs) or logs;
+- ``email|phone|ssn|full name|birth date with name in artefact``: a personal value of the private file's
+  person records in a text file of ``--target-dir`` or ``--logs-dir`` (run_results.json, manifest.json,
+  compiled and run SQL, the static docs page, dbt.log …), named by file, place and kind, never printed
+  (``customer360.privacy.artefacts``).
 
 List and struct columns are scanned as their text form. The private database (read-only) supplies the
 golden records and record keys compared against; the salt is read, never created.
@@ -36,13 +41,14 @@ from pathlib import Path
 
 import duckdb
 
+from customer360.privacy import artefacts
 from customer360.privacy.reader import connect_bi
 from customer360.privacy.salt_plugin import read_salt
 
 PUBLISHED_SCHEMAS = {"marts"}
 RAW_PII_LEVELS = {"direct", "employee"}
 PERSONAL_COLUMN_NAME = re.compile(
-    r"(email|phone|address|ssn|social_security|birth|^dob$|"
+    r"(email|phone|address|ssn|national_id|social_security|birth|^dob$|"
     r"(^|_)(first|last|middle|full|customer|person|contact|owner|supervisor|user|agent|recipient|holder)_name$)"
 )
 IDENTIFIER_COLUMN_NAME = re.compile(r"(_id|_key|_ids|_keys)$")
@@ -186,11 +192,11 @@ def check(
                 findings.append(Finding("unsalted hash", table, column,
                                         f"{hits} value(s) are the plain value or its unsalted SHA-256"))
     con.close()
-    for folder in artefact_dirs or []:
-        for path in Path(folder).rglob("*"):
-            if path.is_file() and path.suffix in {".json", ".sql", ".html", ".md", ".txt", ".yml", ".log"}:
-                if salt in path.read_text(encoding="utf-8", errors="ignore"):
-                    findings.append(Finding("salt leaked", str(path), "*", "the PII salt is in this file"))
+    for path in artefacts.artefact_files(artefact_dirs or []):
+        if salt in path.read_text(encoding="utf-8", errors="ignore"):
+            findings.append(Finding("salt leaked", str(path), "*", "the PII salt is in this file"))
+    if artefact_dirs:
+        findings += artefacts.scan(private_path, artefact_dirs)
     return findings
 
 
@@ -250,17 +256,21 @@ def _sql_path(path: str | Path) -> str:
     return str(Path(path)).replace("'", "''")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bi", required=True, help="published BI database file")
     parser.add_argument("--private", required=True, help="private database of the same build")
     parser.add_argument("--manifest", default="target/manifest.json")
     parser.add_argument("--target-dir", action="append", default=[],
-                        help="dbt artefact folder to search for the salt (repeatable)")
-    args = parser.parse_args(argv)
+                        help="dbt artefact folder to search for the salt and personal values (repeatable)")
+    parser.add_argument("--logs-dir", action="append", default=[],
+                        help="dbt log folder to search for the salt and personal values (repeatable)")
+
+
+def run(args: argparse.Namespace) -> int:
     manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
     salt = read_salt(args.private)
-    findings = check(args.bi, manifest, args.private, salt, [Path(d) for d in args.target_dir])
+    folders = [Path(d) for d in [*args.target_dir, *args.logs_dir]]
+    findings = check(args.bi, manifest, args.private, salt, folders)
     declared = published_columns(manifest)
     published = sum(len(c) for c in declared.values())
     print(f"BI file {args.bi}: {len(declared)} published models, {published} declared columns")
@@ -270,8 +280,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"privacy check FAILED: {len(findings)} finding(s)")
         return 1
     print("privacy check passed: no personal data outside the columns published for account managers; "
-          f"salt not found in the BI file or {', '.join(args.target_dir) or 'no artefact folder'}")
+          f"neither the salt nor a person's values in {', '.join(map(str, folders)) or 'no artefact folder'}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import fmt
+from . import fmt, orders
 from .core import Table, clip_now, loaded_after, opt, pick_w, tf
 from .fmt import DAY, HOUR
 from .noise import Typist, profile
@@ -132,7 +132,7 @@ def build(c):
     t0.set(id=cids, name=ty.full(np_people), email=ty.email(np_people, "billing"), phone=ty.phone(np_people),
            address_line1=ad["line1"], address_line2=ad["line2"], address_city=ad["city"],
            address_state=ad["state"], address_postal_code=ad["zip"],
-           address_country=list(pick_w(rng, ["US", None], [92, 8], nc)), currency=["usd"] * nc,
+           address_country=list(pick_w(rng, orders._countries(w, ["US", None]), [92, 8], nc)), currency=["usd"] * nc,
            delinquent=tf([x in late_cust for x in cids]), created=fmt.epoch(c_ts))
     c.link(SYS, "customers", cids, np_people)
 

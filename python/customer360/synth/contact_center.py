@@ -79,6 +79,8 @@ def build(c):
     N = n + na
     fake_phone = [f"{rng.integers(201, 989)}{rng.integers(2_000_000, 9_999_999)}" if rng.random() < 0.5 else None
                   for _ in range(na)]
+    if w.country is not None:
+        fake_phone = [w.country.fake_phone(x) if x else None for x in fake_phone]
     outcome = np.where(np.array([t is not None for t in ticket] + [False] * na), "ticket_created",
                        pick_w(rng, ["resolved", "transferred", "callback_scheduled", "abandoned"], [70, 12, 12, 6], N))
     all_chan = np.concatenate([chan, np.full(na, "call", object)])
@@ -86,7 +88,7 @@ def build(c):
     dur = np.where(outcome == "abandoned", rng.integers(5, 90, N), dur)
     all_reason = np.concatenate([reason, pick_w(rng, ["other", "product_question"], [60, 40], na)])
     ids = fmt.join("7", fmt.scramble(w.seq("contact_center.interactions", N), 10, fmt.DIGITS), n=N).to_pylist()
-    local = all_ts + fmt.utc_offset(all_ts, TZ) * 60
+    local = all_ts + fmt.utc_offset(all_ts, TZ if w.country is None else w.country.contact_center_tz) * 60
     exported = clip_now(w, np.maximum(w.now - rng.integers(HOUR, 20 * HOUR, N), all_ts + dur + 600), 60)
     t = c.add(Table(SYS, "interactions", COLS["interactions"], "id", "exported_at", fmt.plain,
                     ts=[("started_at_local", "plain"), ("exported_at", "plain")], email=["caller_email"],

@@ -38,6 +38,11 @@ COUNTRIES = ["US", "USA", "United States", None]
 COUNTRY_W = [40, 25, 20, 15]
 
 
+def _countries(w):
+    """Country picklist values as typed (code, other code or name, name, blank)."""
+    return COUNTRIES if w.country is None else w.country.names
+
+
 def sf_id(table, seq):
     """18-character Salesforce-style id: key prefix + pod + opaque code."""
     return fmt.join(PREFIX[table] + "5e0000", fmt.scramble(seq, 9), n=len(seq))
@@ -203,7 +208,7 @@ def build(c):
                      ref=[("converted_contact_id", fake_id("contacts"))]))
     t.set(id=lead_ids, first_name=f, last_name=l_, company=company, email=ty.email(lp, "leads"),
           phone=ty.phone(lp), street=la["line1"], city=la["city"], state=la["state"],
-          postal_code=la["zip"], country=list(pick_w(rng, COUNTRIES, COUNTRY_W, nl)), status=status,
+          postal_code=la["zip"], country=list(pick_w(rng, _countries(w), COUNTRY_W, nl)), status=status,
           lead_source=list(pick_w(rng, SOURCES, SOURCE_W, nl)),
           is_converted=tf(conv), converted_date=fmt.nulls(fmt.iso_date(conv_ts), ~conv),
           converted_account_id=conv_acct, converted_contact_id=conv_contact,
@@ -227,7 +232,7 @@ def build(c):
           last_name=l_, suffix=ty.suffix(cp), email=ty.email(cp, "crm"), phone=ty.phone(cp),
           mobile_phone=opt(ty.phone(cp, False), rng.random(ncn) < 0.4),
           birthdate=bd, mailing_street=ca["line1"], mailing_city=ca["city"], mailing_state=ca["state"],
-          mailing_postal_code=ca["zip"], mailing_country=list(pick_w(rng, COUNTRIES, COUNTRY_W, ncn)),
+          mailing_postal_code=ca["zip"], mailing_country=list(pick_w(rng, _countries(w), COUNTRY_W, ncn)),
           lead_source=list(pick_w(rng, SOURCES, SOURCE_W, ncn)), owner_id=list(U["ids"][c_owner]),
           is_deleted=tf(rng.random(ncn) < 0.01))
     _finish(t, w, rng, c_created, c_mod)
@@ -248,7 +253,7 @@ def build(c):
     t = c.add(_table("accounts", names=["name"], ref=[("owner_id", fake_id("users"))]))
     t.set(id=acct_ids, name=names, type=list(a_type), billing_street=aa["line1"],
           billing_city=aa["city"], billing_state=aa["state"], billing_postal_code=aa["zip"],
-          billing_country=list(pick_w(rng, COUNTRIES, COUNTRY_W, na)), phone=a_phone,
+          billing_country=list(pick_w(rng, _countries(w), COUNTRY_W, na)), phone=a_phone,
           owner_id=list(U["ids"][np.array(a_owner, np.int64)]) if na else [],
           is_deleted=tf(rng.random(na) < 0.01))
     _finish(t, w, rng, a_created, a_mod)

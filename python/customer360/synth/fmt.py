@@ -178,15 +178,29 @@ def pick(arr, mask, other):
     return pc.if_else(pa.array(np.asarray(mask, bool)), other, arr)
 
 
-# --- US time zones (rule since 2007: DST from 2nd Sunday of March to 1st Sunday of November) ---
+# --- time zones: US rule since 2007 (DST from 2nd Sunday of March to 1st Sunday of November, 2 am local);
+# EU rule (last Sunday of March to last Sunday of October, 01:00 UTC); south-east Australia (1st Sunday of
+# October to 1st Sunday of April, 2 am standard time). The rest have no DST.
 TZ_STD = {
     "America/New_York": -300,
     "America/Chicago": -360,
     "America/Denver": -420,
     "America/Phoenix": -420,
     "America/Los_Angeles": -480,
+    "Europe/London": 0,
+    "Europe/Berlin": 60,
+    "Australia/Sydney": 600,
+    "Australia/Melbourne": 600,
+    "Australia/Hobart": 600,
+    "Australia/Brisbane": 600,
+    "Australia/Adelaide": 570,
+    "Australia/Darwin": 570,
+    "Australia/Perth": 480,
 }
-TZ_DST = {k: k != "America/Phoenix" for k in TZ_STD}
+TZ_RULE = {"America/New_York": "us", "America/Chicago": "us", "America/Denver": "us", "America/Los_Angeles": "us",
+           "Europe/London": "eu", "Europe/Berlin": "eu", "Australia/Sydney": "au", "Australia/Melbourne": "au",
+           "Australia/Hobart": "au", "Australia/Adelaide": "au"}
+TZ_DST = {k: k in TZ_RULE for k in TZ_STD}
 
 
 def _nth_sunday(year, month, nth):
@@ -195,16 +209,31 @@ def _nth_sunday(year, month, nth):
     return first + (7 - dow) % 7 + 7 * (nth - 1)
 
 
+def _last_sunday(year, month):
+    last = days_from_civil(year + (month == 12), month % 12 + 1, 1) - 1
+    return last - (last + 4) % 7
+
+
 def utc_offset(ts, tz):
     """UTC offset in minutes of zone `tz` (one zone name) at each UTC timestamp."""
     ts = np.asarray(ts, np.int64)
     std = TZ_STD[tz]
-    if not TZ_DST[tz]:
+    rule = TZ_RULE.get(tz)
+    if rule is None:
         return np.full(len(ts), std, np.int64)
     y, _, _, _ = _date_parts(ts)
-    start = _nth_sunday(y, 3, 2) * DAY + 2 * HOUR - std * 60
-    end = _nth_sunday(y, 11, 1) * DAY + 2 * HOUR - (std + 60) * 60
-    return np.where((ts >= start) & (ts < end), std + 60, std).astype(np.int64)
+    if rule == "us":
+        start = _nth_sunday(y, 3, 2) * DAY + 2 * HOUR - std * 60
+        end = _nth_sunday(y, 11, 1) * DAY + 2 * HOUR - (std + 60) * 60
+        return np.where((ts >= start) & (ts < end), std + 60, std).astype(np.int64)
+    if rule == "eu":
+        start = _last_sunday(y, 3) * DAY + HOUR
+        end = _last_sunday(y, 10) * DAY + HOUR
+        return np.where((ts >= start) & (ts < end), std + 60, std).astype(np.int64)
+    # southern hemisphere: summer time spans the new year
+    end = _nth_sunday(y, 4, 1) * DAY + 2 * HOUR - std * 60
+    start = _nth_sunday(y, 10, 1) * DAY + 2 * HOUR - std * 60
+    return np.where((ts < end) | (ts >= start), std + 60, std).astype(np.int64)
 
 
 def utc_offsets(ts, tz_names):

@@ -218,7 +218,7 @@ class Typist:
                 continue
             land = H["landline"][P["hh"][i]]
             d = land if (landline_ok and land and u[1, j] < p["phone_land"]) else P["mobile"][i]
-            out.append(phone_style(d, style[j]))
+            out.append(phone_style(d, style[j]) if self.w.country is None else self.w.country.phone(d, style[j]))
         return out
 
     def address(self, people, ts):
@@ -242,6 +242,8 @@ class Typist:
             return rng.choice(len(wt), n, p=wt / wt.sum())
 
         st, dr, un = choose(p["st_type"]), choose(p["direction"]), choose(p["unit"])
+        if self.w.country is not None:
+            return self._render_abroad(ids, u, st, un)
         l1, l2, city, state, zips = [], [], [], [], []
         for j, a in enumerate(ids):
             full, abbr = lists.STREET_TYPES[A["stype"][a]]
@@ -273,6 +275,39 @@ class Typist:
             l1.append(line)
             l2.append(second)
             city.append(city_name)
+            state.append(s)
+            zips.append(zp)
+        return dict(line1=l1, line2=l2, city=city, state=state, zip=zips)
+
+    def _render_abroad(self, ids, u, st, un):
+        """render_addr for a non-US country, from the same draws: the country's street form, unit, postcode
+        (GB sometimes without its space, DE/AU sometimes without a leading zero) and subdivision."""
+        A, p, C = self.w.addr, self.p, self.w.country
+        l1, l2, city, state, zips = [], [], [], [], []
+        for j, a in enumerate(ids):
+            line = C.street_line(A["num"][a], A["street"][a], A["stype"][a], int(st[j]))
+            unit = A["unit"][a]
+            second = None
+            if unit:
+                if p["unit_where"] == "inline" or u[0, j] < 0.3:
+                    line = C.with_unit(line, unit, int(un[j]), u[1, j] < 0.5)
+                elif p["unit_where"] == "newline":
+                    ut = C.unit_alone(unit, int(un[j]))
+                    line = f"{line}\n{ut}" if C.code == "DE" else f"{ut}\n{line}"
+                else:
+                    second = C.unit_alone(unit, int(un[j]))
+            name, code = C.city(A["city"][a])[:2]
+            zp = A["post"][a]
+            if u[2, j] < p["zip4"] and C.code == "GB":
+                zp = zp.replace(" ", "")
+            if u[3, j] < p["zip_lost0"] and zp.startswith("0"):
+                zp = zp[1:]
+            s = C.state(code, u[4, j] < p["state_full"])
+            if p["addr_upper"] and u[4, j] > 1 - p["addr_upper"]:
+                line, second, name, s = line.upper(), second and second.upper(), name.upper(), s and s.upper()
+            l1.append(line)
+            l2.append(second)
+            city.append(name)
             state.append(s)
             zips.append(zp)
         return dict(line1=l1, line2=l2, city=city, state=state, zip=zips)

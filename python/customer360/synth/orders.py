@@ -28,6 +28,13 @@ QTY = {"windows": (1, 9), "doors": (1, 3), "roofing": (1, 2), "hvac": (1, 2), "a
 TAX = 0.0625
 
 
+def _countries(w, us):
+    """Country values as typed: the US list, or the country's code, its other code or name, and blanks."""
+    if w.country is None:
+        return us
+    return [w.country.names[0], w.country.names[1], None][:len(us) - 1] + [None]
+
+
 def order_id(seq):
     return fmt.join("5", fmt.scramble(seq, 12, fmt.DIGITS), n=len(seq))
 
@@ -36,10 +43,14 @@ def fake_order(rng, n):
     return order_id(900_000_000 + rng.integers(0, 10**8, n)).to_pylist()
 
 
-def _offset_ts(w, people, ts, addr=None):
-    """Each timestamp as local time with offset in the person's (address) time zone."""
+def _offset_ts(w, people, ts, addr=None, us=False):
+    """Each timestamp as local time with offset in the person's (address) time zone. us=True: the US zone
+    whatever the country (the non_us shape keeps the default export's UTC instants, only their rendering moves)."""
     addr = w.addr_at(people, ts) if addr is None else addr
-    tz = np.array([lists.CITIES[c][5] for c in w.addr["city"][addr]], object)
+    if w.country is None or us:
+        tz = np.array([lists.CITIES[c][5] for c in w.addr["city"][addr]], object)
+    else:
+        tz = np.array([w.country.city(c)[4] for c in w.addr["city"][addr]], object)
     return fmt.utc_offsets(ts, tz)
 
 
@@ -120,7 +131,7 @@ def build(c):
     recent = due & (sched > w.now - 4 * DAY) & (rng.random(nj) < 0.5)
     jstatus = np.where(recent & (jstatus == "completed"), "in_progress", jstatus)
     problem = np.where(jstatus == "cancelled", "", problem)
-    local_off = _offset_ts(w, person[jo], sched)
+    local_off = _offset_ts(w, person[jo], sched, us=True)
     start = sched + rng.integers(8, 11, nj) * HOUR - local_off * 60 + np.where(
         problem == "late", rng.integers(2, 12, nj) * DAY, 0)
     start = clip_now(w, start, 2 * HOUR)
@@ -175,7 +186,7 @@ def build(c):
     t.set(id=oid, order_number=fmt.number(seq + 10_001), customer_name=ty.full(person),
           email=ty.email(person, "orders"), phone=ty.phone(person), shipping_address_1=ad["line1"],
           shipping_address_2=ad["line2"], shipping_city=ad["city"], shipping_province_code=ad["state"],
-          shipping_zip=ad["zip"], shipping_country_code=list(pick_w(rng, ["US", "USA", None], [90, 5, 5], n)),
+          shipping_zip=ad["zip"], shipping_country_code=list(pick_w(rng, _countries(w, ["US", "USA", None]), [90, 5, 5], n)),
           channel=list(chan), financial_status=list(fin),
           fulfillment_status=list(np.where(cancel, "unfulfilled", fulfil)),
           currency=["USD"] * n, subtotal_price=fmt.money(subtotal), total_tax=fmt.money(tax),

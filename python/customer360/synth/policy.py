@@ -126,7 +126,10 @@ def build(c):
     f, mid, la = ([x.upper() if x and u else x for x, u in zip(v, up)] for v in (f, mid, la))
     ssn = P["ssn"][hp]
     dash = rng.random(nh) < 0.6
-    ssn_txt = opt([f"{s[:3]}-{s[3:5]}-{s[5:]}" if d else s for s, d in zip(ssn, dash)], rng.random(nh) > 0.08)
+    if w.country is None:
+        ssn_txt = opt([f"{s[:3]}-{s[3:5]}-{s[5:]}" if d else s for s, d in zip(ssn, dash)], rng.random(nh) > 0.08)
+    else:  # the national id, with and without its spaces
+        ssn_txt = opt([w.country.national_id_typed(s, d) for s, d in zip(ssn, dash)], rng.random(nh) > 0.08)
     ad = ty.address(hp, h_created)
     t = c.add(_table("policy_holders", "holder_id", [("created_date", "mdy"), ("extract_date", "mdy")]))
     t.roles.update(email=["email"], names=["first_name", "last_name"])

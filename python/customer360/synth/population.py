@@ -61,8 +61,9 @@ def objs(values):
 class World:
     """Everything shared by the source systems: the truth plus cross-cohort state."""
 
-    def __init__(self, seed, as_of_days, customers, error_rate):
+    def __init__(self, seed, as_of_days, customers, error_rate, country=None):
         self.seed = seed
+        self.country = country  # None: the US; else a country.Country that renders places, phones and ids
         self.customers = customers
         self.error_rate = error_rate
         self.now = int(as_of_days) * DAY  # as_of 00:00 UTC: nothing happens after it
@@ -112,6 +113,8 @@ def _addresses(w, rng, n, city=None):
         zip5=objs([z + f"{d:02d}" for z, d in zip(zip3, rng.integers(0, 100, n))]),
         zip4=objs([f"{d:04d}" for d in rng.integers(1, 9999, n)]),
     )
+    if w.country is not None:  # the same draws, read as a postcode of the country's city
+        frame["post"] = objs([w.country.postcode(c, z[-2:], z4) for c, z, z4 in zip(city, frame["zip5"], frame["zip4"])])
     ids = np.arange(len(w.addr), len(w.addr) + n)
     w.addr.extend(frame)
     return ids
@@ -227,9 +230,14 @@ def grow(w, rng, n_people, n_customers, tag):
 
     area = [lists.CITIES[c][4] for c in w.addr["city"][cur]]
     mob_r = rng.integers(0, 8_000_000, n_people)
-    mobile = [phone(area[hh_of[i]], mob_r[i]) for i in range(n_people)]
     land_r = rng.integers(0, 8_000_000, nh)
-    landline = [phone(area[h], land_r[h]) if land[h] else "" for h in range(nh)]
+    if w.country is None:
+        mobile = [phone(area[hh_of[i]], mob_r[i]) for i in range(n_people)]
+        landline = [phone(area[h], land_r[h]) if land[h] else "" for h in range(nh)]
+    else:  # national significant numbers of the country's plan
+        cities = w.addr["city"][cur]
+        mobile = [w.country.mobile_number(int(mob_r[i]) * 131 + i, w.used_phones) for i in range(n_people)]
+        landline = [w.country.landline(cities[h], int(land_r[h]), w.used_phones) if land[h] else "" for h in range(nh)]
 
     def ssn(r):
         a, g, s = 1 + r % 899, 1 + r // 899 % 99, 1 + r // 88_001 % 9999
@@ -237,7 +245,10 @@ def grow(w, rng, n_people, n_customers, tag):
         return f"{a:03d}{g:02d}{s:04d}"
 
     ssn_r = rng.integers(0, 899 * 99 * 9999, n_people)
-    ssns = [_unique(w.used_ssn, lambda k, r=r: ssn(r + 104_729 * k)) for r in ssn_r]
+    if w.country is None:
+        ssns = [_unique(w.used_ssn, lambda k, r=r: ssn(r + 104_729 * k)) for r in ssn_r]
+    else:  # the country's national id instead of an SSN
+        ssns = [w.country.national_id(int(r), w.used_ssn) for r in ssn_r]
 
     # roles and traits
     is_cust = np.zeros(n_people, bool)

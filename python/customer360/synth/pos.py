@@ -28,20 +28,34 @@ def stores(c):
     ids = [f"S{k + 101:03d}" for k in range(n)]
     opened = w.start - rng.integers(100, 4000, n) * DAY
     t = c.add(Table(SYS, "stores", COLS["stores"], "id", "_loaded_at", fmt.utc, ts=[]))
-    t.set(id=ids, name=[f"OurCo {lists.CITIES[i][0]}" for i in cities], city=[lists.CITIES[i][0] for i in cities],
-          state=[lists.CITIES[i][1] for i in cities], timezone=[lists.CITIES[i][5] for i in cities],
-          opened_date=fmt.iso_date(opened))
+    place = [_place(w, i) for i in cities]  # city, state code, time zone
+    seen = {}
+    names = []
+    for city, _, _ in place:  # a second store in one city is "OurCo London 2"
+        seen[city] = seen.get(city, 0) + 1
+        names.append(f"OurCo {city}" + (f" {seen[city]}" if seen[city] > 1 else ""))
+    t.set(id=ids, name=names, city=[x[0] for x in place], state=[x[1] for x in place],
+          timezone=[x[2] for x in place], opened_date=fmt.iso_date(opened))
     t.loaded_ts = loaded_after(rng, w, opened)
     t.set(_loaded_at=fmt.utc(t.loaded_ts))
     by_state = {}
     for k, i in enumerate(cities):
-        by_state.setdefault(lists.CITIES[i][1], []).append(k)
-    w.ref["stores"] = dict(ids=ids, tz=[lists.CITIES[i][5] for i in cities], by_state=by_state, city=cities)
+        by_state.setdefault(place[k][1], []).append(k)
+    w.ref["stores"] = dict(ids=ids, tz=[x[2] for x in place], by_state=by_state, city=cities)
+
+
+def _place(w, us_city):
+    """(city, state or subdivision code, time zone) of a US city index, or of its counterpart abroad."""
+    if w.country is None:
+        c = lists.CITIES[us_city]
+        return c[0], c[1], c[5]
+    c = w.country.city(us_city)
+    return c[0], c[1] if w.country.code == "GB" else c[1].split("-")[1], c[4]
 
 
 def _home_store(w, rng, people, ts):
     S = w.ref["stores"]
-    st = [lists.CITIES[c][1] for c in w.city(w.addr_at(people, ts))]
+    st = [_place(w, c)[1] for c in w.city(w.addr_at(people, ts))]
     r = rng.integers(0, 1000, len(people))
     return np.array([S["by_state"][s][k % len(S["by_state"][s])] if s in S["by_state"] else k % len(S["ids"])
                      for s, k in zip(st, r)], np.int64)

@@ -4,15 +4,28 @@
 
 The BI file is, in order: ``--bi`` after ``--``, env ``CUSTOMER360_BI_DB_PATH``, else
 ``data/customer360_bi.duckdb``. It is opened only through ``connect_bi`` (read-only, no external access)
-once per page view and closed after it, so a rebuild is never locked out for long. All SQL is in
+once per page view and closed after it; a build swaps a new file in without waiting for the app, and the
+next page view reads it. All SQL is in
 ``customer360.webapp.queries``; a mart that is not published yet shows "not built yet: <table>".
+
+Source text is text. Streamlit renders headings, captions, ``st.write``/``st.markdown``, alerts, metric
+values and tooltips as Markdown (GitHub-flavoured: a bare URL or email becomes a link even when escaped),
+so a CRM subject ``![px](http://host/p.png)`` would make the reader's browser fetch an outside image.
+So free text read from the BI file (names, emails, phones, cities, owners, subjects) is shown only by
+elements that do not parse it: ``st.text``, the customer's name as an escaped HTML heading
+(``plain_heading``), tables (``st.dataframe``), charts and choice lists. Values of our own vocabularies
+(status, stage, segment, event type, channel) and ids may go into Markdown strings, through ``md_text``,
+which shows them as the characters typed. The pages have no icons: a ``:material/...:`` page icon makes
+Streamlit load the favicon from an outside host (fonts.gstatic.com).
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import math
 import os
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,6 +94,25 @@ def fmt_text(value, empty: str = "—") -> str:
     return empty if _missing(value) or value == "" else str(value)
 
 
+# Every ASCII punctuation character: CommonMark lets each be backslash-escaped, which makes it literal.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_text(value) -> str:
+    """``value`` for a Streamlit string that is rendered as Markdown, shown as the characters typed: every
+    ASCII punctuation character is backslash-escaped, so no link, image, HTML, emphasis, heading, math or
+    ``:colour[...]`` directive can come out of it, and line breaks become spaces (one value, one line).
+    For ids and our own vocabularies only: GitHub-flavoured Markdown still turns a bare URL or email
+    address into a link, so free text goes to ``st.text`` or ``plain_heading`` instead."""
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(value))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def plain_heading(text) -> str:
+    """An ``st.html`` heading showing ``text`` as typed (HTML-escaped; no Markdown is parsed)."""
+    return f"<h2>{html.escape(str(text))}</h2>"
+
+
 # -- the UI ---------------------------------------------------------------------------------------
 
 def run() -> None:
@@ -115,9 +147,9 @@ def run() -> None:
         try:
             yield
         except q.TableNotBuilt as error:
-            st.info(str(error), icon=":material/construction:")
+            st.info(md_text(error))
         except q.MartUnavailable as error:
-            st.warning(str(error), icon=":material/warning:")
+            st.warning(md_text(error))
 
     def page_find_customer() -> None:
         st.title("Find a customer")
@@ -133,7 +165,7 @@ def run() -> None:
         with section():
             matches = q.search_customers(con, text)
             if matches.empty:
-                st.warning(f"No customer matches “{text.strip()}”.")
+                st.warning("No customer matches this name, email or id.")
                 return
             if len(matches) > 1:
                 labels = {
@@ -154,24 +186,24 @@ def run() -> None:
     def show_customer(customer_id: str) -> None:
         profile = q.customer_profile(con, customer_id)
         if profile is None:
-            st.warning(f"Customer {customer_id} is not in customer_360.")
+            st.warning(f"Customer {md_text(customer_id)} is not in customer_360.")
             return
-        st.header(fmt_text(profile.get("full_name"), customer_id))
+        st.html(plain_heading(fmt_text(profile.get("full_name"), customer_id)))
         location = ", ".join(
             p for p in (fmt_text(profile.get("city"), ""), fmt_text(profile.get("state_code"), "")) if p
         )
-        st.caption(" · ".join(p for p in (
+        st.text(" · ".join(p for p in (
             customer_id, fmt_text(profile.get("email"), ""), fmt_text(profile.get("phone"), ""), location,
         ) if p))
 
         row1 = st.columns(4)
-        row1[0].metric("Status", fmt_text(profile.get("customer_status")),
+        row1[0].metric("Status", md_text(fmt_text(profile.get("customer_status"))),
                        help=f"since {fmt_date(profile.get('status_since_date'))}, as of "
                             f"{fmt_date(profile.get('status_as_of_date'))}")
-        row1[1].metric("Lifecycle stage", fmt_text(profile.get("lifecycle_stage")))
+        row1[1].metric("Lifecycle stage", md_text(fmt_text(profile.get("lifecycle_stage"))))
         row1[2].metric("Net revenue", fmt_usd(profile.get("net_revenue_usd")),
                        help=f"{fmt_count(profile.get('purchase_count'))} purchases; "
-                            f"RFM segment {fmt_text(profile.get('rfm_segment'))}")
+                            f"RFM segment {md_text(fmt_text(profile.get('rfm_segment')))}")
         row1[3].metric("12-month CLV", fmt_usd(profile.get("clv_usd")))
         row2 = st.columns(4)
         row2[0].metric("Open tickets", fmt_count(profile.get("open_ticket_count")),
@@ -181,20 +213,20 @@ def run() -> None:
         row2[2].metric("Open follow-ups", fmt_count(profile.get("open_follow_up_count")),
                        help=f"{fmt_count(profile.get('overdue_follow_up_count'))} overdue")
         scores = " / ".join(fmt_text(profile.get(f"last_{m}_score")) for m in ("nps", "csat", "ces"))
-        row2[3].metric("Last NPS / CSAT / CES", scores)
+        row2[3].metric("Last NPS / CSAT / CES", md_text(scores))
 
         owner = fmt_text(profile.get("owner_name"), "no CRM owner")
         if profile.get("owner_name"):
             owner += f" ({fmt_text(profile.get('owner_email'), 'no email')}"
             owner += ")" if profile.get("is_owner_active") else ", inactive)"
-        st.write(
-            f"**Owner:** {owner} · **Segment:** {fmt_text(profile.get('rfm_segment'))} · "
-            f"**Last contact:** {fmt_date(profile.get('last_contact_at'))} "
+        st.text(
+            f"Owner: {owner} · Segment: {fmt_text(profile.get('rfm_segment'))} · "
+            f"Last contact: {fmt_date(profile.get('last_contact_at'))} "
             f"({fmt_text(profile.get('last_contact_channel'))})"
         )
         if profile.get("next_follow_up_subject"):
-            st.write(
-                f"**Next follow-up:** {profile['next_follow_up_subject']} — due "
+            st.text(
+                f"Next follow-up: {profile['next_follow_up_subject']} — due "
                 f"{fmt_date(profile.get('next_follow_up_due_date'))} "
                 f"({fmt_text(profile.get('next_follow_up_owner_name'), 'no owner')})"
             )
@@ -222,7 +254,7 @@ def run() -> None:
                 shown = "" if total == len(timeline) else f" (latest {len(timeline):,} shown)"
                 st.caption(
                     f"{total:,} events{shown}, newest first — latest: {fmt_date(latest['occurred_at'])} "
-                    f"{latest['event_type']} ({fmt_text(latest['channel'], 'no channel')})"
+                    f"{md_text(latest['event_type'])} ({md_text(fmt_text(latest['channel'], 'no channel'))})"
                 )
                 st.dataframe(timeline, hide_index=True)
 
@@ -250,7 +282,7 @@ def run() -> None:
             "Overdue: not closed and past its due date. Anonymous alerts count for the team only."
         )
         if q.SURVEY_ALERTS not in q.published_tables(con):
-            st.info(str(q.TableNotBuilt(q.SURVEY_ALERTS)), icon=":material/construction:")
+            st.info(md_text(q.TableNotBuilt(q.SURVEY_ALERTS)))
             with section("Alert handling"):
                 st.dataframe(q.alert_handling_summary(con), hide_index=True)
             return
@@ -311,7 +343,7 @@ def run() -> None:
                 cols[4].metric("Repeat contacts", fmt_count(head.get("repeat_contact_count")),
                                help=f"cost {fmt_usd(head.get('repeat_contact_cost_usd'))}")
                 cols = st.columns(5)
-                cols[0].metric("Source records per customer", fmt_text(head.get("source_records_per_customer")))
+                cols[0].metric("Source records per customer", md_text(fmt_text(head.get("source_records_per_customer"))))
                 cols[1].metric("Duplicate mailing cost", fmt_usd(head.get("duplicate_mailing_cost_usd")))
                 cols[2].metric("Conflict cost", fmt_usd(head.get("conflict_cost_usd")))
                 cols[3].metric("Conflicted customers", fmt_count(head.get("conflicted_customer_count")))
@@ -370,16 +402,15 @@ def run() -> None:
 
     try:
         with st.sidebar:
-            st.caption(f"BI file: `{bi_path}` (read-only)")
+            st.caption(f"BI file: {md_text(bi_path)} (read-only)")
             missing = q.missing_tables(con)
             if missing:
                 with st.expander(f"{len(missing)} marts not built yet"):
-                    st.write("\n".join(f"- {q.SCHEMA}.{table}" for table in missing))
+                    st.markdown("\n".join(f"- {md_text(f'{q.SCHEMA}.{table}')}" for table in missing))
         page = st.navigation([
-            st.Page(page_find_customer, title="Find a customer", icon=":material/person_search:",
-                    url_path="customer", default=True),
-            st.Page(page_team, title="Team view", icon=":material/groups:", url_path="team"),
-            st.Page(page_programme, title="Programme", icon=":material/monitoring:", url_path="programme"),
+            st.Page(page_find_customer, title="Find a customer", url_path="customer", default=True),
+            st.Page(page_team, title="Team view", url_path="team"),
+            st.Page(page_programme, title="Programme", url_path="programme"),
         ])
         page.run()
     finally:

@@ -96,23 +96,32 @@ def _one_row(con, table: str, sql: str, params=None) -> dict | None:
 
 # -- Find a customer ------------------------------------------------------------------------------
 
+LIKE_ESCAPE = "\\"
+
+
+def like_escape(text: str) -> str:
+    """``text`` for a LIKE pattern with ``escape '\\'``: the wildcards ``%`` and ``_`` and the escape
+    character itself stand for themselves."""
+    return "".join(LIKE_ESCAPE + char if char in "%_" + LIKE_ESCAPE else char for char in text)
+
 def search_customers(con, text: str, limit: int = 50) -> pd.DataFrame:
     """Customers whose id equals, or whose name or email contains, ``text`` (case-insensitive).
 
-    An exact id match comes first, then exact email, then by name.
+    An exact id match comes first, then exact email, then by name. The text is matched as typed:
+    ``%``, ``_`` and ``\\`` are characters to find, not LIKE wildcards (``like_escape``).
     """
     text = (text or "").strip()
     if not text:
         return pd.DataFrame(columns=["customer_id", "full_name", "email", "phone", "city", "state_code",
                                      "customer_status", "owner_name"])
-    pattern = f"%{text.lower()}%"
+    pattern = f"%{like_escape(text.lower())}%"
     return _frame(con, CUSTOMER_360, """
         select
             customer_id, full_name, email, phone, city, state_code, customer_status, owner_name
         from {t}
         where upper(customer_id) = upper(?)
-            or lower(full_name) like ?
-            or lower(email) like ?
+            or lower(full_name) like ? escape '\\'
+            or lower(email) like ? escape '\\'
         order by
             upper(customer_id) = upper(?) desc,
             lower(email) = lower(?) desc,
