@@ -1,39 +1,79 @@
-{#- US postal addresses: ZIP, state code and USPS street standardisation (Publication 28). -#}
+{#- Postal addresses: postcode and subdivision per country, USPS street standardisation (Publication 28). -#}
 
-{#- Five-digit ZIP from a ZIP or ZIP+4 as typed ('02134', '02134-1234', '021341234', ' 2134 ',
-    '2134.0'). A ZIP whose leading zeros a spreadsheet dropped (3 or 4 digits, 8 digits for a
-    ZIP+4 without hyphen, or '2134-1234') is left-padded with zeros. Null for anything else. -#}
-{% macro zip5(column) -%}
-    {{ return(adapter.dispatch('zip5', 'customer360')(column)) }}
+{#- The postcode of a record as a match key, by the record's country (ref_countries):
+    - USPS ZIP countries (US, its territories, the freely associated states): the 5-digit ZIP from a
+      ZIP or ZIP+4 as typed ('02134', '02134-1234', '021341234', ' 2134 ', '2134.0'); a ZIP whose
+      leading zeros a spreadsheet dropped (3 or 4 digits, 8 digits for a ZIP+4 without hyphen, or
+      '2134-1234') is left-padded with zeros; null for anything else.
+    - elsewhere: the postcode as people write it, upper case without spaces, hyphens or other
+      punctuation ('SW1A 1AA' -> 'SW1A1AA', '4223' stays '4223'); a spreadsheet's '.0' is dropped.
+      In a country whose postcodes are a fixed number of digits (postal_code_digits: DE 5, AU 4 ...)
+      an all-digit postcode one or two digits short (never under 3) is left-padded with zeros
+      ('1067' in DE -> '01067'); other lengths are kept as written. Null when nothing is left, when
+      it has no digit, or when it is longer than 10 characters.
+    `country_code` is a SQL expression giving the record's ISO alpha-2 code (default: var
+    default_country). A correlated lookup of ref_countries that DuckDB plans as one hash join. -#}
+{% macro postal_code(column, country_code=none) -%}
+    {{ return(adapter.dispatch('postal_code', 'customer360')(
+        column, country_code if country_code is not none else default_country_literal()
+    )) }}
 {%- endmacro %}
 
-{% macro duckdb__zip5(column) -%}
+{% macro duckdb__postal_code(column, country_code) -%}
     list_transform(
-        [regexp_replace({{ clean_text(column) }}, '\.0+$', '')],
-        lambda z: case
-            when regexp_full_match(z, '[0-9]{3,5}') then lpad(z, 5, '0')
-            when regexp_full_match(z, '[0-9]{3,5}[- ][0-9]{4}') then lpad(regexp_extract(z, '^[0-9]+'), 5, '0')
-            when regexp_full_match(z, '[0-9]{8,9}') then left(lpad(z, 9, '0'), 5)
+        [{
+            'postal_text': regexp_replace({{ clean_text(column) }}, '^([0-9]+)\.0+$', '\1'),
+            'postal_plan': (
+                select {
+                    'digits': cast(countries.postal_code_digits as integer),
+                    'uses_usps_zip': cast(countries.uses_usps_zip as boolean)
+                }
+                from {{ ref('ref_countries') }} as countries
+                where countries.country_code = {{ country_code }}
+            )
+        }],
+        lambda postal: case
+            when postal.postal_plan.uses_usps_zip then case
+                when regexp_full_match(postal.postal_text, '[0-9]{3,5}') then lpad(postal.postal_text, 5, '0')
+                when regexp_full_match(postal.postal_text, '[0-9]{3,5}[- ][0-9]{4}')
+                    then lpad(regexp_extract(postal.postal_text, '^[0-9]+'), 5, '0')
+                when regexp_full_match(postal.postal_text, '[0-9]{8,9}') then left(lpad(postal.postal_text, 9, '0'), 5)
+            end
+            else list_transform(
+                [regexp_replace(upper(postal.postal_text), '[^A-Z0-9]', '', 'g')],
+                lambda k: case
+                    when not regexp_full_match(k, '[A-Z0-9]{1,10}') or not regexp_matches(k, '[0-9]') then null
+                    when regexp_full_match(k, '[0-9]+')
+                        and length(k) between greatest(postal.postal_plan.digits - 2, 3) and postal.postal_plan.digits - 1
+                        then lpad(k, postal.postal_plan.digits, '0')
+                    else k
+                end
+            )[1]
         end
     )[1]
 {%- endmacro %}
 
 
-{#- The key a state spelling is looked up by in ref_us_states.state_input: upper case, periods
-    removed, spaces collapsed ('Calif.' -> 'CALIF', 'n. mex.' -> 'N MEX'). -#}
-{% macro state_lookup_key(column) -%}
-    replace(replace(upper({{ clean_text(column) }}), '.', ''), '  ', ' ')
-{%- endmacro %}
-
-
-{#- Two-letter USPS code of a state, DC, territory or military state typed as a code, a name or a
-    common abbreviation ('ca', 'California', 'Calif.' -> 'CA'), looked up in the ref_us_states
-    seed. Null when unknown. A correlated lookup that DuckDB plans as one hash join. -#}
-{% macro state_code(column) -%}
+{#- The subdivision code of a state, province, territory or region, per country: the part of its
+    ISO 3166-2 code after the hyphen ('wa' -> 'WA' of AU-WA in Australia, of US-WA in the US;
+    'New South Wales' -> 'NSW'; 'Bayern' -> 'BY'; 'Calif.' -> 'CA'), typed as the code, the name,
+    a variant of the name or (US) a USPS abbreviation, looked up in ref_country_subdivisions by
+    reference_lookup_key. A full ISO code ('AU-WA') is read as its part after the hyphen. Null when
+    unknown or ambiguous in that country. `country_code` as in postal_code. A correlated lookup
+    that DuckDB plans as one hash join. -#}
+{% macro subdivision_code(column, country_code=none) -%}
+    {%- set country = country_code if country_code is not none else default_country_literal() -%}
+    {%- set key = reference_lookup_key(column) -%}
     (
-        select states.state_code
-        from {{ ref('ref_us_states') }} as states
-        where states.state_input = {{ state_lookup_key(column) }}
+        select subdivisions.subdivision_code
+        from {{ ref('ref_country_subdivisions') }} as subdivisions
+        where
+            subdivisions.country_code = {{ country }}
+            and subdivisions.subdivision_input = case
+                when starts_with({{ key }}, {{ country }} || ' ') and length({{ key }}) <= length({{ country }}) + 4
+                    then substr({{ key }}, length({{ country }}) + 2)
+                else {{ key }}
+            end
     )
 {%- endmacro %}
 

@@ -36,13 +36,23 @@
     {{ return(adapter.dispatch('parse_date', 'customer360')(column, format)) }}
 {%- endmacro %}
 
-{#- ISO dates by default; pass a strptime format such as '%m/%d/%Y' for legacy exports. -#}
+{#- ISO dates by default; pass a strptime format such as '%m/%d/%Y' for legacy exports. Either way
+    the compact form YYYYMMDD ('19151111', as many exports write dates) is also read: eight digits
+    starting with 18, 19 or 20 followed by a month 01-12 and a day 01-31 cannot be a date in
+    MMDDYYYY or DDMMYYYY (their third and fourth digits would be the month 18-20). -#}
 {% macro duckdb__parse_date(column, format=none) -%}
-    {%- if format is none -%}
-        try_cast({{ clean_text(column) }} as date)
-    {%- else -%}
-        cast(try_strptime({{ clean_text(column) }}, '{{ format }}') as date)
-    {%- endif -%}
+    coalesce(
+        {%- if format is none %}
+        try_cast({{ clean_text(column) }} as date),
+        {%- else %}
+        cast(try_strptime({{ clean_text(column) }}, '{{ format }}') as date),
+        {%- endif %}
+        case
+            when regexp_full_match(
+                {{ clean_text(column) }}, '(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])'
+            ) then cast(try_strptime({{ clean_text(column) }}, '%Y%m%d') as date)
+        end
+    )
 {%- endmacro %}
 
 {#- Money and other decimals; '12,50' or 'abc' do not parse. (dbt.safe_cast is a plain cast on

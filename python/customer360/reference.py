@@ -6,9 +6,13 @@
 Seeds written here (everything else in seeds/ is maintained by hand):
 
 - ``ref_nicknames.csv`` from the ``nicknames`` package (its ``names.csv``, relationship ``has_nickname``).
-- ``ref_usps_street_suffixes.csv``, ``ref_usps_unit_designators.csv``, ``ref_usps_directionals.csv`` and
-  ``ref_us_states.csv`` from ``usaddress-scourgify`` (``scourgify.address_constants``), completed from
-  USPS Publication 28 where the library has no entry (each addition is listed below, with its appendix).
+- ``ref_usps_street_suffixes.csv``, ``ref_usps_unit_designators.csv`` and ``ref_usps_directionals.csv``
+  from ``usaddress-scourgify`` (``scourgify.address_constants``), completed from USPS Publication 28
+  where the library has no entry (each addition is listed below, with its appendix).
+- ``ref_countries.csv`` (ISO 3166-1 from ``pycountry``; phone plan from ``phonenumbers``' metadata;
+  fixed-digit postcodes from ``POSTAL_CODE_DIGITS`` below), ``ref_country_names.csv`` (every spelling
+  of a country -> alpha-2) and ``ref_country_subdivisions.csv`` (ISO 3166-2 from ``pycountry``, plus
+  the USPS spellings of US states that ``scourgify`` and Publication 28 list).
 
 Rows are sorted and written with ``\\n`` line ends, so the output depends only on the library versions.
 """
@@ -20,6 +24,7 @@ import csv
 import io
 import re
 import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
@@ -386,6 +391,9 @@ def build_directionals() -> list[dict[str, object]]:
 
 
 def build_us_states() -> list[dict[str, object]]:
+    """USPS spellings of US states, DC, territories, freely associated and armed-forces states -> code.
+
+    No longer a seed of its own: its rows are the US part of ``ref_country_subdivisions``."""
     from scourgify import address_constants as ac
 
     names: dict[str, str] = {}
@@ -425,6 +433,248 @@ def build_us_states() -> list[dict[str, object]]:
 
 
 # --------------------------------------------------------------------------------------------------
+# Countries (ISO 3166-1 / 3166-2 through pycountry, phone plans through phonenumbers)
+# --------------------------------------------------------------------------------------------------
+
+#: Countries whose postcodes are always this many digits, so a postcode a spreadsheet shortened by
+#: dropping leading zeros can be padded back (``postal_code`` macro). Only countries where every
+#: postcode is N digits and some start with 0 matter for padding; the others are listed so the
+#: length is documented. Written forms with a separator (PL ``00-950``, JP ``100-0001``, BR
+#: ``01310-100``, SE/CZ/GR ``123 45``) are the same digits once spaces and hyphens are removed.
+#: Sources: the Universal Postal Union's addressing pages per country (upu.int, "Postal addressing
+#: systems"), checked against each post's own format note. Countries not listed (GB, CA, NL, IE,
+#: AR ...) have letters in their postcodes or no postcodes and are kept as written.
+POSTAL_CODE_DIGITS: dict[str, int] = {
+    # 3 digits
+    "FO": 3, "IS": 3,
+    # 4 digits
+    "AL": 4, "AM": 4, "AT": 4, "AU": 4, "BE": 4, "BG": 4, "CH": 4, "CY": 4, "DK": 4, "GE": 4,
+    "HU": 4, "LI": 4, "LU": 4, "MK": 4, "NO": 4, "NZ": 4, "PH": 4, "SI": 4, "TN": 4, "ZA": 4,
+    # 5 digits (USPS ZIP countries use the ZIP rules instead, see USPS_ZIP_COUNTRIES)
+    "BA": 5, "CZ": 5, "DE": 5, "DZ": 5, "EE": 5, "ES": 5, "FI": 5, "FR": 5, "GR": 5, "HR": 5,
+    "ID": 5, "IT": 5, "KR": 5, "LT": 5, "MA": 5, "ME": 5, "MX": 5, "MY": 5, "PK": 5, "PL": 5,
+    "RS": 5, "SE": 5, "SK": 5, "TH": 5, "TR": 5, "UA": 5,
+    # 6 digits
+    "BY": 6, "CN": 6, "IN": 6, "KZ": 6, "RO": 6, "RU": 6, "SG": 6, "VN": 6,
+    # 7 and 8 digits
+    "IL": 7, "JP": 7, "PT": 7, "BR": 8,
+}
+
+#: Countries and territories whose mail is addressed with USPS ZIP codes (5 digits or ZIP+4): the
+#: US, its territories (ISO gives them their own alpha-2) and the freely associated states.
+USPS_ZIP_COUNTRIES = {"US", "AS", "GU", "MP", "PR", "VI", "UM", "FM", "MH", "PW"}
+
+#: Spellings of countries that are neither an ISO code nor a pycountry name, official name or common
+#: name: short forms, English names of the UK's nations, local names of large countries, former names.
+COUNTRY_ALIASES: dict[str, str] = {
+    "USA": "US", "U S A": "US", "U S": "US", "UNITED STATES OF AMERICA": "US", "AMERICA": "US",
+    "UK": "GB", "U K": "GB", "GREAT BRITAIN": "GB", "BRITAIN": "GB", "ENGLAND": "GB", "SCOTLAND": "GB",
+    "WALES": "GB", "NORTHERN IRELAND": "GB",
+    "DEUTSCHLAND": "DE", "GERMANY FEDERAL REPUBLIC OF": "DE", "BRD": "DE",
+    "OSTERREICH": "AT", "SCHWEIZ": "CH", "SUISSE": "CH", "SVIZZERA": "CH", "ESPANA": "ES", "ITALIA": "IT",
+    "BRASIL": "BR", "HOLLAND": "NL", "THE NETHERLANDS": "NL", "NEDERLAND": "NL", "BELGIQUE": "BE",
+    "BELGIE": "BE", "EIRE": "IE", "POLSKA": "PL", "SVERIGE": "SE", "NORGE": "NO", "DANMARK": "DK",
+    "SUOMI": "FI", "RUSSIA": "RU", "CZECH REPUBLIC": "CZ", "IVORY COAST": "CI", "SOUTH AFRICA": "ZA",
+    "UAE": "AE", "NEW ZEALAND AOTEAROA": "NZ", "AOTEAROA": "NZ", "BURMA": "MM", "SWAZILAND": "SZ",
+    "MACEDONIA": "MK", "TURKEY": "TR", "CAPE VERDE": "CV", "VATICAN": "VA", "PALESTINE": "PS",
+    "REPUBLIC OF KOREA": "KR", "KOREA": "KR", "MEXIQUE": "MX", "PRC": "CN", "HONG KONG SAR": "HK",
+}
+
+
+def lookup_key(text: str) -> str:
+    """The key every country and subdivision spelling is looked up by (macro ``reference_lookup_key``).
+
+    Accents removed (NFD, combining marks dropped), upper case (``ß`` -> ``SS``), periods and
+    apostrophes removed, every other run of characters that are not letters or digits made one
+    space, trimmed: ``Baden-Württemberg`` -> ``BADEN WURTTEMBERG``, ``U.S.A.`` -> ``USA``,
+    ``Côte d'Ivoire`` -> ``COTE DIVOIRE``."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+    upper = stripped.upper()
+    upper = re.sub(r"[.'\u2018\u2019`]", "", upper)
+    spaced = "".join(c if c.isalnum() else " " for c in upper)
+    return re.sub(r" +", " ", spaced).strip()
+
+
+def _phone_plan(alpha_2: str) -> dict[str, object]:
+    from phonenumbers import PhoneMetadata
+
+    metadata = PhoneMetadata.metadata_for_region(alpha_2)
+    if metadata is None:
+        return {
+            "calling_code": None, "trunk_prefix": None, "international_prefix": None,
+            "national_number_min_length": None, "national_number_max_length": None,
+        }
+    lengths = [n for n in (metadata.general_desc.possible_length or ()) if n > 0]
+    # the prefix dialled to call abroad, when it is one fixed string (AU 0011, US 011, RU 8~10 -> 810);
+    # a pattern of several carrier prefixes is left out ('00' is always read as international)
+    international = None
+    for prefix in (metadata.preferred_international_prefix, metadata.international_prefix):
+        digits = (prefix or "").replace("~", "")
+        if re.fullmatch(r"\d+", digits):
+            international = digits
+            break
+    return {
+        "calling_code": str(metadata.country_code),
+        "trunk_prefix": metadata.national_prefix or None,
+        "international_prefix": international,
+        "national_number_min_length": min(lengths) if lengths else None,
+        "national_number_max_length": max(lengths) if lengths else None,
+    }
+
+
+def build_countries() -> list[dict[str, object]]:
+    import pycountry
+
+    codes = {c.alpha_2 for c in pycountry.countries}
+    unknown = (set(POSTAL_CODE_DIGITS) | USPS_ZIP_COUNTRIES) - codes
+    if unknown:
+        raise ValueError(f"not ISO 3166-1 alpha-2 codes: {sorted(unknown)}")
+    if set(POSTAL_CODE_DIGITS) & USPS_ZIP_COUNTRIES:
+        raise ValueError("a USPS ZIP country is also in POSTAL_CODE_DIGITS")
+    rows = []
+    for country in pycountry.countries:
+        rows.append(
+            {
+                "country_code": country.alpha_2,
+                "country_alpha_3": country.alpha_3,
+                "country_name": country.name,
+                **_phone_plan(country.alpha_2),
+                "postal_code_digits": 5 if country.alpha_2 in USPS_ZIP_COUNTRIES
+                else POSTAL_CODE_DIGITS.get(country.alpha_2),
+                "uses_usps_zip": country.alpha_2 in USPS_ZIP_COUNTRIES,
+            }
+        )
+    return sorted(rows, key=lambda r: r["country_code"])
+
+
+def build_country_names() -> list[dict[str, object]]:
+    """Every spelling of a country -> its alpha-2, keyed by ``lookup_key``.
+
+    Codes, names, official and common names from pycountry, then ``COUNTRY_ALIASES``. A key two
+    countries share is dropped (none does in pycountry 26.2.16); an alias must not contradict a
+    pycountry spelling."""
+    import pycountry
+
+    names = {c.alpha_2: c.name for c in pycountry.countries}
+    candidates: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {alpha_2: input_kind}
+    for country in pycountry.countries:
+        for kind in ("alpha_2", "alpha_3", "name", "official_name", "common_name"):
+            value = getattr(country, kind, None)
+            if value:
+                candidates[lookup_key(value)].setdefault(country.alpha_2, kind)
+    for spelling, code in COUNTRY_ALIASES.items():
+        key = lookup_key(spelling)
+        if key != spelling:
+            raise ValueError(f"COUNTRY_ALIASES: {spelling!r} is not in lookup_key form")
+        if code not in names:
+            raise ValueError(f"COUNTRY_ALIASES: {code!r} is not an alpha-2 code")
+        if key in candidates and code not in candidates[key]:
+            raise ValueError(f"COUNTRY_ALIASES: {spelling!r} is already a spelling of {set(candidates[key])}")
+        candidates[key].setdefault(code, "alias")
+    rows = [
+        {"country_input": key, "country_code": code, "country_name": names[code], "input_kind": kind}
+        for key, by_code in candidates.items()
+        if len(by_code) == 1
+        for code, kind in by_code.items()
+    ]
+    return sorted(rows, key=lambda r: r["country_input"])
+
+
+def _subdivision_name_variants(name: str) -> list[str]:
+    """Other ways a pycountry subdivision name is written: the two names of 'Girona [Gerona]' and
+    'Haute-Sangha / Mambéré-Kadéï', the name without a parenthesis ('Sofia (stolitsa)'), and the
+    inverted forms of 'Bristol, City of' / 'Madrid, Comunidad de' (Bristol; City of Bristol)."""
+    variants: list[str] = []
+    bracket = re.fullmatch(r"(.+?)\s*\[(.+)\]", name)
+    if bracket:
+        variants += [bracket.group(1), re.sub(r"\s+[A-Z]{2}-[A-Z0-9]+$", "", bracket.group(2))]
+    if " / " in name:
+        variants += [part for part in name.split(" / ")]
+    parenthesis = re.fullmatch(r"(.+?)\s*\(.+\)", name)
+    if parenthesis:
+        variants.append(parenthesis.group(1))
+    for variant in [name, *variants]:
+        parts = variant.split(", ")
+        if len(parts) == 2 and len(parts[1].split()) <= 3 and " and " not in parts[1] and " y " not in parts[1]:
+            variants += [parts[0], f"{parts[1]} {parts[0]}"]
+    return [v for v in dict.fromkeys(variants) if v and v != name]
+
+
+#: The subdivision spellings a lookup accepts, best first: a code beats a name, a name beats a
+#: variant; a key two subdivisions of one country share at its best rank is dropped as ambiguous.
+INPUT_KIND_RANK = {"code": 0, "name": 1, "usps_abbreviation": 1, "name_variant": 2}
+
+
+def build_country_subdivisions() -> list[dict[str, object]]:
+    """(country, spelling) -> ISO 3166-2 subdivision: its code after the hyphen, the ISO code, name and kind.
+
+    Every pycountry subdivision is found by its code after the hyphen, its name and the name's
+    variants (``_subdivision_name_variants``). The US also keeps every spelling ``build_us_states``
+    gives from scourgify and USPS Publication 28 (CALIF, N MEX, the
+    armed-forces codes AA/AE/AP and the freely associated states FM/MH/PW, which have USPS codes but
+    no US ISO code). A spelling two subdivisions of one country share (Spain's La Rioja, Estonia's
+    Tartu) is dropped: the lookup gives null rather than a guess."""
+    import pycountry
+
+    subdivisions: dict[tuple[str, str], dict[str, object]] = {}  # (country, code after hyphen) -> attributes
+    for sub in pycountry.subdivisions:
+        short = sub.code.split("-", 1)[1]
+        subdivisions[(sub.country_code, short)] = {
+            "subdivision_iso_code": sub.code,
+            "subdivision_name": sub.name,
+            "subdivision_kind": re.sub(r"[^a-z0-9]+", "_", sub.type.lower()).strip("_"),
+        }
+    for code, (kind, name) in STATE_KIND_AND_NAME.items():
+        subdivisions.setdefault(
+            ("US", code),
+            {
+                "subdivision_iso_code": None,
+                "subdivision_name": name.title().replace(" Of ", " of "),
+                "subdivision_kind": kind,
+            },
+        )
+
+    candidates: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (country, key) -> {code: kind}
+
+    def add(country: str, spelling: str, code: str, kind: str) -> None:
+        key = lookup_key(spelling)
+        if not key:
+            return
+        current = candidates[(country, key)].get(code)
+        if current is None or INPUT_KIND_RANK[kind] < INPUT_KIND_RANK[current]:
+            candidates[(country, key)][code] = kind
+
+    for sub in pycountry.subdivisions:
+        short = sub.code.split("-", 1)[1]
+        add(sub.country_code, short, short, "code")
+        add(sub.country_code, sub.name, short, "name")
+        for variant in _subdivision_name_variants(sub.name):
+            add(sub.country_code, variant, short, "name_variant")
+    for row in build_us_states():
+        kind = {"code": "code", "name": "name", "abbreviation": "usps_abbreviation"}[row["input_kind"]]
+        add("US", str(row["state_input"]), str(row["state_code"]), kind)
+
+    rows = []
+    for (country, key), by_code in candidates.items():
+        best = min(INPUT_KIND_RANK[k] for k in by_code.values())
+        winners = [code for code, kind in by_code.items() if INPUT_KIND_RANK[kind] == best]
+        if len(winners) != 1:
+            continue  # ambiguous: two subdivisions of this country are written this way
+        code = winners[0]
+        rows.append(
+            {
+                "country_code": country,
+                "subdivision_input": key,
+                "subdivision_code": code,
+                **subdivisions[(country, code)],
+                "input_kind": by_code[code],
+            }
+        )
+    return sorted(rows, key=lambda r: (r["country_code"], r["subdivision_input"]))
+
+
+# --------------------------------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------------------------------
 
@@ -442,9 +692,24 @@ SEEDS: dict[str, tuple[list[str], Callable[[], list[dict[str, object]]]]] = {
         ["direction_input", "direction_abbreviation", "direction_name"],
         build_directionals,
     ),
-    "ref_us_states": (
-        ["state_input", "state_code", "state_name", "state_kind", "input_kind"],
-        build_us_states,
+    "ref_countries": (
+        [
+            "country_code", "country_alpha_3", "country_name", "calling_code", "trunk_prefix",
+            "international_prefix", "national_number_min_length", "national_number_max_length",
+            "postal_code_digits", "uses_usps_zip",
+        ],
+        build_countries,
+    ),
+    "ref_country_names": (
+        ["country_input", "country_code", "country_name", "input_kind"],
+        build_country_names,
+    ),
+    "ref_country_subdivisions": (
+        [
+            "country_code", "subdivision_input", "subdivision_code", "subdivision_iso_code",
+            "subdivision_name", "subdivision_kind", "input_kind",
+        ],
+        build_country_subdivisions,
     ),
 }
 

@@ -1,10 +1,12 @@
 """Cross-check the conform macros (SQL) against Python libraries on a few hundred generated inputs.
 
-dbt compiles one inline query that applies `phone_e164`, `full_name_parts`, `standardize_streets` and
-`repair_mojibake` to four input tables; the compiled SQL runs in an in-memory DuckDB that holds the
-inputs and the reference seeds (loaded from seeds/*.csv), and its answers are compared with
-phonenumbers (E.164), nameparser (HumanName), usaddress-scourgify (normalize_address_record) and
-Python's own codecs (UTF-8 misread as Windows-1252 and back).
+dbt compiles one inline query that applies `phone_e164`, `full_name_parts`, `standardize_streets`,
+`repair_mojibake` and `reference_lookup_key` to five input tables; the compiled SQL runs in an in-memory
+DuckDB that holds the inputs and the reference seeds (loaded from seeds/*.csv), and its answers are
+compared with phonenumbers (E.164 of US, GB, DE and AU numbers read with the record's country),
+nameparser (HumanName), usaddress-scourgify (normalize_address_record), Python's own codecs (UTF-8
+misread as Windows-1252 and back) and the seed builder's key (customer360.reference.lookup_key, on every
+country and subdivision name of pycountry).
 One dbt parse + compile, about 10 s.
 """
 
@@ -29,7 +31,7 @@ SEEDS = ROOT / "seeds"
 SPLIT = "-- @@next query@@"
 
 INLINE_SQL = f"""
-select raw, {{{{ phone_e164('raw') }}}} as e164 from oracle_phones
+select raw, country, {{{{ phone_e164('raw', 'country') }}}} as e164 from oracle_phones
 {SPLIT}
 select raw, {{{{ full_name_parts('raw') }}}} as parts from oracle_names
 {SPLIT}
@@ -37,6 +39,8 @@ select raw, {{{{ full_name_parts('raw') }}}} as parts from oracle_names
 {SPLIT}
 select raw, {{{{ repair_mojibake('raw') }}}} as repaired, {{{{ name_clean(repair_mojibake('raw')) }}}} as name_key
 from oracle_mojibake
+{SPLIT}
+select raw, {{{{ reference_lookup_key('raw') }}}} as lookup_key from oracle_place_names
 """
 
 
@@ -74,6 +78,63 @@ def phone_inputs(rng: random.Random) -> tuple[list[str], list[str]]:
         invalid.append(str(rng.randint(10**5, 10**8)))  # too short
         invalid.append(f"{rng.randint(200, 999)}-{rng.choice('01')}{rng.randint(10, 99)}-{rng.randint(1000, 9999)}")
     return valid, invalid
+
+
+COUNTRY_REGIONS = ["GB", "DE", "AU"]
+
+
+def _random_valid_numbers(rng: random.Random, region: str, count: int) -> list[phonenumbers.PhoneNumber]:
+    """Valid fixed-line and mobile numbers of a region: its example numbers with the last digits drawn."""
+    numbers: list[phonenumbers.PhoneNumber] = []
+    for number_type in [phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE]:
+        example = phonenumbers.example_number_for_type(region, number_type)
+        national = str(example.national_number)
+        found, tries = 0, 0
+        while found < count // 2 and tries < 2000:
+            tries += 1
+            drawn = national[:-4] + "".join(rng.choice("0123456789") for _ in range(4))
+            number = phonenumbers.parse(f"+{example.country_code}{drawn}")
+            if phonenumbers.is_valid_number(number):
+                numbers.append(number)
+                found += 1
+    return numbers
+
+
+def country_phone_inputs(rng: random.Random) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(valid (number, record country) pairs, pairs that must be rejected) for GB, DE and AU records.
+
+    Valid: the country's own numbers written nationally (trunk prefix), internationally and in E.164,
+    and other countries' numbers as dialled from it (its exit code: 00, AU 0011). Invalid: national
+    numbers shorter or longer than any number of the country's plan."""
+    fmt = phonenumbers.PhoneNumberFormat
+    valid: list[tuple[str, str]] = []
+    for region in COUNTRY_REGIONS:
+        for number in _random_valid_numbers(rng, region, 30):
+            valid.append((phonenumbers.format_number(number, rng.choice([fmt.NATIONAL, fmt.NATIONAL, fmt.INTERNATIONAL,
+                                                                         fmt.E164])), region))
+            other = rng.choice([r for r in COUNTRY_REGIONS + ["US", "FR"] if r != region])
+            valid.append((phonenumbers.format_out_of_country_calling_number(number, other), other))
+    invalid: list[tuple[str, str]] = []
+    for region, short, long in [("GB", 5, 12), ("DE", 2, 16), ("AU", 3, 13)]:
+        for _ in range(10):
+            invalid.append(("0" + "".join(rng.choice("23456789") for _ in range(short)), region))
+            invalid.append(("0" + "".join(rng.choice("23456789") for _ in range(long)), region))
+    return valid, invalid
+
+
+def place_name_inputs() -> list[str]:
+    """Every spelling the country and subdivision seeds are built from, as pycountry writes it."""
+    import pycountry
+
+    from customer360 import reference
+
+    names = []
+    for country in pycountry.countries:
+        names += [getattr(country, a, None) for a in ("name", "official_name", "common_name", "alpha_3")]
+    for subdivision in pycountry.subdivisions:
+        names += [subdivision.name, subdivision.code, *reference._subdivision_name_variants(subdivision.name)]
+    names += list(reference.COUNTRY_ALIASES) + ["U.S.A.", "Calif.", "n. mex.", "Straße", "Côte d’Ivoire", "  Bayern  "]
+    return sorted({n for n in names if n})
 
 
 FIRST = ["John", "Mary", "Robert", "Patricia", "James", "Jennifer", "Michael", "Linda", "David", "Susan",
@@ -178,18 +239,24 @@ def load_seeds(con: duckdb.DuckDBPyConnection, compiled: str) -> None:
 def oracle_results(tmp_path_factory: pytest.TempPathFactory):
     rng = random.Random(20240607)
     valid_phones, invalid_phones = phone_inputs(rng)
+    valid_country_phones, invalid_country_phones = country_phone_inputs(random.Random(20260301))
     names = name_inputs(rng)
     streets = street_inputs(rng)
 
     tmp_path = tmp_path_factory.mktemp("oracle")
     with pytest.MonkeyPatch.context() as monkeypatch:
         compiled = compile_inline(INLINE_SQL, tmp_path, monkeypatch)
-    phone_sql, name_sql, street_sql, mojibake_sql = compiled.split(SPLIT)
+    phone_sql, name_sql, street_sql, mojibake_sql, place_sql = compiled.split(SPLIT)
 
     con = duckdb.connect()
     load_seeds(con, compiled)
+    con.execute("create table oracle_phones (raw varchar, country varchar)")
+    con.executemany(
+        "insert into oracle_phones values (?, ?)",
+        sorted({(v, "US") for v in valid_phones + invalid_phones} | set(valid_country_phones + invalid_country_phones)),
+    )
     for table, values in [
-        ("oracle_phones", valid_phones + invalid_phones),
+        ("oracle_place_names", place_name_inputs()),
         ("oracle_names", names),
         ("oracle_streets", streets),
         ("oracle_mojibake", mojibake_inputs()),
@@ -197,13 +264,17 @@ def oracle_results(tmp_path_factory: pytest.TempPathFactory):
         con.execute(f"create table {table} (raw varchar)")
         con.executemany(f"insert into {table} values (?)", [(v,) for v in values])
 
-    phones = dict(con.execute(phone_sql).fetchall())
+    phones = {(raw, country): e164 for raw, country, e164 in con.execute(phone_sql).fetchall()}
     parsed_names = {raw: parts for raw, parts in con.execute(name_sql).fetchall()}
     standardized = {row[0]: row[1:] for row in con.execute(street_sql).fetchall()}
     repaired = {row[0]: row[1:] for row in con.execute(mojibake_sql).fetchall()}
+    place_keys = dict(con.execute(place_sql).fetchall())
     return {
         "valid_phones": valid_phones,
         "invalid_phones": invalid_phones,
+        "valid_country_phones": valid_country_phones,
+        "invalid_country_phones": invalid_country_phones,
+        "place_keys": place_keys,
         "phones": phones,
         "names": parsed_names,
         "streets": standardized,
@@ -219,8 +290,8 @@ def test_valid_phones_match_phonenumbers_e164(oracle_results):
     mismatches = []
     for raw in oracle_results["valid_phones"]:
         expected = phonenumbers.format_number(phonenumbers.parse(raw, "US"), phonenumbers.PhoneNumberFormat.E164)
-        if oracle_results["phones"][raw] != expected:
-            mismatches.append((raw, oracle_results["phones"][raw], expected))
+        if oracle_results["phones"][(raw, "US")] != expected:
+            mismatches.append((raw, oracle_results["phones"][(raw, "US")], expected))
     assert not mismatches, mismatches[:10]
 
 
@@ -231,9 +302,50 @@ def test_invalid_phones_are_null_and_invalid_for_phonenumbers(oracle_results):
             library_valid = phonenumbers.is_valid_number(phonenumbers.parse(raw, "US"))
         except phonenumbers.NumberParseException:
             library_valid = False
-        if oracle_results["phones"][raw] is not None or library_valid:
-            wrong.append((raw, oracle_results["phones"][raw], library_valid))
+        if oracle_results["phones"][(raw, "US")] is not None or library_valid:
+            wrong.append((raw, oracle_results["phones"][(raw, "US")], library_valid))
     assert not wrong, wrong[:10]
+
+
+def test_country_phones_match_phonenumbers_e164(oracle_results):
+    """GB, DE and AU numbers, national (trunk prefix dropped) or dialled abroad, read with the record's country."""
+    mismatches, compared = [], 0
+    for raw, country in oracle_results["valid_country_phones"]:
+        parsed = phonenumbers.parse(raw, country)
+        if not phonenumbers.is_valid_number(parsed):
+            continue
+        compared += 1
+        expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        if oracle_results["phones"][(raw, country)] != expected:
+            mismatches.append((raw, country, oracle_results["phones"][(raw, country)], expected))
+    assert compared >= 150, compared
+    assert not mismatches, mismatches[:10]
+
+
+def test_country_phones_of_impossible_length_are_null_and_invalid_for_phonenumbers(oracle_results):
+    wrong = []
+    for raw, country in oracle_results["invalid_country_phones"]:
+        try:
+            # possible only when dialled locally (without the area code) is no usable E.164 number either
+            library_possible = phonenumbers.is_possible_number_with_reason(
+                phonenumbers.parse(raw, country)
+            ) == phonenumbers.ValidationResult.IS_POSSIBLE
+        except phonenumbers.NumberParseException:
+            library_possible = False
+        if oracle_results["phones"][(raw, country)] is not None or library_possible:
+            wrong.append((raw, country, oracle_results["phones"][(raw, country)], library_possible))
+    assert len(oracle_results["invalid_country_phones"]) >= 60
+    assert not wrong, wrong[:10]
+
+
+def test_place_name_keys_match_the_seed_builder(oracle_results):
+    """reference_lookup_key (SQL) and reference.lookup_key (Python, which keys the seeds) agree on every name."""
+    from customer360 import reference
+
+    keys = oracle_results["place_keys"]
+    mismatches = [(raw, keys[raw], reference.lookup_key(raw)) for raw in keys if keys[raw] != (reference.lookup_key(raw) or None)]
+    assert len(keys) > 5000
+    assert not mismatches, mismatches[:10]
 
 
 SUFFIX_CODES = {"jr": "JR", "sr": "SR", "ii": "II", "iii": "III", "iv": "IV"}

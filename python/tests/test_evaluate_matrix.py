@@ -242,7 +242,7 @@ def test_baseline_input_from_identity_records(tmp_path):
         select * from (values
             ('crm:contacts:1', 'ann', 'lee', date '1970-01-02', '1 main st', '02139', null, 'ann@x.com', null),
             ('web:sessions:9', null, null, null, null, null, null, null, null)
-        ) as t(record_key, first_name, last_name, birth_date, address_line_1, zip5, ssn, email_key, phone_e164)
+        ) as t(record_key, first_name, last_name, birth_date, address_line_1, postal_code, national_id, email_key, phone_e164)
     """)
     con.close()
     t = baseline.from_identity_records(str(db))

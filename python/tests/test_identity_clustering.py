@@ -190,7 +190,7 @@ def test_cluster_records_accepts_link_tables_with_and_without_weak_flags():
     records = _records([("a", True, 1), ("b", True, 2), ("c", True, 3), ("d", True, 4)]).append_column(
         "extra", pa.array([1, 2, 3, 4])
     )
-    deterministic = pa.table({"record_key_a": ["a"], "record_key_b": ["b"], "link_rule": ["same_ssn"]})
+    deterministic = pa.table({"record_key_a": ["a"], "record_key_b": ["b"], "link_rule": ["same_national_id"]})
     probabilistic = pa.table({"record_key_a": ["c"], "record_key_b": ["d"], "is_name_only": [True]})
     out = clustering.cluster_records(records, deterministic, probabilistic)
     assert _groups(out) == [["a", "b"], ["c", "d"]]
@@ -352,9 +352,9 @@ def _profile_records(rows):
         "email_key": pa.string(),
         "phone_e164": pa.string(),
         "address_line_1": pa.string(),
-        "zip5": pa.string(),
+        "postal_code": pa.string(),
         "birth_date": pa.date32(),
-        "ssn": pa.string(),
+        "national_id": pa.string(),
     }
     table = {
         "record_key": [r["record_key"] for r in rows],
@@ -377,9 +377,9 @@ def _rules(out):
 def test_a_typo_named_customer_joins_the_one_customer_its_name_fits():
     records = _profile_records([
         {"record_key": "order", "first_name": "kevin", "last_name": "vasquez", "email_key": "kv@x.com",
-         "zip5": "85043", "phone_e164": "+1602"},
+         "postal_code": "85043", "phone_e164": "+1602"},
         {"record_key": "billing", "first_name": "kevin", "last_name": "vasquez", "email_key": "kv@x.com"},
-        {"record_key": "call", "first_name": "kevun", "last_name": "vasquez", "zip5": "85043"},
+        {"record_key": "call", "first_name": "kevun", "last_name": "vasquez", "postal_code": "85043"},
     ])
     out = clustering.cluster_records(records, _links([("order", "billing")]))
     assert _groups(out) == [["billing", "call", "order"]]
@@ -388,9 +388,9 @@ def test_a_typo_named_customer_joins_the_one_customer_its_name_fits():
 
 def test_a_name_two_customers_fit_stays_apart_unless_one_shares_a_zip():
     base = [
-        {"record_key": "a1", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com", "zip5": "30300"},
+        {"record_key": "a1", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com", "postal_code": "30300"},
         {"record_key": "a2", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com"},
-        {"record_key": "b1", "first_name": "mary", "last_name": "johnson", "email_key": "mj2@x.com", "zip5": "10001"},
+        {"record_key": "b1", "first_name": "mary", "last_name": "johnson", "email_key": "mj2@x.com", "postal_code": "10001"},
         {"record_key": "b2", "first_name": "mary", "last_name": "johnson", "email_key": "mj2@x.com"},
     ]
     links = _links([("a1", "a2"), ("b1", "b2")])
@@ -398,13 +398,13 @@ def test_a_name_two_customers_fit_stays_apart_unless_one_shares_a_zip():
                                                                   "last_name": "johnson"}]), links)
     assert ["sale"] in _groups(bare)
     located = clustering.cluster_records(_profile_records(base + [{"record_key": "call", "first_name": "mary",
-                                                                     "last_name": "johnson", "zip5": "10001"}]), links)
+                                                                     "last_name": "johnson", "postal_code": "10001"}]), links)
     assert ["b1", "b2", "call"] in _groups(located)
 
 
 def test_receipts_of_one_name_do_not_keep_each_other_from_the_larger_customer():
     customer = [
-        {"record_key": "c1", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com", "zip5": "30300"},
+        {"record_key": "c1", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com", "postal_code": "30300"},
         {"record_key": "c2", "first_name": "mary", "last_name": "johnson", "email_key": "mj1@x.com"},
     ]
     receipts = [{"record_key": f"sale{i}", "first_name": "mary", "last_name": "johnson"} for i in (1, 2)]
@@ -420,15 +420,15 @@ def test_receipts_of_one_name_do_not_keep_each_other_from_the_larger_customer():
     "extra",
     [
         {"email_key": "other@x.com"},  # a different email
-        {"zip5": "99999"},  # a different ZIP
+        {"postal_code": "99999"},  # a different ZIP
         {"birth_date": dt.date(1990, 1, 1)},  # a different birth date
-        {"address_line_1": "1 MAIN ST", "zip5": "85043", "phone_e164": "+1999"},  # same street, other phone
+        {"address_line_1": "1 MAIN ST", "postal_code": "85043", "phone_e164": "+1999"},  # same street, other phone
     ],
 )
 def test_a_contradiction_keeps_a_same_named_customer_apart(extra):
     records = _profile_records([
         {"record_key": "order", "first_name": "kevin", "last_name": "vasquez", "email_key": "kv@x.com",
-         "address_line_1": "1 MAIN ST", "zip5": "85043", "phone_e164": "+1602", "birth_date": dt.date(1985, 2, 26)},
+         "address_line_1": "1 MAIN ST", "postal_code": "85043", "phone_e164": "+1602", "birth_date": dt.date(1985, 2, 26)},
         {"record_key": "other", "first_name": "kevin", "last_name": "vasquez", **extra},
     ])
     assert _groups(clustering.cluster_records(records)) == [["order"], ["other"]]

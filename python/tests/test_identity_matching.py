@@ -14,7 +14,7 @@ RECORD_COLUMNS = {
     "record_key": pa.string(), "record_kind": pa.string(), "first_name": pa.string(),
     "first_name_canonical": pa.string(), "first_name_keys": pa.list_(pa.string()), "is_known_first_name": pa.bool_(),
     "middle_initial": pa.string(), "last_name": pa.string(), "email_key": pa.string(), "phone_e164": pa.string(),
-    "address_line_1": pa.string(), "zip5": pa.string(), "birth_date": pa.date32(),
+    "address_line_1": pa.string(), "postal_code": pa.string(), "birth_date": pa.date32(),
 }
 
 
@@ -126,17 +126,17 @@ def test_predict_with_the_committed_model_links_the_obvious_pairs():
     for i in range(40):  # background population with distinct names
         rows.append({"record_key": f"bg:{i:03d}", "first_name": f"name{i}", "first_name_canonical": f"name{i}",
                      "last_name": f"family{i}", "email_key": f"p{i}@example.com",
-                     "phone_e164": f"+1555000{i:04d}", "zip5": f"{10000 + i}"})
+                     "phone_e164": f"+1555000{i:04d}", "postal_code": f"{10000 + i}"})
     rows += [
         {"record_key": "crm:contacts:1", "first_name": "william", "first_name_canonical": "william",
          "last_name": "brooks", "email_key": "wbrooks@example.com", "phone_e164": "+14155550100",
-         "address_line_1": "557 GREENWOOD RD", "zip5": "94134", "birth_date": day},
+         "address_line_1": "557 GREENWOOD RD", "postal_code": "94134", "birth_date": day},
         {"record_key": "orders:orders:1", "first_name": "bill", "first_name_canonical": "william",
          "last_name": "brooks", "email_key": "wbrooks@example.com", "phone_e164": "+14155550100",
-         "address_line_1": "557 GREENWOOD RD", "zip5": "94134"},
+         "address_line_1": "557 GREENWOOD RD", "postal_code": "94134"},
         {"record_key": "orders:orders:2", "first_name": "julie", "first_name_canonical": "julie",
          "last_name": "brooks", "phone_e164": "+14155550100", "address_line_1": "557 GREENWOOD RD",
-         "zip5": "94134"},
+         "postal_code": "94134"},
     ]
     records = prepare_records(_records(rows))
     links = matching.predict(records, matching.load_model(), threshold=0.95).to_pylist()

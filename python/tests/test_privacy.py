@@ -59,7 +59,7 @@ def databases(tmp_path):
                 ('policy:policy_holders:9', 'JOSE.GARCIA@EXAMPLE.COM', 'jose.garcia@example.com', '+13035550199',
                  null, 'jose', 'garcia lopez', date '1975-11-30'),
                 ('web:registrations:4', null, null, null, null, 'bo', null, null))
-            as t(record_key, email_as_given, email, phone_e164, ssn, first_name, last_name, birth_date)""")
+            as t(record_key, email_as_given, email, phone_e164, national_id, first_name, last_name, birth_date)""")
     with duckdb.connect(str(bi)) as con:
         con.execute("create schema marts")
         con.execute(f"""create table marts.dim_customers as

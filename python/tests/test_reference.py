@@ -68,16 +68,84 @@ def test_directionals(rendered):
     assert mapping["E"] == "E"
 
 
-def test_us_states(rendered):
-    rows = {r["state_input"]: r for r in _rows(rendered["ref_us_states.csv"])}
-    assert rows["CALIFORNIA"]["state_code"] == "CA"
-    assert rows["CALIF"]["state_code"] == "CA"
-    assert rows["CA"]["input_kind"] == "code"
-    assert rows["DISTRICT OF COLUMBIA"]["state_code"] == "DC"
-    assert rows["PUERTO RICO"]["state_kind"] == "territory"
-    codes = {r["state_code"] for r in rows.values()}
-    assert len(codes) == 50 + 1 + 5 + 3 + 3  # states, DC, territories, freely associated, armed forces
-    assert all(rows[code]["state_code"] == code for code in codes)
+def test_countries(rendered):
+    rows = {r["country_code"]: r for r in _rows(rendered["ref_countries.csv"])}
+    assert len(rows) == 249
+    assert {r["country_alpha_3"] for r in rows.values()} >= {"USA", "AUS", "GBR", "DEU"}
+    au, gb, de, us = rows["AU"], rows["GB"], rows["DE"], rows["US"]
+    assert (au["calling_code"], au["trunk_prefix"], au["international_prefix"]) == ("61", "0", "0011")
+    assert (au["national_number_min_length"], au["national_number_max_length"]) == ("5", "12")
+    assert (gb["calling_code"], gb["trunk_prefix"], gb["national_number_max_length"]) == ("44", "0", "10")
+    assert (us["calling_code"], us["international_prefix"], us["national_number_min_length"]) == ("1", "011", "10")
+    assert (au["postal_code_digits"], de["postal_code_digits"], gb["postal_code_digits"]) == ("4", "5", "")
+    assert us["uses_usps_zip"] == rows["PR"]["uses_usps_zip"] == "true" and au["uses_usps_zip"] == "false"
+    assert rows["AQ"]["calling_code"] == ""  # no phone plan: only international numbers are read
+
+
+@pytest.mark.parametrize(
+    ("spelling", "code"),
+    [("US", "US"), ("USA", "US"), ("U.S.A.", "US"), ("United States", "US"), ("United States of America", "US"),
+     ("UK", "GB"), ("Great Britain", "GB"), ("England", "GB"), ("Scotland", "GB"), ("Wales", "GB"),
+     ("Northern Ireland", "GB"), ("United Kingdom", "GB"), ("Deutschland", "DE"), ("Germany", "DE"),
+     ("AUS", "AU"), ("Australia", "AU"), ("South Korea", "KR"), ("Korea, Republic of", "KR"),
+     ("Vietnam", "VN"), ("Viet Nam", "VN"), ("Côte d'Ivoire", "CI"), ("Österreich", "AT"), ("NA", "NA")],
+)
+def test_country_names(rendered, spelling, code):
+    mapping = {r["country_input"]: r["country_code"] for r in _rows(rendered["ref_country_names.csv"])}
+    assert mapping[reference.lookup_key(spelling)] == code
+
+
+def test_country_name_keys_are_in_lookup_form(rendered):
+    rows = _rows(rendered["ref_country_names.csv"])
+    assert all(reference.lookup_key(r["country_input"]) == r["country_input"] for r in rows)
+    assert len({r["country_code"] for r in rows}) == 249
+
+
+@pytest.mark.parametrize(
+    ("country", "spelling", "code", "iso_code"),
+    [("AU", "wa", "WA", "AU-WA"), ("US", "wa", "WA", "US-WA"), ("AU", "Western Australia", "WA", "AU-WA"),
+     ("US", "Washington", "WA", "US-WA"), ("AU", "nsw", "NSW", "AU-NSW"), ("AU", "New South Wales", "NSW", "AU-NSW"),
+     ("US", "Calif.", "CA", "US-CA"), ("US", "n. mex.", "NM", "US-NM"), ("US", "Puerto Rico", "PR", "US-PR"),
+     ("US", "District of Columbia", "DC", "US-DC"), ("US", "Washington, D.C.", "DC", "US-DC"),
+     ("US", "U.S. Virgin Islands", "VI", "US-VI"), ("US", "AE", "AE", ""), ("US", "Marshall Islands", "MH", ""),
+     ("DE", "Bayern", "BY", "DE-BY"), ("DE", "Baden-Württemberg", "BW", "DE-BW"), ("CA", "Ontario", "ON", "CA-ON"),
+     ("GB", "England", "ENG", "GB-ENG"), ("GB", "City of Bristol", "BST", "GB-BST"), ("ES", "Gerona", "GI", "ES-GI")],
+)
+def test_country_subdivisions(rendered, country, spelling, code, iso_code):
+    rows = {(r["country_code"], r["subdivision_input"]): r for r in _rows(rendered["ref_country_subdivisions.csv"])}
+    row = rows[(country, reference.lookup_key(spelling))]
+    assert (row["subdivision_code"], row["subdivision_iso_code"]) == (code, iso_code)
+
+
+def test_ambiguous_subdivision_names_are_dropped(rendered):
+    """Spain's La Rioja is an autonomous community and a province: a lookup must not guess."""
+    import pycountry
+
+    keys = {(r["country_code"], r["subdivision_input"]) for r in _rows(rendered["ref_country_subdivisions.csv"])}
+    assert ("ES", "LA RIOJA") not in keys
+    assert ("ES", "RI") in keys and ("ES", "LO") in keys  # both are still found by their codes
+    assert len(keys) == len(_rows(rendered["ref_country_subdivisions.csv"]))  # (country, spelling) is a key
+    codes = {(r["country_code"], r["subdivision_iso_code"]) for r in _rows(rendered["ref_country_subdivisions.csv"])}
+    assert all((s.country_code, s.code) in codes for s in pycountry.subdivisions)  # every subdivision is there
+
+
+def test_us_subdivisions_keep_every_usps_spelling(rendered):
+    rows = {(r["country_code"], r["subdivision_input"]): r["subdivision_code"]
+            for r in _rows(rendered["ref_country_subdivisions.csv"])}
+    us_states = reference.build_us_states()
+    assert len({r["state_code"] for r in us_states}) == 50 + 1 + 5 + 3 + 3  # states, DC, territories, FAS, armed forces
+    for row in us_states:
+        assert rows[("US", reference.lookup_key(str(row["state_input"])))] == row["state_code"], row
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("Baden-Württemberg", "BADEN WURTTEMBERG"), ("U.S.A.", "USA"), ("  n. mex. ", "N MEX"),
+     ("Côte d’Ivoire", "COTE DIVOIRE"), ("Korea, Republic of", "KOREA REPUBLIC OF"), ("Straße", "STRASSE"),
+     ("AU-WA", "AU WA"), ("Illes Balears [Islas Baleares]", "ILLES BALEARS ISLAS BALEARES"), ("...", "")],
+)
+def test_lookup_key(text, key):
+    assert reference.lookup_key(text) == key
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ NONAME = "C00000000000000c3"
 TABLES = {
     "customer_360": f"""
         select * from (values
-            ('{ANN}', 'H1', 'Ann Lee', 'ann.lee@example.com', '+15555550101', 'DENVER', 'CO', '80202',
+            ('{ANN}', 'H1', 'Ann Lee', 'ann.lee@example.com', '+15555550101', 'DENVER', 'CO', '80202', 'US',
              'active', null, null, 'active', 'champions', '545', 'U1', 'Olivia Owner', 'olivia@corp.example',
              'account', 'phone', 'support_ticket_opened', 'support_ticket', 'Broken hinge', 'open',
              'Call back about survey', 'Olivia Owner', 2, 4, 3, 1234.50, 1200.00, 308.63, 1, 950.00, 12,
@@ -28,7 +28,7 @@ TABLES = {
              timestamp '2026-02-01 12:00:00', null, timestamp '2026-03-10 08:00:00',
              timestamp '2026-05-02 10:00:00', timestamp '2026-05-02 10:00:00',
              timestamp '2026-05-02 10:00:00', timestamp '2026-05-02 10:00:00', timestamp '2026-05-03 08:00:00'),
-            ('{BO}', null, 'Bo Ray', 'bo.ray@example.com', null, 'BOSTON', 'MA', '02108',
+            ('{BO}', null, 'Bo Ray', 'bo.ray@example.com', null, 'BOSTON', 'MA', '02108', 'US',
              'at_risk', null, null, 'at_risk', 'at_risk', '222', 'U2', 'Peter Owner', 'peter@corp.example',
              'contact', 'email', 'email_opened', null, null, null,
              null, null, 1, 1, 1, 80.00, 80.00, 80.00, 0, 0.00, 200,
@@ -36,14 +36,14 @@ TABLES = {
              date '2026-06-01', date '2026-03-01', date '2025-05-05', date '2025-11-08',
              timestamp '2026-01-05 09:00:00', null, null, null, null, null, null, null,
              timestamp '2026-01-05 09:00:00', null, null, timestamp '2026-04-20 08:00:00'),
-            ('{NONAME}', null, null, null, null, null, null, null,
+            ('{NONAME}', null, null, null, null, null, null, null, null,
              'prospect', null, null, 'lead', null, null, null, null, null,
              null, null, null, null, null, null,
              null, null, 1, null, null, null, null, null, null, null, null,
              null, null, 0, 0, 0, 0, 0, null, null, null, null, null, false, false, null,
              date '2026-06-01', date '2026-04-04', null, null,
              null, null, null, null, null, null, null, null, null, null, null, null)
-        ) as t(customer_id, household_id, full_name, email, phone, city, state_code, zip5,
+        ) as t(customer_id, household_id, full_name, email, phone, city, state_code, postal_code, country_code,
                customer_status, churn_type, churn_reason, lifecycle_stage, rfm_segment, rfm_score,
                owner_user_id, owner_name, owner_email, owner_source, last_contact_channel,
                last_contact_event_type, latest_service_activity_type, latest_service_topic,

@@ -24,8 +24,9 @@ crm_contacts as (
         mailing_city as city,
         mailing_state as state,
         mailing_postal_code as postal_code,
+        mailing_country as country,
         birth_date,
-        null as ssn,
+        null as national_id,
         created_at as first_seen_at,
         coalesce(last_modified_at, created_at) as last_seen_at
     from {{ ref('stg_crm__contacts') }}
@@ -51,8 +52,9 @@ crm_leads as (
         city,
         state,
         postal_code,
+        country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         created_at as first_seen_at,
         coalesce(last_modified_at, created_at) as last_seen_at
     from {{ ref('stg_crm__leads') }}
@@ -80,8 +82,9 @@ marketing_sends as (
         city,
         state,
         postal_code,
+        null as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         sent_at as first_seen_at,
         sent_at as last_seen_at
     from {{ ref('stg_marketing__sends') }}
@@ -109,8 +112,9 @@ orders_orders as (
         shipping_city as city,
         shipping_state_code as state,
         shipping_postal_code as postal_code,
+        shipping_country_code as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         created_at as first_seen_at,
         coalesce(updated_at, created_at) as last_seen_at
     from {{ ref('stg_orders__orders') }}
@@ -136,8 +140,9 @@ orders_projects as (
         site_city as city,
         site_state as state,
         site_postal_code as postal_code,
+        null as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         coalesce(started_at, updated_at) as first_seen_at,
         coalesce(completed_at, updated_at) as last_seen_at
     from {{ ref('stg_orders__projects') }}
@@ -165,8 +170,9 @@ billing_customers as (
         city,
         state,
         postal_code,
+        country_code as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         created_at as first_seen_at,
         created_at as last_seen_at
     from {{ ref('stg_billing__customers') }}
@@ -194,8 +200,9 @@ support_tickets as (
         null as city,
         null as state,
         null as postal_code,
+        null as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         created_at as first_seen_at,
         coalesce(updated_at, created_at) as last_seen_at
     from {{ ref('stg_support__tickets') }}
@@ -223,8 +230,9 @@ contact_center_interactions as (
         null as city,
         null as state,
         caller_postal_code as postal_code,
+        null as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         started_at as first_seen_at,
         started_at as last_seen_at
     from {{ ref('stg_contact_center__interactions') }}
@@ -252,8 +260,9 @@ surveys_responses as (
         null as city,
         null as state,
         null as postal_code,
+        null as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         coalesce(started_at, recorded_at) as first_seen_at,
         recorded_at as last_seen_at
     from {{ ref('stg_surveys__responses') }}
@@ -281,8 +290,9 @@ pos_loyalty_members as (
         null as city,
         null as state,
         postal_code,
+        null as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         enrolled_at as first_seen_at,
         enrolled_at as last_seen_at
     from {{ ref('stg_pos__loyalty_members') }}
@@ -309,8 +319,9 @@ pos_transactions as (
         null as city,
         null as state,
         null as postal_code,
+        null as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         transacted_at as first_seen_at,
         transacted_at as last_seen_at
     from {{ ref('stg_pos__transactions') }}
@@ -338,8 +349,9 @@ web_registrations as (
         null as city,
         null as state,
         postal_code,
+        null as country,
         null as birth_date,
-        null as ssn,
+        null as national_id,
         registered_at as first_seen_at,
         registered_at as last_seen_at
     from {{ ref('stg_web__registrations') }}
@@ -367,8 +379,9 @@ policy_holders as (
         city,
         state,
         postal_code,
+        country,
         birth_date,
-        ssn,
+        national_id,
         cast(created_date as timestamp) as first_seen_at,
         loaded_at as last_seen_at
     from {{ ref('stg_policy__policy_holders') }}
@@ -420,7 +433,8 @@ final as (
         cast(city as {{ dbt.type_string() }}) as city,
         cast(state as {{ dbt.type_string() }}) as state,
         cast(postal_code as {{ dbt.type_string() }}) as postal_code,
-        cast(ssn as {{ dbt.type_string() }}) as ssn,
+        cast(country as {{ dbt.type_string() }}) as country,
+        cast(national_id as {{ dbt.type_string() }}) as national_id,
         cast(birth_date as date) as birth_date,
         first_seen_at,
         last_seen_at

@@ -1,11 +1,23 @@
-{#- Every usable person-bearing record in the shared nomenclature: names parsed and cleaned with the
-    canonical first name, email normalised with its match key, phone in E.164, street in USPS
-    abbreviations with the unit split out, state code and 5-digit ZIP. Values as given are kept. -#}
+{#- Every usable person-bearing record in the shared nomenclature, read by the record's country
+    (its own country column, else var source_countries of its system, else var default_country):
+    names parsed and cleaned with the canonical first name, email normalised with its match key,
+    phone in E.164 by the country's phone plan, street in USPS abbreviations with the unit split
+    out, subdivision (ISO 3166-2) and postcode per country, national id normalised and checked by
+    the country's rule. Values as given are kept. -#}
 
 with
 
-person_records as (
+person_records_as_given as (
     select * from {{ ref('int_conform__person_records') }}
+),
+
+person_records as (
+    select
+        *,
+        {{ record_country_code(
+            'person_records_as_given.country', 'person_records_as_given.source_system'
+        ) }} as country_code
+    from person_records_as_given
 ),
 
 with_full_street as (
@@ -86,16 +98,22 @@ conformed as (
         end as email_match_key,
         {{ email_domain('person_records.email') }} as email_domain,
         person_records.phone as phone_as_given,
-        {{ phone_e164('person_records.phone', var('default_phone_country_code')) }} as phone_e164,
+        {{ phone_e164('person_records.phone', 'person_records.country_code') }} as phone_e164,
         with_full_street.full_street as street_as_given,
         standardized_streets.street_line as address_line_1,
         standardized_streets.street_unit as address_unit,
         standardized_streets.unit_identifier as address_unit_identifier,
         upper({{ name_clean('person_records.city') }}) as city,
-        {{ state_code('person_records.state') }} as state_code,
-        {{ zip5('person_records.postal_code') }} as zip5,
-        person_records.ssn,
+        {{ subdivision_code('person_records.state', 'person_records.country_code') }} as state_code,
+        person_records.postal_code as postal_code_as_given,
+        {{ postal_code('person_records.postal_code', 'person_records.country_code') }} as postal_code,
+        person_records.country as country_as_given,
+        person_records.country_code,
+        {{ national_id_normalized('person_records.national_id') }} as national_id,
         coalesce({{ is_valid_email('person_records.email') }}, false) as is_email_valid,
+        {{ is_national_id_valid(
+            national_id_normalized('person_records.national_id'), 'person_records.country_code'
+        ) }} as is_national_id_valid,
         person_records.birth_date,
         person_records.first_seen_at,
         person_records.last_seen_at
@@ -133,13 +151,17 @@ final as (
         address_unit_identifier,
         city,
         state_code,
-        zip5,
+        postal_code_as_given,
+        postal_code,
+        country_as_given,
+        country_code,
         case
-            when address_line_1 is not null and zip5 is not null
-                then concat_ws('|', address_line_1, coalesce(address_unit_identifier, ''), zip5)
+            when address_line_1 is not null and postal_code is not null
+                then concat_ws('|', address_line_1, coalesce(address_unit_identifier, ''), postal_code, country_code)
         end as address_key,
-        ssn,
+        national_id,
         is_email_valid,
+        is_national_id_valid,
         birth_date,
         first_seen_at,
         last_seen_at

@@ -1,5 +1,5 @@
 {#- Record pairs that named, documented rules say are the same person: shared identifiers checked
-    against the names (email, phone, SSN) and source references that say "same person" (a lead and
+    against the names (email, phone, national id) and source references that say "same person" (a lead and
     the contact it became, an order and its billing customer, a store sale and its loyalty card ...).
 
     Pairs are built without an n-squared explosion: for an identifier, records with the same key and
@@ -27,8 +27,8 @@
         'Same E.164 phone and the same name up to a one-letter typo or an initial (no nicknames: a landline is shared by a household).'),
     ('same_phone_nameless', 'identifier',
         'A record without a first name or email and a phone whose named records are one person (all their names pairwise compatible): linked to that person (a last name, if any, must agree).'),
-    ('same_ssn', 'identifier',
-        'Same social security number.'),
+    ('same_national_id', 'identifier',
+        'Same national id number (social security number in the US), valid for the same country.'),
     ('lead_converted_to_contact', 'source_reference',
         'A converted CRM lead and the contact it was converted to (leads.converted_contact_id).'),
     ('order_billing_customer', 'source_reference',
@@ -123,23 +123,23 @@ rules as (
 ),
 {% endfor %}
 
-ssn_members as (
+national_id_members as (
     select
         record_key,
-        ssn as match_key,
-        min(record_key) over (partition by ssn) as anchor_record_key
+        national_id as match_key,
+        min(record_key) over (partition by national_id) as anchor_record_key
     from records
-    where ssn is not null
+    where national_id is not null
 ),
 
-ssn_stars as (
+national_id_stars as (
     select
         anchor_record_key as record_key_a,
         record_key as record_key_b,
-        'same_ssn' as link_rule,
+        'same_national_id' as link_rule,
         'none' as name_check,
         match_key
-    from ssn_members
+    from national_id_members
     where record_key != anchor_record_key
 ),
 
@@ -334,7 +334,7 @@ candidate_pairs as (
     union all
     select * from phone_anchor_pairs
     union all
-    select * from ssn_stars
+    select * from national_id_stars
     union all
     select * from reference_pairs
     {%- if source_enabled('web') %}

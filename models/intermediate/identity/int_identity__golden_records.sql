@@ -2,7 +2,7 @@
     conformed person records, with the record it came from (explainable survivorship).
 
     For each attribute, the candidate values are the non-null values of the customer's records that
-    are valid (a valid email, a phone in E.164, a 9-digit SSN, a plausible birth date); an invalid
+    are valid (a valid email, a phone in E.164, a national id valid for its country, a plausible birth date); an invalid
     value never survives, even when it is the only one. Among candidates the winner is decided by:
       1. source trust rank for the attribute group (ref_source_trust; unlisted tables rank last),
       2. completeness: how many attributes of the group the record fills (names: first, middle
@@ -10,7 +10,7 @@
       3. recency: the record the source captured most recently (first_seen_at; last_seen_at also
          moves with edits of other fields and, for the policy extract, with every extract),
       4. the record key, so that the choice is deterministic.
-    The address is one block (street, unit, city, state, ZIP from one record): the customer's current
+    The address is one block (street, unit, city, state, postcode, country from one record): the customer's current
     address from int_identity__households, the one its household is keyed on. -#}
 
 {%- set attributes = [
@@ -22,8 +22,8 @@
     {'name': 'phone', 'group': 'phone', 'value': 'phone_e164', 'is_valid': 'true'},
     {'name': 'birth_date', 'group': 'birth_date', 'value': 'cast(birth_date as varchar)',
         'is_valid': "birth_date between date '1900-01-01' and current_date"},
-    {'name': 'ssn_last4', 'group': 'ssn', 'value': 'right(ssn, 4)',
-        'is_valid': "regexp_full_match(ssn, '[0-9]{9}')"},
+    {'name': 'national_id_last4', 'group': 'national_id', 'value': 'right(national_id, 4)',
+        'is_valid': 'coalesce(is_national_id_valid, false)'},
 ] -%}
 
 with
@@ -58,7 +58,8 @@ customer_records as (
         persons.is_email_valid,
         persons.phone_e164,
         persons.birth_date,
-        persons.ssn,
+        persons.national_id,
+        persons.is_national_id_valid,
         (
             cast(persons.first_name is not null as integer)
             + cast(persons.middle_initial is not null as integer)
@@ -125,7 +126,7 @@ golden_attributes as (
         max(attribute_value) filter (where attribute_name = 'email') as email,
         max(attribute_value) filter (where attribute_name = 'phone') as phone,
         max(attribute_value) filter (where attribute_name = 'birth_date') as birth_date,
-        max(attribute_value) filter (where attribute_name = 'ssn_last4') as ssn_last4,
+        max(attribute_value) filter (where attribute_name = 'national_id_last4') as national_id_last4,
         max(record_key) filter (where attribute_name = 'first_name') as first_name_source_record_key,
         max(source_system) filter (where attribute_name = 'first_name') as first_name_source_system,
         max(record_key) filter (where attribute_name = 'middle_initial') as middle_initial_source_record_key,
@@ -140,8 +141,8 @@ golden_attributes as (
         max(source_system) filter (where attribute_name = 'phone') as phone_source_system,
         max(record_key) filter (where attribute_name = 'birth_date') as birth_date_source_record_key,
         max(source_system) filter (where attribute_name = 'birth_date') as birth_date_source_system,
-        max(record_key) filter (where attribute_name = 'ssn_last4') as ssn_last4_source_record_key,
-        max(source_system) filter (where attribute_name = 'ssn_last4') as ssn_last4_source_system
+        max(record_key) filter (where attribute_name = 'national_id_last4') as national_id_last4_source_record_key,
+        max(source_system) filter (where attribute_name = 'national_id_last4') as national_id_last4_source_system
     from survivors
     group by customer_id
 ),
@@ -173,8 +174,9 @@ final as (
         households.address_unit,
         households.city,
         households.state_code,
-        households.zip5,
-        golden_attributes.ssn_last4,
+        households.postal_code,
+        households.country_code,
+        golden_attributes.national_id_last4,
         golden_attributes.first_name_source_record_key,
         golden_attributes.first_name_source_system,
         golden_attributes.middle_initial_source_record_key,
@@ -191,8 +193,8 @@ final as (
         households.address_source_system,
         golden_attributes.birth_date_source_record_key,
         golden_attributes.birth_date_source_system,
-        golden_attributes.ssn_last4_source_record_key,
-        golden_attributes.ssn_last4_source_system,
+        golden_attributes.national_id_last4_source_record_key,
+        golden_attributes.national_id_last4_source_system,
         customer_activity.source_record_count,
         customer_activity.source_system_count,
         cast(golden_attributes.birth_date as date) as birth_date,

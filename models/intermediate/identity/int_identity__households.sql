@@ -8,16 +8,17 @@
       moves with edits of other fields and, for the policy extract, with every extract). After a
       move the newer address wins, so the customer joins the new household.
     - Customers with the same current address_key form one household: the street line, the unit
-      identifier and the ZIP (`123 MAIN ST|4B|02139`, from int_conform__persons). The unit is part
-      of the key, so different apartments in one building are different households; its designator
-      is not, because sources write one apartment as APT 4B, UNIT 4B or #4B.
+      identifier, the postcode and the country (`123 MAIN ST|4B|02139|US`, from int_conform__persons).
+      The unit is part of the key, so different apartments in one building are different households;
+      its designator is not, because sources write one apartment as APT 4B, UNIT 4B or #4B.
     - Names play no part: roommates and partners with different surnames share a household.
     - household_id is a hash of the address_key, so it survives rebuilds and full refreshes and is
       the same whichever customers live there.
     - A customer without any address joins a household only on evidence that points to exactly one:
       first a phone number or email it shares with customers of that household (a landline or a
       family mailbox; keys shared by more than max_contact_sharers customers are ignored), else its
-      surname and ZIP matching a member of exactly one household in that ZIP. Otherwise it has none.
+      surname and postcode matching a member of exactly one household with that postcode in its
+      country. Otherwise it has none.
     - A customer alone at its current address follows a move: when relatives (customers sharing its
       surname or a phone) were seen at that address and later recorded at one new address, after this
       customer was last recorded at the old one, its household is keyed on that new address
@@ -55,7 +56,8 @@ address_records as (
         persons.address_unit,
         persons.city,
         persons.state_code,
-        persons.zip5,
+        persons.postal_code,
+        persons.country_code,
         coalesce(source_trust.trust_rank, 1000) as trust_rank,
         coalesce(persons.first_seen_at, persons.last_seen_at) as recorded_at
     from persons
@@ -78,14 +80,15 @@ current_addresses as (
 ),
 
 customer_keys as (
-    -- what an address-less customer can be placed by (its phone numbers, emails, surnames and ZIPs),
+    -- what an address-less customer can be placed by (its phone numbers, emails, surnames and postcodes),
     -- and what makes two customers relatives (a surname or a phone)
     select distinct
         crosswalk.customer_id,
         persons.phone_e164,
         persons.email_match_key,
         persons.last_name,
-        persons.zip5
+        persons.postal_code,
+        persons.country_code
     from persons
     inner join crosswalk
         on persons.record_key = crosswalk.record_key
@@ -171,7 +174,8 @@ household_addresses as (
         keyed_addresses.address_unit,
         keyed_addresses.city,
         keyed_addresses.state_code,
-        keyed_addresses.zip5,
+        keyed_addresses.postal_code,
+        keyed_addresses.country_code,
         keyed_addresses.recorded_at,
         followed_moves.customer_id is not null as is_followed_move
     from current_addresses as own_addresses
@@ -186,7 +190,8 @@ addressed_customers as (
         customer_id,
         household_id,
         address_key,
-        zip5
+        postal_code,
+        country_code
     from household_addresses
 ),
 
@@ -239,7 +244,8 @@ shared_contact_candidates as (
 household_surnames as (
     select distinct
         addressed_customers.household_id,
-        addressed_customers.zip5,
+        addressed_customers.postal_code,
+        addressed_customers.country_code,
         customer_keys.last_name
     from addressed_customers
     inner join customer_keys
@@ -251,13 +257,14 @@ surname_candidates as (
     select distinct
         unaddressed_keys.customer_id,
         household_surnames.household_id,
-        'surname_and_zip' as household_basis,
+        'surname_and_postal_code' as household_basis,
         2 as basis_rank
     from unaddressed_keys
     inner join household_surnames
         on
             unaddressed_keys.last_name = household_surnames.last_name
-            and unaddressed_keys.zip5 = household_surnames.zip5
+            and unaddressed_keys.postal_code = household_surnames.postal_code
+            and unaddressed_keys.country_code is not distinct from household_surnames.country_code
 ),
 
 fallback_choices as (
@@ -299,7 +306,8 @@ households as (
         household_addresses.address_unit,
         household_addresses.city,
         household_addresses.state_code,
-        household_addresses.zip5,
+        household_addresses.postal_code,
+        household_addresses.country_code,
         household_addresses.record_key as address_source_record_key,
         household_addresses.source_system as address_source_system,
         household_addresses.recorded_at as address_recorded_at
@@ -320,7 +328,8 @@ final as (
         address_unit,
         city,
         state_code,
-        zip5,
+        postal_code,
+        country_code,
         address_source_record_key,
         address_source_system,
         case

@@ -61,7 +61,7 @@ unioned as (
             when attachment_rule = 'compatible_name_single_candidate'
                 then
                     'A customer whose last name and first name (same, nickname, typo or swapped) fit only'
-                    || ' this customer, with no different email, ZIP, birth date or SSN: attached after'
+                    || ' this customer, with no different email, postcode, birth date or national id: attached after'
                     || ' clustering.'
             when attachment_rule = 'email_typo_single_customer'
                 then

@@ -83,8 +83,11 @@ person_records as (
         persons.phone_e164,
         persons.address_line_1,
         persons.address_unit,
-        persons.zip5,
-        persons.ssn,
+        persons.postal_code,
+        -- a national id links only when valid for its country, and only within that country
+        case
+            when persons.is_national_id_valid then persons.country_code || ':' || persons.national_id
+        end as national_id,
         persons.birth_date,
         persons.first_seen_at
     from persons
@@ -162,8 +165,8 @@ unioned as (
         null as phone_e164,
         null as address_line_1,
         null as address_unit,
-        null as zip5,
-        null as ssn,
+        null as postal_code,
+        null as national_id,
         null as birth_date,
         first_seen_at
     from reference_only_records
@@ -187,11 +190,11 @@ final as (
         phone_e164,
         address_line_1,
         address_unit,
-        zip5,
-        ssn,
+        postal_code,
+        national_id,
         first_name is not null or last_name is not null as has_name,
         first_name is not null or last_name is not null or email_key is not null as is_identifiable,
-        coalesce(email_key, phone_e164, ssn, cast(birth_date as {{ dbt.type_string() }})) is not null
+        coalesce(email_key, phone_e164, national_id, cast(birth_date as {{ dbt.type_string() }})) is not null
             as has_identifier,
         birth_date,
         first_seen_at

@@ -19,7 +19,8 @@ members as (
         households.household_id,
         households.city,
         households.state_code,
-        households.zip5,
+        households.postal_code,
+        households.country_code,
         customers.customer_id,
         customers.customer_status,
         customers.lifetime_revenue_usd,
@@ -45,7 +46,8 @@ final as (
         household_id,
         min(city) as city,
         min(state_code) as state_code,
-        min(zip5) as zip5,
+        min(postal_code) as postal_code,
+        min(country_code) as country_code,
         case min(status_rank)
             when 1 then 'active'
             when 2 then 'at_risk'

@@ -103,7 +103,7 @@ person_field_completeness as (
         avg(case when street is not null then 1.0 else 0.0 end) as street_completeness,
         avg(case when postal_code is not null then 1.0 else 0.0 end) as postal_code_completeness,
         avg(case when birth_date is not null then 1.0 else 0.0 end) as birth_date_completeness,
-        avg(case when ssn is not null then 1.0 else 0.0 end) as ssn_completeness
+        avg(case when national_id is not null then 1.0 else 0.0 end) as national_id_completeness
     from person_records
     group by source_system, source_table
 ),
@@ -166,7 +166,7 @@ joined as (
         person_field_completeness.street_completeness,
         person_field_completeness.postal_code_completeness,
         person_field_completeness.birth_date_completeness,
-        person_field_completeness.ssn_completeness
+        person_field_completeness.national_id_completeness
     from source_tables
     left join person_field_completeness
         on
@@ -211,7 +211,7 @@ final as (
             case when street_completeness > 0 then 'street' end,
             case when postal_code_completeness > 0 then 'postal_code' end,
             case when birth_date_completeness > 0 then 'birth_date' end,
-            case when ssn_completeness > 0 then 'ssn' end
+            case when national_id_completeness > 0 then 'national_id' end
         ), '') as person_fields,
         top_rejection_reason,
         marts_using_directly,
@@ -238,7 +238,7 @@ final as (
         cast(round(street_completeness, 4) as double) as street_completeness,
         cast(round(postal_code_completeness, 4) as double) as postal_code_completeness,
         cast(round(birth_date_completeness, 4) as double) as birth_date_completeness,
-        cast(round(ssn_completeness, 4) as double) as ssn_completeness,
+        cast(round(national_id_completeness, 4) as double) as national_id_completeness,
         cast(round(resolved_record_count / nullif(usable_row_count, 0), 4) as double) as resolved_record_share,
         cast(round(resolved_record_count / nullif(customer_count, 0), 4) as double) as records_per_customer,
         cast(

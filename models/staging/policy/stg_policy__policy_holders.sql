@@ -1,15 +1,5 @@
-{#- SSN (restricted PII): separators (space, dash, dot) removed; kept only when exactly 9 digits and not
-    a pattern the SSA never issues (area 000, 666 or 9xx, group 00, serial 0000). -#}
-{%- set ssn_digits = "regexp_replace(" ~ clean_text('ssn') ~ ", '[ .-]', '', 'g')" -%}
-{%- set ssn -%}
-    case
-        when regexp_full_match({{ ssn_digits }}, '[0-8][0-9]{8}')
-            and left({{ ssn_digits }}, 3) not in ('000', '666')
-            and substr({{ ssn_digits }}, 4, 2) != '00'
-            and right({{ ssn_digits }}, 4) != '0000'
-            then {{ ssn_digits }}
-    end
-{%- endset -%}
+{#- The national id (source column ssn; restricted PII) is kept as typed: the conformed layer
+    normalises it and checks it by the rule of the record's country (int_conform__persons). -#}
 
 with
 
@@ -24,7 +14,7 @@ renamed as (
         {{ clean_text('middle_name', null_words=false) }} as middle_name,
         {{ clean_text('last_name', null_words=false) }} as last_name,
         {{ clean_text('name_suffix', null_words=false) }} as name_suffix,
-        {{ ssn }} as ssn,
+        {{ clean_text('ssn') }} as national_id,
         {{ clean_text('email') }} as email,
         {{ clean_text('phone') }} as phone,
         {{ clean_text('address_line_1') }} as address_line_1,
@@ -32,11 +22,11 @@ renamed as (
         {{ clean_text('city') }} as city,
         {{ clean_text('state') }} as state,
         {{ clean_text('zip') }} as postal_code,
+        {{ clean_text('country') }} as country,
         {{ parse_date('birth_date', '%m/%d/%Y') }} as birth_date,
         {{ parse_date('created_date', '%m/%d/%Y') }} as created_date,
         coalesce(cast({{ parse_date('extract_date', '%m/%d/%Y') }} as timestamp), _file_modified_at) as loaded_at,
         {{ unparsed_fields({
-            'ssn': ssn,
             'birth_date': parse_date('birth_date', '%m/%d/%Y'),
             'created_date': parse_date('created_date', '%m/%d/%Y'),
             'extract_date': parse_date('extract_date', '%m/%d/%Y'),
@@ -63,8 +53,7 @@ final as (
         middle_name,
         last_name,
         name_suffix,
-        ssn,
-        right(ssn, 4) as ssn_last4,
+        national_id,
         email,
         phone,
         address_line_1,
@@ -72,6 +61,7 @@ final as (
         city,
         state,
         postal_code,
+        country,
         unparsed_fields,
         rejection_reason,
         source_row_number,

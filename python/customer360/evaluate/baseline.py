@@ -217,8 +217,8 @@ with mapped as (
         cast(last_name as varchar) as surname,
         strftime(cast(birth_date as date), '%Y-%m-%d') as date_of_birth,
         cast(address_line_1 as varchar) as street,
-        cast(zip5 as varchar) as postcode,
-        cast(ssn as varchar) as national_id,
+        cast(postal_code as varchar) as postcode,
+        cast(national_id as varchar) as national_id,
         cast(email_key as varchar) as email,
         cast(phone_e164 as varchar) as phone
     from build.intermediate.int_identity__records

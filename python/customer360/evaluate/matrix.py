@@ -89,10 +89,13 @@ def resolve(name: str, customers: int | None = None) -> Dataset:
     if name == "seed7":
         return generator_dataset("seed7", 1000, 7)
     if name in SHAPES:
-        return generator_dataset(name, SHAPE_CUSTOMERS, 42, shape=name)
+        # non_us people live in the shape's default country (GB): records without a country column too
+        country = {"default_country": "GB"} if name == "non_us" else None
+        return generator_dataset(name, SHAPE_CUSTOMERS, 42, shape=name, vars=country)
     variant = febrl.parse_variant(name)
     if variant is not None:
-        return Dataset(name, "febrl", systems=variant.systems)
+        # FEBRL's people are Australian (postcodes, states, phone numbers)
+        return Dataset(name, "febrl", systems=variant.systems, vars={"default_country": "AU"})
     known = ["demo", "test", "seed7", *SHAPES, "febrl4[_iso][_noid]", "febrl3[_iso]"]
     raise ValueError(f"unknown data set {name!r} (known: {', '.join(known)})")
 

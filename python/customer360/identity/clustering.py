@@ -70,7 +70,7 @@ def _indices(index: dict[str, int], keys: Sequence[str]) -> np.ndarray:
 
 #: Kinds of identifier a person has few of: two customers that both show one kind with no value in
 #: common are taken to be two people (a weak link never joins them).
-CONFLICT_KINDS = ("phone_e164", "birth_date", "ssn")
+CONFLICT_KINDS = ("phone_e164", "birth_date", "national_id")
 #: Record columns the nameless attachment needs (``attach_nameless``), in its argument order.
 NAMELESS_ATTACHMENT_COLUMNS = ("first_name", "last_name", "email_key")
 
@@ -112,7 +112,7 @@ def _component_values(
 #: that both show both kinds and share no value of either are two people (a parent and a child).
 OWN_IDENTIFIER_KINDS = ("email_key", "phone_e164")
 #: Kinds whose values, all different, always tell two people apart.
-PERSONAL_IDENTIFIER_KINDS = ("birth_date", "ssn")
+PERSONAL_IDENTIFIER_KINDS = ("birth_date", "national_id")
 
 
 def _checked_merge(
@@ -395,9 +395,9 @@ PROFILE_ATTACHMENT_COLUMNS = (
     "email_key",
     "phone_e164",
     "address_line_1",
-    "zip5",
+    "postal_code",
     "birth_date",
-    "ssn",
+    "national_id",
 )
 #: Optional record column of the profile attachment (see ``attach_by_profile``).
 FIRST_NAME_VARIANTS_COLUMN = "first_name_variants"
@@ -504,10 +504,10 @@ profiles as (
         min(records.record_index) as first_record_index,
         list_filter(list(distinct email_key), v -> v is not null) as emails,
         list_filter(list(distinct phone_e164), v -> v is not null) as phones,
-        list_filter(list(distinct address_line_1 || '|' || zip5), v -> v is not null) as streets,
-        list_filter(list(distinct zip5), v -> v is not null) as zips,
+        list_filter(list(distinct address_line_1 || '|' || postal_code), v -> v is not null) as streets,
+        list_filter(list(distinct postal_code), v -> v is not null) as zips,
         list_filter(list(distinct birth_date), v -> v is not null) as birth_dates,
-        list_filter(list(distinct ssn), v -> v is not null) as ssns
+        list_filter(list(distinct national_id), v -> v is not null) as ssns
     from records
     inner join labels on records.record_index = labels.record_index
     group by labels.label

@@ -25,7 +25,7 @@ select
     email_key,
     phone_e164,
     address_line_1,
-    zip5,
+    postal_code,
     cast(birth_date as date) as birth_date
 from records
 where record_kind = 'person_fields' and first_name is not null

@@ -22,7 +22,7 @@ MATCH_COLUMNS = (
     "email_key",
     "phone_e164",
     "address_line_1",
-    "zip5",
+    "postal_code",
     "birth_date",
 )
 
@@ -33,9 +33,9 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     "same_email": ("email_key",),
     "same_phone": ("phone_e164",),
     "same_first_and_last_name": ("first_name_canonical", "last_name"),
-    "same_last_name_and_zip": ("last_name", "zip5"),
-    "same_first_name_and_zip": ("first_name_canonical", "zip5"),
-    "same_street_and_zip": ("address_line_1", "zip5"),
+    "same_last_name_and_zip": ("last_name", "postal_code"),
+    "same_first_name_and_zip": ("first_name_canonical", "postal_code"),
+    "same_street_and_zip": ("address_line_1", "postal_code"),
     "same_birth_date": ("birth_date",),
 }
 
@@ -206,16 +206,16 @@ def comparisons() -> list[dict[str, Any]]:
             "comparison_levels": [
                 _level(
                     "(address_line_1_l is null or address_line_1_r is null)"
-                    " and (zip5_l is null or zip5_r is null)",
+                    " and (postal_code_l is null or postal_code_r is null)",
                     "address missing",
                     null=True,
                 ),
                 _level(
                     f"{_both_present('address_line_1')} and address_line_1_l = address_line_1_r"
-                    " and zip5_l = zip5_r",
+                    " and postal_code_l = postal_code_r",
                     SAME_STREET_LABEL,
                 ),
-                _level("zip5_l = zip5_r", "same ZIP"),
+                _level("postal_code_l = postal_code_r", "same ZIP"),
                 else_level,
             ],
         },

@@ -222,7 +222,7 @@ def _load_person_values(con) -> None:
             lower(trim(email_as_given)) as email_as_given,
             lower(trim(email)) as email,
             regexp_replace(phone_e164, '[^0-9]', '', 'g') as phone_digits,
-            regexp_replace(cast(ssn as varchar), '[^0-9]', '', 'g') as ssn_digits,
+            regexp_replace(cast(national_id as varchar), '[^0-9]', '', 'g') as ssn_digits,
             {name.format('first_name')} as first_name_key,
             {name.format('last_name')} as last_name_key,
             birth_date

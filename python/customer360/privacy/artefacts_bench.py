@@ -37,7 +37,7 @@ def write_persons(path: Path, persons: int) -> None:
                 'first' || (i % 3001) || '.last' || (i % 7919) || '@example.com' as email_as_given,
                 'first' || (i % 3001) || '.last' || (i % 7919) || '@example.com' as email,
                 '+1' || cast(2000000000 + (i * 7919) % 7999999999 as varchar) as phone_e164,
-                case when i % 10 = 0 then lpad(cast((i * 104729) % 1000000000 as varchar), 9, '0') end as ssn,
+                case when i % 10 = 0 then lpad(cast((i * 104729) % 1000000000 as varchar), 9, '0') end as national_id,
                 {_letters('i', 'fn', 3)} as first_name,
                 {_letters('i // 7', 'ln', 4)} as last_name,
                 date '1940-01-01' + cast(i % 25000 as integer) as birth_date

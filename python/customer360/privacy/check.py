@@ -9,8 +9,8 @@ only place personal data may appear. Everywhere else, any one finding fails the 
 
 - ``unexpected table``: a table or view in the BI file that is not a published dbt model;
 - ``raw pii column``: a column tagged ``meta.pii: direct|employee`` without ``published_for``; a text
-  column named like a personal field (``*email*``, ``*phone*``, ``*address*``, ``*ssn*``, ``*birth*``,
-  ``dob``, a person's ``<role>_name``) without any ``meta.pii`` classification;
+  column named like a personal field (``*email*``, ``*phone*``, ``*address*``, ``*ssn*``, ``*national_id*``,
+  ``*birth*``, ``dob``, a person's ``<role>_name``) without any ``meta.pii`` classification;
 - ``email value`` / ``phone value`` / ``ssn value``: a text value that looks like one (several written
   forms; identifier columns ``*_id``/``*_key`` are exempt from the digit-only patterns, since source
   ids are long numbers);
@@ -48,7 +48,7 @@ from customer360.privacy.salt_plugin import read_salt
 PUBLISHED_SCHEMAS = {"marts"}
 RAW_PII_LEVELS = {"direct", "employee"}
 PERSONAL_COLUMN_NAME = re.compile(
-    r"(email|phone|address|ssn|social_security|birth|^dob$|"
+    r"(email|phone|address|ssn|national_id|social_security|birth|^dob$|"
     r"(^|_)(first|last|middle|full|customer|person|contact|owner|supervisor|user|agent|recipient|holder)_name$)"
 )
 IDENTIFIER_COLUMN_NAME = re.compile(r"(_id|_key|_ids|_keys)$")

@@ -10,7 +10,7 @@ from .noise import Typist, profile
 SYS = "policy"
 COLS = {
     "policy_holders": ["holder_id", "first_name", "middle_name", "last_name", "name_suffix", "birth_date", "ssn",
-                       "address_line_1", "address_line_2", "city", "state", "zip", "phone", "email",
+                       "address_line_1", "address_line_2", "city", "state", "zip", "country", "phone", "email",
                        "created_date", "extract_date"],
     "policies": ["policy_number", "holder_id", "product_line", "status", "effective_date", "expiration_date",
                  "annual_premium", "extract_date"],
@@ -136,7 +136,7 @@ def build(c):
     t.set(holder_id=hids, first_name=f, middle_name=mid, last_name=la, name_suffix=ty.suffix(hp, dots=False),
           birth_date=opt(fmt.mdy(P["birth"][hp] * DAY).to_pylist(), rng.random(nh) < 0.95), ssn=ssn_txt,
           address_line_1=ad["line1"], address_line_2=ad["line2"], city=ad["city"], state=ad["state"], zip=ad["zip"],
-          phone=ty.phone(hp), email=ty.email(hp, "policy"), created_date=fmt.mdy(h_created))
+          country=[None] * nh, phone=ty.phone(hp), email=ty.email(hp, "policy"), created_date=fmt.mdy(h_created))
     c.link(SYS, "policy_holders", hids, hp)
 
     t2 = c.add(_table("policies", "policy_number", [("effective_date", "mdy"), ("extract_date", "mdy")]))
