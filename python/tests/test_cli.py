@@ -21,7 +21,7 @@ MINIMAL = {
     ("evaluate", "surveys"): (["--db", "b.duckdb", "--truth", "t"], {"out": "target/survey_link_evaluation.csv"}),
     ("evaluate", "conflicts"): (["--db", "b.duckdb", "--truth", "t"], {"out": "target/conflict_evaluation.csv"}),
     ("evaluate", "stability"): (["--customers", "40"], {"customers": 40, "target": 0.999}),
-    ("train",): (["--db", "b.duckdb", "--quiet"], {"db": "b.duckdb", "quiet": True}),
+    ("train",): (["--db", "b.duckdb", "--out", "m.json", "--quiet"], {"db": "b.duckdb", "out": "m.json", "quiet": True}),
     ("bench", "generator"): (["--records", "5000"], {"records": 5000}),
     ("bench", "identity"): (["--records", "1000", "2000"], {"records": [1000, 2000]}),
     ("app",): (["--bi", "x_bi.duckdb", "--port", "9000"], {"bi": "x_bi.duckdb", "port": 9000}),
@@ -193,26 +193,24 @@ def test_generate_prints_no_bar_when_stderr_is_not_a_terminal(tmp_path, capsys):
     assert captured.out.startswith("wrote ")
 
 
-def test_training_reports_prior_u_and_each_em_pass(monkeypatch):
-    from customer360.identity import matching
+def test_training_reports_prior_u_each_em_pass_and_the_end():
+    import pyarrow as pa
+
     from customer360.identity import settings as model_settings
+    from customer360.identity import training
 
-    class Training:
-        def __getattr__(self, name):
-            return lambda *args, **kwargs: None
-
-    class Linker:
-        training = Training()
-
-        class misc:  # noqa: N801 - mimics Splink's attribute
-            @staticmethod
-            def save_model_to_json():
-                return {"linker_uid": "x", "probability_two_random_records_match": 0.1}
-
-    monkeypatch.setattr(matching, "_linker", lambda records, settings: Linker())
+    names = ["anna", "brian", "carla", "derek", "elena", "frank", "grace", "henry", "irene", "jacob"]
+    rows = [{"unique_id": f"r{i}-{copy}", "first_name": n, "first_name_canonical": n, "first_name_keys": [n],
+             "first_name_is_known": True, "last_name": f"last{i}", "postal_code": f"{1000 + i}",
+             "address_line_1": f"{i} MAIN ST"}
+            for i, n in enumerate(names * 3) for copy in range(2)]
+    columns = {c: [r.get(c) for r in rows] for c in ["unique_id", *model_settings.MATCH_COLUMNS]}
+    records = pa.table({c: pa.array(v, pa.list_(pa.string()) if c == "first_name_keys" else
+                                    pa.bool_() if c == "first_name_is_known" else
+                                    pa.date32() if c == "birth_date" else pa.string()) for c, v in columns.items()})
     calls = []
-    model = matching.train(None, progress=lambda label, done, total: calls.append((label, done, total)))
-    rules = list(model_settings.TRAINING_BLOCKING_RULES)
-    assert calls == [("prior", 1, 2 + len(rules)), ("u by random sampling", 2, 2 + len(rules))] + [
-        (f"EM pass {name}", 3 + i, 2 + len(rules)) for i, name in enumerate(rules)]
-    assert model == {"probability_two_random_records_match": 0.1}
+    _, report = training.train(records, progress=lambda label, done, total: calls.append((label, done, total)))
+    rules = model_settings.usable_rules(model_settings.TRAINING_RULES, report.usable_columns)
+    total = 3 + len(rules)
+    assert calls == [("prior", 1, total), ("u by random sampling", 2, total)] + [
+        (f"EM pass {rule.name}", 3 + i, total) for i, rule in enumerate(rules)] + [("saved", total, total)]

@@ -1,20 +1,24 @@
-"""Model input preparation, the link guard and explanations, and scoring with the committed model."""
+"""Model input, training on the data at hand, scoring, the threshold and the household correction
+(customer360.identity.prepare, features, training, matching, dependence)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
-from customer360.identity import matching, settings
-from customer360.identity.prepare import prepare_records, to_arrow_table
+from customer360.identity import dependence, features, matching, settings, training
+from customer360.identity.prepare import distinct_profiles, prepare_records, term_frequencies, to_arrow_table
 
 RECORD_COLUMNS = {
     "record_key": pa.string(), "record_kind": pa.string(), "first_name": pa.string(),
     "first_name_canonical": pa.string(), "first_name_keys": pa.list_(pa.string()), "is_known_first_name": pa.bool_(),
     "middle_initial": pa.string(), "last_name": pa.string(), "email_key": pa.string(), "phone_e164": pa.string(),
-    "address_line_1": pa.string(), "postal_code": pa.string(), "birth_date": pa.date32(),
+    "national_id": pa.string(), "birth_date": pa.date32(), "address_line_1": pa.string(), "postal_code": pa.string(),
+    "city": pa.string(),
 }
 
 
@@ -25,30 +29,72 @@ def _records(rows):
         row = {"record_kind": "person_fields", "is_known_first_name": True, **row}
         if row.get("first_name") is not None:
             canonical = row.get("first_name_canonical") or row["first_name"]
+            row["first_name_canonical"] = canonical
             row.setdefault("first_name_keys", sorted({row["first_name"], canonical}))
         for c in RECORD_COLUMNS:
             cols[c].append(row.get(c))
     return pa.table({c: pa.array(v, RECORD_COLUMNS[c]) for c, v in cols.items()})
 
 
-def test_prepare_records_builds_the_model_input():
-    records = _records(
-        [
-            {"record_key": "b", "first_name": "zorblax", "first_name_canonical": "zorblax", "last_name": "q",
-             "is_known_first_name": False},
-            {"record_key": "a", "first_name": "ted", "first_name_canonical": "edward", "last_name": "smith",
-             "first_name_keys": ["edward", "ted", "theodore"], "email_key": "ted@example.com"},
-            {"record_key": "c", "first_name": None, "last_name": "smith", "email_key": "x@example.com"},
-            {"record_key": "d", "record_kind": "reference_only"},
-        ]
-    )
+FIRST = ["anna", "brian", "carla", "derek", "elena", "frank", "grace", "henry", "irene", "jacob", "karen", "liam",
+         "maria", "nolan", "olive", "peter", "quinn", "rosa", "simon", "tara"]
+LAST = ["abbot", "baxter", "croft", "dunmore", "ellery", "fairlie", "garnet", "holloway", "ibsen", "jarrow",
+        "kestrel", "lindqvist", "marlowe", "norcross", "ormsby", "pilgrim", "quarles", "rathbone", "stroud", "tilney"]
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def _population(n_people=120, seed=3, with_email=True, with_national_id=False):
+    """People of two per household (shared last name, street, postcode), three records each: exact, a
+    typo in the first name, and one without email; truth is the person index."""
+    rng = random.Random(seed)
+    rows, truth = [], {}
+    for p in range(n_people):
+        household = p // 2
+        first = FIRST[p % len(FIRST)] + ("" if p < len(FIRST) else str(p // len(FIRST)))
+        last = LAST[household % len(LAST)] + ("" if household < len(LAST) else "e" * (household // len(LAST)))
+        person = {
+            "first_name": first, "last_name": last,
+            "email_key": f"{first}.{last}@example.com" if with_email else None,
+            "national_id": f"{100000000 + p * 7919}" if with_national_id else None,
+            "birth_date": dt.date(1950 + p % 40, 1 + p % 12, 1 + p % 27),
+            "address_line_1": f"{10 + household} MAIN ST", "postal_code": f"{2000 + household}",
+            "city": "SPRINGFIELD",
+        }
+        variants = [dict(person), {**person, "first_name": _typo(first, rng)}, {**person, "email_key": None}]
+        for v, row in enumerate(variants):
+            key = f"src:t:{p}-{v}"
+            rows.append({"record_key": key, **row})
+            truth[key] = p
+    return _records(rows), truth
+
+
+def _pairwise_f1(pairs: pa.Table, truth, threshold):
+    linked = {(a, b) for a, b, p in zip(pairs.column("record_key_a").to_pylist(), pairs.column("record_key_b").to_pylist(),
+                                        pairs.column("match_probability").to_pylist()) if p >= threshold}
+    true_pairs = {(a, b) for a in truth for b in truth if a < b and truth[a] == truth[b]}
+    tp = len(linked & true_pairs)
+    precision = tp / len(linked) if linked else 1.0
+    recall = tp / len(true_pairs)
+    return precision, recall
+
+
+def test_prepare_records_keeps_every_record_with_something_to_compare():
+    records = _records([
+        {"record_key": "b", "first_name": None, "last_name": None, "national_id": "123"},  # only an id number
+        {"record_key": "a", "first_name": "ted", "first_name_canonical": "edward", "last_name": "smith",
+         "first_name_keys": ["edward", "ted", "theodore"], "email_key": "ted@example.com"},
+        {"record_key": "c", "first_name": None, "last_name": None, "birth_date": dt.date(1970, 1, 1),
+         "postal_code": "4223"},  # only an address and a birth date
+        {"record_key": "d", "record_kind": "reference_only"},
+        {"record_key": "e"},  # nothing at all
+    ])
     out = prepare_records(records).to_pylist()
-    # a record without a first name is left to the deterministic rules; sorted by record key
-    assert [r["unique_id"] for r in out] == ["a", "b"]
-    assert out[0]["first_name_keys"] == ["edward", "ted", "theodore"]
-    assert out[0]["first_name_is_known"] is True
-    assert out[1]["first_name_is_known"] is False
-    assert out[0]["email_key"] == "ted@example.com"
+    assert [r["unique_id"] for r in out] == ["a", "b", "c"]
+    assert out[0]["first_name_keys"] == ["edward", "ted", "theodore"] and out[0]["first_name_is_known"] is True
     assert set(settings.MATCH_COLUMNS) <= set(out[0])
 
 
@@ -63,87 +109,117 @@ def test_to_arrow_table_reads_readers_and_relations():
         to_arrow_table([1, 2])
 
 
-def _scored(rows):
-    """A minimal Splink prediction table: gamma and weight columns per comparison."""
-    names = [c["output_column_name"] for c in settings.comparisons()]
-    cols = {"match_weight": [], "match_probability": [], "unique_id_l": [], "unique_id_r": [], "match_key": []}
-    for n in names:
-        cols[f"gamma_{n}"] = []
-        cols[f"mw_{n}"] = []
-    for i, gammas in enumerate(rows):
-        cols["match_weight"].append(10.0)
-        cols["match_probability"].append(0.999)
-        cols["unique_id_l"].append(f"z{i}")
-        cols["unique_id_r"].append(f"a{i}")
-        cols["match_key"].append("0")
-        for n in names:
-            cols[f"gamma_{n}"].append(gammas.get(n, -1))
-            cols[f"mw_{n}"].append(1.0)
-    return pa.table(cols)
+def test_term_frequencies_count_distinct_profiles_not_records():
+    rows = [{"record_key": f"s:{i}", "first_name": "anna", "last_name": "abbot", "email_key": "a@x.com"} for i in range(20)]
+    rows.append({"record_key": "s:99", "first_name": "brian", "last_name": "abbot", "email_key": "b@x.com"})
+    model_input = prepare_records(_records(rows))
+    assert distinct_profiles(model_input).num_rows == 2  # twenty identical sends are one profile
+    tf = dict(zip(*term_frequencies(model_input, "email_key").to_pydict().values()))
+    assert tf == {"a@x.com": 0.5, "b@x.com": 0.5}
 
 
-def _gamma(comparison, label):
-    labels = matching.level_labels({"comparisons": settings.comparisons()})[comparison]
-    return next(g for g, lv in labels.items() if lv == label)
+def test_usable_columns_follow_the_data():
+    records, _ = _population(40, with_email=False)
+    usable = features.usable_columns(prepare_records(records))
+    assert "email_key" not in usable and "phone_e164" not in usable and "national_id" not in usable
+    assert {"first_name", "last_name", "birth_date", "postal_code"} <= set(usable)
+    names = [c["output_column_name"] for c in settings.comparisons(usable)]
+    assert "email_key" not in names and "birth_date" in names
+    rules = [r.name for r in settings.usable_rules(settings.BLOCKING_RULES, usable)]
+    assert "same_email" not in rules and "same_first_and_last_name" in rules
+    records, _ = _population(40, with_national_id=True)
+    assert "national_id" in features.usable_columns(prepare_records(records))
 
 
-def test_explain_orders_keys_labels_levels_and_applies_the_guard():
-    model = {"comparisons": settings.comparisons()}
-    same_first = _gamma("first_name", settings.SAME_FIRST_NAME_LABEL)
-    other_first = _gamma("first_name", "All other comparisons")
-    nickname = _gamma("first_name", "one a nickname of the other")
-    same_last = _gamma("last_name", "same last name")
-    swapped = _gamma("last_name", "first and last name swapped")
-    same_phone = _gamma("phone_e164", "same phone")
-    same_street = _gamma("address", settings.SAME_STREET_LABEL)
-    rows = [
-        {"first_name": same_first, "last_name": same_last, "phone_e164": same_phone},  # kept, identifier
-        {"first_name": other_first, "last_name": same_last, "phone_e164": same_phone},  # household: vetoed
-        {"first_name": other_first, "last_name": swapped},  # swapped names: kept, name only
-        {"first_name": nickname, "last_name": same_last, "address": same_street},  # Andy at the address: name only
-        {"first_name": nickname, "last_name": same_last, "phone_e164": same_phone},  # nickname + phone: kept
-        {"first_name": same_first, "last_name": same_last, "address": same_street},  # same name, same street
-    ]
-    out = matching.explain(_scored(rows), model).to_pylist()
-    kept = {r["record_key_b"]: r for r in out}
-    assert set(kept) == {"z0", "z2", "z3", "z4", "z5"}
-    assert all(r["record_key_a"] < r["record_key_b"] for r in out)
-    assert kept["z0"]["is_name_only"] is False
-    assert kept["z2"]["is_name_only"] is True
-    assert kept["z3"]["is_name_only"] is True and kept["z3"]["is_name_and_street_only"] is False
-    assert kept["z4"]["is_name_only"] is False
-    assert kept["z5"]["is_name_only"] is False and kept["z5"]["is_name_and_street_only"] is True
-    assert kept["z0"]["blocking_rule"] == settings.blocking_rule_names()[0]
-    assert kept["z0"]["comparison_levels"].startswith(f"first_name: {settings.SAME_FIRST_NAME_LABEL} (1.0)")
-    assert kept["z0"]["first_name_gamma"] == same_first
-    unguarded = matching.explain(_scored(rows), model, guard=None)
-    assert unguarded.num_rows == len(rows)
+def test_nothing_to_compare_is_no_model_not_a_crash():
+    records = _records([{"record_key": f"o:{i}", "national_id": None} for i in range(5)])
+    with pytest.raises(training.NoModel):
+        training.train(prepare_records(records))
+    one = _records([{"record_key": "a", "first_name": "anna", "last_name": "abbot"}])
+    with pytest.raises(training.NoModel):
+        training.train(prepare_records(one))
 
 
-def test_predict_with_the_committed_model_links_the_obvious_pairs():
-    day = dt.date(1980, 5, 17)
-    rows = []
-    for i in range(40):  # background population with distinct names
-        rows.append({"record_key": f"bg:{i:03d}", "first_name": f"name{i}", "first_name_canonical": f"name{i}",
-                     "last_name": f"family{i}", "email_key": f"p{i}@example.com",
-                     "phone_e164": f"+1555000{i:04d}", "postal_code": f"{10000 + i}"})
-    rows += [
-        {"record_key": "crm:contacts:1", "first_name": "william", "first_name_canonical": "william",
-         "last_name": "brooks", "email_key": "wbrooks@example.com", "phone_e164": "+14155550100",
-         "address_line_1": "557 GREENWOOD RD", "postal_code": "94134", "birth_date": day},
-        {"record_key": "orders:orders:1", "first_name": "bill", "first_name_canonical": "william",
-         "last_name": "brooks", "email_key": "wbrooks@example.com", "phone_e164": "+14155550100",
-         "address_line_1": "557 GREENWOOD RD", "postal_code": "94134"},
-        {"record_key": "orders:orders:2", "first_name": "julie", "first_name_canonical": "julie",
-         "last_name": "brooks", "phone_e164": "+14155550100", "address_line_1": "557 GREENWOOD RD",
-         "postal_code": "94134"},
-    ]
-    records = prepare_records(_records(rows))
-    links = matching.predict(records, matching.load_model(), threshold=0.95).to_pylist()
-    pairs = {(r["record_key_a"], r["record_key_b"]) for r in links}
-    assert ("crm:contacts:1", "orders:orders:1") in pairs
-    # Julie shares the household's phone and address with William, never his first name
-    assert not any("orders:orders:2" in p for p in pairs)
-    counts = matching.count_blocked_pairs(records)
-    assert [c["blocking_rule"] for c in counts] == settings.blocking_rule_names()
-    assert counts[-1]["pairs_cumulative"] == sum(c["pairs_marginal"] for c in counts)
+@pytest.fixture(scope="module")
+def trained():
+    records, truth = _population(120)
+    model_input = prepare_records(records)
+    model, report = training.train(model_input)
+    return records, truth, model_input, model, report
+
+
+def test_training_on_the_data_links_its_duplicates_and_keeps_household_members_apart(trained):
+    records, truth, model_input, model, report = trained
+    assert report.records == model_input.num_rows and report.em_passes
+    pairs = matching.score(model_input, model)
+    threshold = matching.choose_threshold(pairs.column("match_probability").to_numpy())
+    precision, recall = _pairwise_f1(pairs, truth, threshold.match_probability)
+    assert precision >= 0.99 and recall >= 0.95, (precision, recall, threshold)
+    assert 0 < threshold.expected_precision <= 1 and threshold.method == "expected_f1"
+
+
+def test_training_is_deterministic_for_a_seed(trained):
+    _, _, model_input, model, _ = trained
+    again, _ = training.train(model_input)
+    assert again == model
+
+
+def test_known_pairs_set_m_and_the_rule_s_own_fields_are_not_counted(trained):
+    records, truth, model_input, _, _ = trained
+    keys = [k for k in truth]
+    pairs = [(a, b) for a in keys for b in keys if a < b and truth[a] == truth[b]]
+    labels = pa.table({"record_key_a": [a for a, _ in pairs], "record_key_b": [b for _, b in pairs],
+                       "evidence_fields": ["email_key"] * len(pairs)})
+    model, report = training.train(model_input, labels)
+    assert "first_name" in report.labelled_comparisons and "email_key" not in report.labelled_comparisons
+    first = next(c for c in model["splink"]["comparisons"] if c["output_column_name"] == "first_name")
+    same = next(lv for lv in first["comparison_levels"] if lv["label_for_charts"] == settings.SAME_FIRST_NAME_LABEL)
+    # of each person's three pairs (exact, first-name typo, no email) one shares the first name exactly
+    assert same["m_probability"] == pytest.approx(1 / 3, abs=0.05)
+
+
+def test_the_household_correction_is_learned_from_the_data(trained):
+    _, _, model_input, model, _ = trained
+    # household members share last name, street and postcode: agreeing on them together is common
+    assert model["dependence"].get("last_name+street+postcode", 0) < -1
+    # records of independent people (no shared fields beyond chance) need no correction
+    rows = [{"record_key": f"p:{i}", "first_name": FIRST[i % 20] + str(i), "last_name": LAST[(i * 7) % 20] + str(i),
+             "address_line_1": f"{i} HIGH ST", "postal_code": f"{3000 + i}"} for i in range(300)]
+    independent = prepare_records(_records(rows))
+    assert dependence.estimate(independent, features.usable_columns(independent)) == {}
+
+
+def test_the_correction_lowers_the_weight_of_household_fields_agreeing_together(trained):
+    _, _, model_input, model, _ = trained
+    with_correction = matching.score(model_input, model, floor=0.0)
+    without = matching.score(model_input, {**model, "dependence": {}}, floor=0.0)
+    weight = lambda table: dict(zip(zip(table.column("record_key_a").to_pylist(), table.column("record_key_b").to_pylist()),
+                                    table.column("match_weight").to_pylist()))
+    a, b = weight(with_correction), weight(without)
+    # two household members (persons 0 and 1): less alike with the correction
+    pair = ("src:t:0-0", "src:t:1-0")
+    assert a[pair] < b[pair]
+    assert any("shareable fields agreeing together" in text for text in with_correction.column("comparison_levels").to_pylist())
+
+
+def test_choose_threshold_maximises_the_expected_f1():
+    p = np.array([0.99] * 90 + [0.6] * 10 + [0.3] * 50 + [0.05] * 400)
+    chosen = matching.choose_threshold(p)
+    assert chosen.match_probability == pytest.approx(0.6)
+    precision, recall = matching.expected_quality(p, chosen.match_probability)
+    assert precision == pytest.approx((90 * 0.99 + 6) / 100)
+    assert chosen.expected_precision == pytest.approx(precision) and chosen.expected_recall == pytest.approx(recall)
+    assert matching.choose_threshold(p, fixed=0.8).match_probability == 0.8
+    assert matching.choose_threshold(np.array([])).match_probability == matching.THRESHOLD_BOUNDS[0]
+    # never below the lower bound, whatever the estimates say
+    assert matching.choose_threshold(np.array([0.4] * 100)).match_probability == matching.THRESHOLD_BOUNDS[0]
+
+
+def test_fingerprint_drift_names_what_moved():
+    before = {"records": 1000, "columns": {"email_key": {"share": 0.9}, "birth_date": {"share": 0.5}}}
+    same = {"records": 1200, "columns": {"email_key": {"share": 0.85}, "birth_date": {"share": 0.55}}}
+    assert training.fingerprint_drift(before, same) == []
+    moved = {"records": 50_000, "columns": {"birth_date": {"share": 0.5}, "national_id": {"share": 0.7}}}
+    notes = training.fingerprint_drift(before, moved)
+    assert any("record count" in n for n in notes) and any(n.startswith("email_key") for n in notes)
+    assert any(n.startswith("national_id") for n in notes)

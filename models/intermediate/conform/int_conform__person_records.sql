@@ -27,6 +27,7 @@ crm_contacts as (
         mailing_country as country,
         birth_date,
         null as national_id,
+        record_key as source_customer_key,
         created_at as first_seen_at,
         coalesce(last_modified_at, created_at) as last_seen_at
     from {{ ref('stg_crm__contacts') }}
@@ -55,6 +56,7 @@ crm_leads as (
         country,
         null as birth_date,
         null as national_id,
+        record_key as source_customer_key,
         created_at as first_seen_at,
         coalesce(last_modified_at, created_at) as last_seen_at
     from {{ ref('stg_crm__leads') }}
@@ -85,6 +87,7 @@ marketing_sends as (
         null as country,
         null as birth_date,
         null as national_id,
+        {{ record_key('marketing', 'recipients', 'recipient_id') }} as source_customer_key,
         sent_at as first_seen_at,
         sent_at as last_seen_at
     from {{ ref('stg_marketing__sends') }}
@@ -115,6 +118,7 @@ orders_orders as (
         shipping_country_code as country,
         null as birth_date,
         null as national_id,
+        {{ record_key('billing', 'customers', 'billing_customer_id') }} as source_customer_key,
         created_at as first_seen_at,
         coalesce(updated_at, created_at) as last_seen_at
     from {{ ref('stg_orders__orders') }}
@@ -143,6 +147,7 @@ orders_projects as (
         null as country,
         null as birth_date,
         null as national_id,
+        null as source_customer_key,
         coalesce(started_at, updated_at) as first_seen_at,
         coalesce(completed_at, updated_at) as last_seen_at
     from {{ ref('stg_orders__projects') }}
@@ -173,6 +178,7 @@ billing_customers as (
         country_code as country,
         null as birth_date,
         null as national_id,
+        record_key as source_customer_key,
         created_at as first_seen_at,
         created_at as last_seen_at
     from {{ ref('stg_billing__customers') }}
@@ -203,6 +209,7 @@ support_tickets as (
         null as country,
         null as birth_date,
         null as national_id,
+        null as source_customer_key,
         created_at as first_seen_at,
         coalesce(updated_at, created_at) as last_seen_at
     from {{ ref('stg_support__tickets') }}
@@ -233,6 +240,7 @@ contact_center_interactions as (
         null as country,
         null as birth_date,
         null as national_id,
+        null as source_customer_key,
         started_at as first_seen_at,
         started_at as last_seen_at
     from {{ ref('stg_contact_center__interactions') }}
@@ -263,6 +271,7 @@ surveys_responses as (
         null as country,
         null as birth_date,
         null as national_id,
+        null as source_customer_key,
         coalesce(started_at, recorded_at) as first_seen_at,
         recorded_at as last_seen_at
     from {{ ref('stg_surveys__responses') }}
@@ -293,6 +302,7 @@ pos_loyalty_members as (
         null as country,
         null as birth_date,
         null as national_id,
+        record_key as source_customer_key,
         enrolled_at as first_seen_at,
         enrolled_at as last_seen_at
     from {{ ref('stg_pos__loyalty_members') }}
@@ -322,6 +332,7 @@ pos_transactions as (
         null as country,
         null as birth_date,
         null as national_id,
+        {{ record_key('pos', 'loyalty_members', 'loyalty_card_number') }} as source_customer_key,
         transacted_at as first_seen_at,
         transacted_at as last_seen_at
     from {{ ref('stg_pos__transactions') }}
@@ -352,6 +363,7 @@ web_registrations as (
         null as country,
         null as birth_date,
         null as national_id,
+        record_key as source_customer_key,
         registered_at as first_seen_at,
         registered_at as last_seen_at
     from {{ ref('stg_web__registrations') }}
@@ -382,6 +394,7 @@ policy_holders as (
         country,
         birth_date,
         national_id,
+        record_key as source_customer_key,
         cast(created_date as timestamp) as first_seen_at,
         loaded_at as last_seen_at
     from {{ ref('stg_policy__policy_holders') }}
@@ -435,6 +448,7 @@ final as (
         cast(postal_code as {{ dbt.type_string() }}) as postal_code,
         cast(country as {{ dbt.type_string() }}) as country,
         cast(national_id as {{ dbt.type_string() }}) as national_id,
+        cast(source_customer_key as {{ dbt.type_string() }}) as source_customer_key,
         cast(birth_date as date) as birth_date,
         first_seen_at,
         last_seen_at

@@ -110,6 +110,7 @@ conformed as (
         person_records.country as country_as_given,
         person_records.country_code,
         {{ national_id_normalized('person_records.national_id') }} as national_id,
+        person_records.source_customer_key,
         coalesce({{ is_valid_email('person_records.email') }}, false) as is_email_valid,
         {{ is_national_id_valid(
             national_id_normalized('person_records.national_id'), 'person_records.country_code'
@@ -160,6 +161,7 @@ final as (
                 then concat_ws('|', address_line_1, coalesce(address_unit_identifier, ''), postal_code, country_code)
         end as address_key,
         national_id,
+        source_customer_key,
         is_email_valid,
         is_national_id_valid,
         birth_date,

@@ -1,8 +1,8 @@
-"""Customer of every record: connected components over deterministic and probabilistic links, with
-persistent customer ids (see customer360.identity.clustering): derived from each customer's anchor
-record, and carried over from this model's previous build when there is one."""
+"""Customer of every record: deterministic links followed as they are, the model's links strongest first
+unless the two customers are proven two people, persistent customer ids carried over from this model's
+previous build (customer360.identity.stages.customers)."""
 
-from customer360.identity import clustering
+from customer360.identity import stages
 
 
 def model(dbt, session):
@@ -11,9 +11,10 @@ def model(dbt, session):
         previous = session.sql(f"select record_key, customer_id from {dbt.this}").arrow().read_all()
     except Exception:  # first build: no previous assignment
         previous = None
-    return clustering.cluster_records(
+    return stages.customers(
         dbt.ref("int_identity__records").arrow().read_all(),
         dbt.ref("int_identity__deterministic_links").arrow().read_all(),
-        dbt.ref("int_identity__probabilistic_links").arrow().read_all(),
+        dbt.ref("int_identity__scored_pairs").arrow().read_all(),
+        dbt.ref("int_identity__match_model").arrow().read_all(),
         previous=previous,
     )

@@ -32,19 +32,6 @@ deterministic_ends as (
         record_key_b as record_key,
         link_rule
     from deterministic_links
-    union all
-    -- nameless records attached after clustering to the one customer holding their email
-    select
-        record_key,
-        attachment_rule as link_rule
-    from clusters
-    where attachment_rule is not null
-    union all
-    select
-        attached_to_record_key as record_key,
-        attachment_rule as link_rule
-    from clusters
-    where attachment_rule is not null
 ),
 
 deterministic_by_record as (

@@ -14,42 +14,47 @@
     compatible, or one record has no name.
     Every rule's precision is measured against the generator's truth (see the YAML description). -#}
 
+{#- Each rule: name, kind, the model columns it requires to agree (training does not count the pair for
+    those comparisons: pairs found by "same email" say nothing about how often one person's emails
+    differ), and what it means. -#}
 {%- set rules = [
-    ('same_email_same_first_name', 'identifier',
+    ('same_email_same_first_name', 'identifier', 'email_key,first_name',
         'Same email key (match key without plus tag) and the same canonical first name.'),
-    ('same_email_compatible_name', 'identifier',
+    ('same_email_compatible_name', 'identifier', 'email_key,first_name,last_name',
         'Same email key; the first names are one-letter typos, initials or (unless the email is shared by two people) nicknames of each other, and the last names agree (or first and last are swapped).'),
-    ('same_email_nameless', 'identifier',
+    ('same_email_nameless', 'identifier', 'email_key',
         'A record without a first name and an email whose named records are one person (all their names pairwise compatible): linked to that person (a last name, if any, must agree).'),
-    ('same_phone_same_name', 'identifier',
+    ('same_phone_same_name', 'identifier', 'phone_e164,first_name,last_name',
         'Same E.164 phone, same last name and same canonical first name (a phone alone never links: household landlines).'),
-    ('same_phone_compatible_name', 'identifier',
+    ('same_phone_compatible_name', 'identifier', 'phone_e164,first_name,last_name',
         'Same E.164 phone and the same name up to a one-letter typo or an initial (no nicknames: a landline is shared by a household).'),
-    ('same_phone_nameless', 'identifier',
+    ('same_phone_nameless', 'identifier', 'phone_e164',
         'A record without a first name or email and a phone whose named records are one person (all their names pairwise compatible): linked to that person (a last name, if any, must agree).'),
-    ('same_national_id', 'identifier',
-        'Same national id number (social security number in the US), valid for the same country.'),
-    ('lead_converted_to_contact', 'source_reference',
+    ('same_national_id', 'identifier', 'national_id',
+        'Same national id number (social security number in the US) within one country: valid for the country, or at least five letters and digits.'),
+    ('same_source_customer_key', 'identifier', '',
+        'The same customer key of a source system (a billing customer, a loyalty card, a web account, a marketing recipient): the records it is on or that point to it are one customer, even without any personal data.'),
+    ('lead_converted_to_contact', 'source_reference', '',
         'A converted CRM lead and the contact it was converted to (leads.converted_contact_id).'),
-    ('order_billing_customer', 'source_reference',
+    ('order_billing_customer', 'source_reference', '',
         'An order and the billing customer it was charged to (orders.billing_customer_id).'),
-    ('invoice_order_billing_customer', 'source_reference',
+    ('invoice_order_billing_customer', 'source_reference', '',
         'An order and the billing customer of an invoice issued for it (invoices.order_id, invoices.billing_customer_id).'),
-    ('survey_response_trigger', 'source_reference',
+    ('survey_response_trigger', 'source_reference', 'first_name,last_name',
         'A survey response and the job, ticket or order that triggered it, when the names are the same (up to a typo, initial or swap): a job may be rated by another household member.'),
-    ('call_opened_ticket', 'source_reference',
+    ('call_opened_ticket', 'source_reference', '',
         'A contact-center interaction with some caller detail and the ticket it opened, unless the names conflict.'),
-    ('ticket_about_order', 'source_reference',
+    ('ticket_about_order', 'source_reference', 'first_name,last_name',
         'A support ticket and the order it is about, when the names are the same (up to a typo, initial or swap).'),
-    ('project_for_order', 'source_reference',
+    ('project_for_order', 'source_reference', 'first_name,last_name',
         'A delivery or installation job and its order, when the site contact and the buyer have the same name (up to a typo, initial or swap): the site contact is often another household member.'),
-    ('pos_sale_loyalty_card', 'source_reference',
+    ('pos_sale_loyalty_card', 'source_reference', '',
         'A store sale and the loyalty member whose card was scanned, unless a typed name conflicts.'),
-    ('marketing_same_recipient', 'source_reference',
+    ('marketing_same_recipient', 'source_reference', '',
         'Marketing sends to the same marketing-platform recipient id.'),
-    ('web_session_user', 'source_reference',
+    ('web_session_user', 'source_reference', '',
         'A web session logged in as a registered user and that registration.'),
-    ('web_session_cookie', 'source_reference',
+    ('web_session_cookie', 'source_reference', '',
         'A web session on a browser cookie that only one registered user ever used (their registration cookie or a cookie they logged in on).'),
 ] -%}
 
@@ -60,10 +65,11 @@ records as (
 ),
 
 rules as (
-    {%- for name, kind, description in rules %}
+    {%- for name, kind, evidence, description in rules %}
     select
         '{{ name }}' as link_rule,
         '{{ kind }}' as link_rule_kind,
+        {{ "'" ~ evidence ~ "'" if evidence else 'null' }} as evidence_fields,
         '{{ description | replace("'", "''") }}' as link_rule_description
     {%- if not loop.last %}
     union all
@@ -129,7 +135,7 @@ national_id_members as (
         national_id as match_key,
         min(record_key) over (partition by national_id) as anchor_record_key
     from records
-    where national_id is not null
+    where national_id is not null and (is_national_id_valid or length(national_id) >= 8)  -- 'AU:' and 5 more
 ),
 
 national_id_stars as (
@@ -141,6 +147,18 @@ national_id_stars as (
         match_key
     from national_id_members
     where record_key != anchor_record_key
+),
+
+source_key_stars as (
+    -- records on or pointing to one source customer key (an order's billing customer, a store sale's card)
+    select
+        min(record_key) over (partition by source_customer_key) as record_key_a,
+        record_key as record_key_b,
+        'same_source_customer_key' as link_rule,
+        'none' as name_check,
+        source_customer_key as match_key
+    from records
+    where source_customer_key is not null
 ),
 
 -- source references
@@ -336,6 +354,8 @@ candidate_pairs as (
     union all
     select * from national_id_stars
     union all
+    select * from source_key_stars
+    union all
     select * from reference_pairs
     {%- if source_enabled('web') %}
     union all
@@ -506,6 +526,7 @@ final as (
         all_links.record_key_b,
         all_links.link_rule,
         rules.link_rule_kind,
+        rules.evidence_fields,
         rules.link_rule_description,
         all_links.name_check,
         all_links.is_name_compatible

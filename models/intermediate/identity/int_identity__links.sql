@@ -1,8 +1,7 @@
-{#- Every accepted link between two records of one customer, explained: the deterministic rule and
-    what it requires, or the model's match weight, probability and comparison levels. Links of the
-    model that the clustering did not follow (a name-only link to one of two same-named customers)
-    join records of different customers and are left out. The marts layer publishes this as the
-    identity links. -#}
+{#- Every link that joins two records of one customer, explained: the deterministic rule and what it
+    requires, or the model's match weight, probability and comparison levels. Links of the model that
+    the clustering refused (the two customers were proven two people) join records of different
+    customers and are left out. The marts layer publishes this as the identity links. -#}
 
 with
 
@@ -12,10 +11,6 @@ deterministic_links as (
 
 probabilistic_links as (
     select * from {{ ref('int_identity__probabilistic_links') }}
-),
-
-clusters as (
-    select * from {{ ref('int_identity__clusters') }}
 ),
 
 crosswalk as (
@@ -40,44 +35,12 @@ unioned as (
         record_key_b,
         'probabilistic' as link_method,
         'probabilistic_match' as link_rule,
-        case
-            when is_name_only then 'name_only'
-            when is_name_and_street_only then 'name_and_street'
-            else 'identifier'
-        end as link_evidence,
+        'comparison_levels' as link_evidence,
         comparison_levels as link_explanation,
         blocking_rule,
         match_weight,
         match_probability
     from probabilistic_links
-    union all
-    select
-        least(record_key, attached_to_record_key) as record_key_a,
-        greatest(record_key, attached_to_record_key) as record_key_b,
-        'deterministic' as link_method,
-        attachment_rule as link_rule,
-        'identifier' as link_evidence,
-        case
-            when attachment_rule = 'compatible_name_single_candidate'
-                then
-                    'A customer whose last name and first name (same, nickname, typo or swapped) fit only'
-                    || ' this customer, with no different email, postcode, birth date or national id: attached after'
-                    || ' clustering.'
-            when attachment_rule = 'email_typo_single_customer'
-                then
-                    'A record group without a full name and an email that no named record holds, one typo'
-                    || ' from an email only this customer holds (same domain and digits): attached after'
-                    || ' clustering.'
-            else
-                'A record group without a full name (e.g. a web registration and its sessions) and an'
-                || ' email that, among fully named records, only this customer holds: attached after'
-                || ' clustering.'
-        end as link_explanation,
-        cast(null as {{ dbt.type_string() }}) as blocking_rule,
-        cast(null as double) as match_weight,
-        cast(null as double) as match_probability
-    from clusters
-    where attachment_rule is not null
 ),
 
 final as (

@@ -1,8 +1,10 @@
 {#- The input of identity resolution: every record that can belong to a customer. Conformed person
     records carry person fields; web sessions and card-only store sales carry none and reach a
-    customer only through reference links (int_identity__deterministic_links). A record with
-    person fields is identifiable when it has a name or a valid email: a bare phone number or
-    nothing at all (blocked callers, anonymous survey links) cannot found a customer on its own. -#}
+    customer through reference links (int_identity__deterministic_links) or their source customer key.
+    A record is identifiable when anything identifies a person: a name, a valid email, a phone, an id
+    number, a source system's customer key (a billing customer, a loyalty card, a web account), or a
+    birth date with an address; records with nothing (blocked callers, anonymous sessions) cannot found
+    a customer on their own. -#}
 
 with
 
@@ -84,10 +86,16 @@ person_records as (
         persons.address_line_1,
         persons.address_unit,
         persons.postal_code,
-        -- a national id links only when valid for its country, and only within that country
+        persons.city,
+        -- every normalised national id takes part (an export's id numbers need not follow the
+        -- country's format to tell people apart), within its country
         case
-            when persons.is_national_id_valid then persons.country_code || ':' || persons.national_id
+            when persons.national_id is not null then persons.country_code || ':' || persons.national_id
         end as national_id,
+        persons.is_national_id_valid,
+        -- the customer key of a source system the record is, or points to: records on one key are one
+        -- customer even without any personal data (an order's billing customer, a store sale's card)
+        persons.source_customer_key,
         persons.birth_date,
         persons.first_seen_at
     from persons
@@ -105,6 +113,7 @@ web_sessions as (
         record_key,
         'web' as source_system,
         'sessions' as source_table,
+        {{ record_key('web', 'registrations', 'web_user_id') }} as source_customer_key,
         started_at as first_seen_at
     from {{ ref('stg_web__sessions') }}
     where not is_rejected
@@ -118,6 +127,7 @@ card_only_sales as (
         record_key,
         'pos' as source_system,
         'transactions' as source_table,
+        {{ record_key('pos', 'loyalty_members', 'loyalty_card_number') }} as source_customer_key,
         transacted_at as first_seen_at
     from {{ ref('stg_pos__transactions') }}
     where
@@ -133,6 +143,7 @@ reference_only_records as (
         cast(null as {{ dbt.type_string() }}) as record_key,
         cast(null as {{ dbt.type_string() }}) as source_system,
         cast(null as {{ dbt.type_string() }}) as source_table,
+        cast(null as {{ dbt.type_string() }}) as source_customer_key,
         cast(null as timestamp) as first_seen_at
     where false
     {%- if source_enabled('web') %}
@@ -166,7 +177,10 @@ unioned as (
         null as address_line_1,
         null as address_unit,
         null as postal_code,
+        null as city,
         null as national_id,
+        null as is_national_id_valid,
+        source_customer_key,
         null as birth_date,
         first_seen_at
     from reference_only_records
@@ -191,9 +205,17 @@ final as (
         address_line_1,
         address_unit,
         postal_code,
+        city,
         national_id,
+        is_national_id_valid,
+        source_customer_key,
         first_name is not null or last_name is not null as has_name,
-        first_name is not null or last_name is not null or email_key is not null as is_identifiable,
+        -- anything that identifies a person: a name, an email, a phone, an id number, a source system's
+        -- customer key, or a birth date with an address
+        coalesce(
+            first_name, last_name, email_key, phone_e164, national_id, source_customer_key,
+            case when birth_date is not null then coalesce(address_line_1, postal_code) end
+        ) is not null as is_identifiable,
         coalesce(email_key, phone_e164, national_id, cast(birth_date as {{ dbt.type_string() }})) is not null
             as has_identifier,
         birth_date,

@@ -1,137 +1,45 @@
-"""Probabilistic record matching with Splink: train, count blocked pairs, score and accept links.
+"""Probabilistic record matching with Splink: score candidate pairs, explain them, choose the threshold.
 
-Splink runs on its own in-memory DuckDB fed with Arrow tables (never on dbt's connection). The
-trained model is a JSON file (``splink_model.json`` beside this module) so runs are reproducible;
-``customer360 train`` (or ``python -m customer360.identity.train``) retrains it.
+Splink runs on its own in-memory DuckDB fed with Arrow tables (never on dbt's connection). The model is
+estimated from the records being built (``training.train``) unless a pinned one is given.
+
+The link threshold comes from the model's own estimates: every scored pair's match probability is the
+model's belief that it is a true match, so for a threshold t the expected true links are the sum of the
+probabilities at or above t, and the expected matches among all scored pairs their total. The threshold
+is the one with the best expected F1 (``choose_threshold``), unless var
+``identity_match_probability_threshold`` fixes it.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
+from . import dependence
 from . import settings as model_settings
-
-MODEL_PATH = Path(__file__).with_name("splink_model.json")
 
 #: Splink's gamma value for the null level of a comparison.
 NULL_GAMMA = -1
+#: Pairs scored below this match probability are dropped before the threshold is chosen: they add
+#: almost nothing to the expected matches and would fill memory at scale.
+SCORE_FLOOR = 0.01
+#: The chosen threshold is kept within these bounds (a model whose estimates are off should neither link
+#: coin flips nor refuse near-certain pairs).
+THRESHOLD_BOUNDS = (0.5, 0.99)
 
 
-def load_model(path: str | Path | None = None) -> dict[str, Any]:
-    """The trained model (a Splink settings dictionary with m and u probabilities)."""
-    with open(path or MODEL_PATH, encoding="utf-8") as f:
-        return json.load(f)
-
-
-def _connection() -> duckdb.DuckDBPyConnection:
+def connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for Splink. Row order means nothing to pairs, and not keeping it lets DuckDB
-    stream large results (the 1M-record scoring peaks at about 1.9 GiB instead of 3.1 GiB)."""
+    stream large results."""
     con = duckdb.connect(":memory:")
     con.execute("set preserve_insertion_order = false")
     return con
-
-
-def _linker(records: pa.Table, settings: Mapping[str, Any], con: duckdb.DuckDBPyConnection | None = None):
-    from splink import DuckDBAPI, Linker
-
-    db_api = DuckDBAPI(con or _connection())
-    frame = db_api.register(records, table_name="person_records")
-    return Linker(frame, dict(settings), log_level=logging.WARNING)
-
-
-def count_blocked_pairs(records: pa.Table) -> list[dict[str, Any]]:
-    """Exact candidate-pair counts of the named blocking rules, in rule order.
-
-    ``pairs_marginal`` counts the pairs a rule adds to the ones the rules before it found (Splink
-    scores each pair once); ``pairs_cumulative`` the running total.
-    """
-    from splink import DuckDBAPI
-    from splink.blocking_analysis import count_comparisons_from_blocking_rules
-
-    con = _connection()
-    try:
-        frame = DuckDBAPI(con).register(records, table_name="person_records")
-        rules = model_settings.BLOCKING_RULES
-        counts = count_comparisons_from_blocking_rules(
-            frame,
-            blocking_rules=[model_settings.blocking_rule_sql(cols) for cols in rules.values()],
-            link_type="dedupe_only",
-            record_sample_proportion=1.0,
-        )
-    finally:
-        con.close()
-    return [
-        {
-            "blocking_rule": name,
-            "blocking_rule_sql": model_settings.blocking_rule_sql(cols),
-            "rule_order": position,
-            "pairs_marginal": int(count["marginal_comparison_count"]),
-            "pairs_cumulative": int(count["cumulative_comparison_count"]),
-            "pairs_possible": int(count["total_possible_comparison_count"]),
-        }
-        for position, ((name, cols), count) in enumerate(zip(rules.items(), counts))
-    ]
-
-
-def train(records: pa.Table, progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
-    """Estimate the model without labels and return it as a settings dictionary.
-
-    1. the prior (share of random pairs that match) from near-certain rules and their assumed recall;
-    2. u probabilities from a seeded random sample of pairs (almost all non-matches);
-    3. m probabilities by expectation maximisation, once per training blocking rule (a pass cannot
-       estimate the comparisons its own rule fixes, so the passes complement each other).
-
-    ``progress(label, done, total)``, when given, is called as each of these steps ends.
-    """
-    rules = model_settings.TRAINING_BLOCKING_RULES
-    total = 2 + len(rules)
-    tick = progress or (lambda label, done, total: None)
-    linker = _linker(records, model_settings.settings_dict())
-    estimate_prior(linker)
-    tick("prior", 1, total)
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=model_settings.U_SAMPLING_MAX_PAIRS, seed=model_settings.U_SAMPLING_SEED
-    )
-    tick("u by random sampling", 2, total)
-    for done, (name, cols) in enumerate(rules.items(), start=3):
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            model_settings.blocking_rule_sql(cols)
-        )
-        tick(f"EM pass {name}", done, total)
-    model = linker.misc.save_model_to_json()
-    model.pop("linker_uid", None)
-    return _rounded(model)
-
-
-def _rounded(value, digits: int = 10):
-    """Floats rounded to ``digits`` significant digits: parallel aggregation makes the last digits of
-    the estimates vary between runs, and the committed model should only change when the data does."""
-    if isinstance(value, float):
-        return float(f"{value:.{digits}g}")
-    if isinstance(value, dict):
-        return {k: _rounded(v, digits) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rounded(v, digits) for v in value]
-    return value
-
-
-def estimate_prior(linker) -> None:
-    """Estimate the prior from the near-certain rules and their assumed recall (deterministic)."""
-    linker.training.estimate_probability_two_random_records_match(
-        list(model_settings.PRIOR_RULES.values()), recall=model_settings.PRIOR_RECALL
-    )
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def comparison_names(model: Mapping[str, Any]) -> list[str]:
@@ -155,173 +63,172 @@ def level_labels(model: Mapping[str, Any]) -> dict[str, dict[int, str]]:
     return out
 
 
-ELSE_LABEL = "All other comparisons"
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-@dataclass(frozen=True)
-class Guard:
-    """Vetoes a scored pair whatever its probability. A household shares its address, landline,
-    often the last name and sometimes an email; those agreements are not independent within a
-    household and can outweigh different first names. So the model never links two records
-
-    - whose first names both exist and disagree (not the same, no nickname, no typo), unless first and
-      last name are swapped;
-    - whose last names both exist and disagree, unless the emails are the same.
-
-    First names that are only nicknames or a typo of each other (Andy may be Andrew or Andrea) without
-    an agreeing email, phone or birth date (``settings.IDENTIFIER_EVIDENCE_LEVELS``) make a name-only
-    link: weak evidence the clustering uses only to attach a customer that matches no one else.
-    """
-
-    first_name: str = "first_name"
-    last_name: str = "last_name"
-    email: str = "email_key"
-    swapped_label: str = "first and last name swapped"
-    same_email_label: str = "same email"
-
-    def veto_sql(self) -> str:
-        """SQL over the level labels (``label_<comparison>`` columns): true when the pair is vetoed."""
-        first, last, email = (f"coalesce(label_{c}, '')" for c in (self.first_name, self.last_name, self.email))
-        return (
-            f"(({first} = '{ELSE_LABEL}' and {last} != '{self.swapped_label}')"
-            f" or ({last} = '{ELSE_LABEL}' and {email} != '{self.same_email_label}'))"
-        )
-
-
-def score(
-    records: pa.Table, settings: Mapping[str, Any], threshold: float, con: duckdb.DuckDBPyConnection | None = None
-):
-    """Splink's scores of the blocked pairs at or above ``threshold``: the linker and its prediction table.
-
-    The prior depends on the size of the data (the share of random pairs that match falls as the
-    population grows), so it is re-estimated on ``records``; m and u stay as trained.
-    """
-    linker = _linker(records, settings, con)
-    estimate_prior(linker)
-    return linker, linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-
-
-def predict(
-    records: pa.Table,
-    model: Mapping[str, Any],
-    threshold: float,
-    guard: Guard | None = Guard(),
-) -> pa.Table:
-    """Scored pairs at or above ``threshold`` that pass the guard, with their explanation.
-
-    Columns: ``record_key_a`` < ``record_key_b``, ``match_weight``, ``match_probability``,
-    ``blocking_rule`` (the named rule that found the pair), for every comparison ``<name>_gamma``
-    (level index) and ``<name>_weight`` (its match weight incl. term-frequency adjustment),
-    ``comparison_levels`` (a readable summary), ``is_name_only`` (no agreeing email, phone or birth
-    date: weak evidence, see ``clustering``) and ``is_name_and_street_only`` (the same first name and street
-    but no agreeing email, phone or birth date: followed unless it would join two people, see
-    ``clustering``). Pairs the guard vetoes are dropped.
-    """
-    settings = dict(model)
-    settings["retain_matching_columns"] = True
-    settings["retain_intermediate_calculation_columns"] = True
-    con = _connection()
-    try:
-        _, scored = score(records, settings, threshold, con)
-        # explained on Splink's own connection: only the link columns leave DuckDB
-        columns = con.sql(f"select * from {scored.physical_name} limit 0").columns
-        return con.sql(_explain_sql(scored.physical_name, columns, model, guard)).to_arrow_table()
-    finally:
-        con.close()
-
-
-def _explain_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any], guard: Guard | None) -> str:
-    """SQL turning Splink's prediction table ``relation`` (with ``columns``) into explained links."""
-    names = comparison_names(model)
-    labels = level_labels(model)
-    rules = model_settings.blocking_rule_names()
-
-    def label_case(name: str) -> str:
-        whens = " ".join(f"when {gamma} then {_sql_string(label)}" for gamma, label in labels[name].items())
-        return f"case gamma_{name} {whens} end as label_{name}"
+def _explain_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any], floor: float) -> str:
+    """SQL turning Splink's prediction table ``relation`` (with ``columns``) into explained pairs, with
+    the household correction (``dependence``) added to the match weight."""
+    splink_model = model["splink"]
+    names = comparison_names(splink_model)
+    labels = level_labels(splink_model)
+    rules = model_settings.blocking_rule_names(splink_model)
+    correction = dependence.correction_sql(model.get("dependence", {}), model.get("usable_columns", []))
 
     def weight(name: str) -> str:
         return f"mw_{name}" + (f" + coalesce(mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in columns else "")
 
     def label(name: str) -> str:
-        return f"coalesce(label_{name}, '')"
+        whens = " ".join(f"when {gamma} then {_sql_string(text)}" for gamma, text in labels[name].items())
+        return f"case gamma_{name} {whens} end"
 
     rule_case = " ".join(f"when '{i}' then {_sql_string(rule)}" for i, rule in enumerate(rules))
     summary = " || '; ' || ".join(
-        f"'{n}: ' || coalesce(label_{n}, '?') || ' (' || cast(round({n}_weight, 2) as varchar) || ')'"
+        f"'{n}: ' || coalesce({label(n)}, '?') || ' (' || cast(round({weight(n)}, 2) as varchar) || ')'"
         for n in names
     )
-    evidence = " or ".join(
-        f"{label(c)} in ({', '.join(_sql_string(lv) for lv in levels)})"
-        for c, levels in model_settings.IDENTIFIER_EVIDENCE_LEVELS.items()
-        if c in names
-    ) or "false"
-    veto = "false" if guard is None else guard.veto_sql()
-    same_first = f"{label('first_name')} = {_sql_string(model_settings.SAME_FIRST_NAME_LABEL)}"
-    street = f"{label('address')} = {_sql_string(model_settings.SAME_STREET_LABEL)}"
     return f"""
-        with labelled as (
+        with corrected as (
             select
-                least(unique_id_l, unique_id_r) as record_key_a,
-                greatest(unique_id_l, unique_id_r) as record_key_b,
-                match_weight,
-                match_probability,
-                case match_key {rule_case} end as blocking_rule,
-                {", ".join(f"gamma_{n} as {n}_gamma" for n in names)},
-                {", ".join(f"{weight(n)} as {n}_weight" for n in names)},
-                {", ".join(label_case(n) for n in names)}
+                *,
+                {correction} as household_correction
             from {relation}
+        ),
+        weighed as (
+            select
+                *,
+                match_weight + household_correction as corrected_match_weight
+            from corrected
         )
         select
-            record_key_a,
-            record_key_b,
-            match_weight,
-            match_probability,
-            blocking_rule,
-            {", ".join(f"{n}_gamma" for n in names)},
-            {", ".join(f"{n}_weight" for n in names)},
-            {summary} as comparison_levels,
-            not ({evidence} or ({same_first} and {street})) as is_name_only,
-            not ({evidence}) and {same_first} and {street} as is_name_and_street_only
-        from labelled
-        where not ({veto})
+            least(unique_id_l, unique_id_r) as record_key_a,
+            greatest(unique_id_l, unique_id_r) as record_key_b,
+            corrected_match_weight as match_weight,
+            1 / (1 + pow(2, -corrected_match_weight)) as match_probability,
+            case match_key {rule_case} end as blocking_rule,
+            {summary}
+            || case when household_correction < 0
+                then '; shareable fields agreeing together (' || cast(round(household_correction, 2) as varchar) || ')'
+                else '' end as comparison_levels
+        from weighed
+        where 1 / (1 + pow(2, -corrected_match_weight)) >= {floor}
     """
 
 
-def explain(scored: pa.Table, model: Mapping[str, Any], guard: Guard | None = Guard()) -> pa.Table:
-    """Turn Splink's prediction table (as Arrow) into explained links (see ``predict``)."""
-    con = duckdb.connect(":memory:")
+def tf_columns(splink_model: Mapping[str, Any]) -> list[str]:
+    """The columns a model's levels adjust by term frequency."""
+    return sorted({
+        level["tf_adjustment_column"]
+        for comparison in splink_model["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("tf_adjustment_column")
+    })
+
+
+def linker_for(records: pa.Table, settings: Mapping[str, Any], con: duckdb.DuckDBPyConnection, tf_source: pa.Table | None = None):
+    """A Splink linker over ``records`` on ``con``, with term frequencies counted over the distinct
+    profiles of ``tf_source`` (default ``records``; ``prepare.term_frequencies``)."""
+    from splink import DuckDBAPI, Linker
+
+    from .prepare import term_frequencies
+
+    db_api = DuckDBAPI(con)
+    frame = db_api.register(records, table_name="person_records")
+    linker = Linker(frame, dict(settings), log_level=logging.WARNING)
+    source = records if tf_source is None else tf_source
+    for column in tf_columns(settings):
+        lookup = db_api.register(term_frequencies(source, column), table_name=f"tf_lookup_{column}")
+        linker.table_management.register_term_frequency_lookup(lookup, column)
+    return linker
+
+
+def score(records: pa.Table, model: Mapping[str, Any], floor: float = SCORE_FLOOR) -> pa.Table:
+    """Every blocked pair the model gives at least ``floor`` match probability, explained.
+
+    Columns: ``record_key_a`` < ``record_key_b``, ``match_weight``, ``match_probability``,
+    ``blocking_rule`` (the named rule that found the pair) and ``comparison_levels`` (each comparison's
+    level and its match weight, term-frequency adjustment included).
+    """
+    settings = dict(model["splink"])
+    settings["retain_matching_columns"] = True
+    settings["retain_intermediate_calculation_columns"] = True
+    con = connection()
     try:
-        con.register("scored", scored)
-        return con.sql(_explain_sql("scored", scored.column_names, model, guard)).to_arrow_table()
+        linker = linker_for(records, settings, con)
+        scored = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+        columns = con.sql(f"select * from {scored.physical_name} limit 0").columns
+        return con.sql(_explain_sql(scored.physical_name, columns, model, floor)).to_arrow_table()
     finally:
         con.close()
 
 
-def probabilistic_links(records, threshold: float, model_path: str | Path | None = None) -> pa.Table:
-    """Entry point of the dbt model: identity records → accepted, explained probabilistic links."""
-    from .prepare import prepare_records
+@dataclass(frozen=True)
+class Threshold:
+    """The link threshold and what the model expects of it."""
 
-    return predict(prepare_records(records), load_model(model_path), threshold)
+    match_probability: float
+    method: str  # 'expected_f1' or 'var'
+    expected_precision: float
+    expected_recall: float
+
+    @property
+    def expected_f1(self) -> float:
+        p, r = self.expected_precision, self.expected_recall
+        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
-def blocking_rule_pair_counts(records) -> pa.Table:
-    """Entry point of the dbt model: the blocked pair counts of the named rules, also printed."""
-    from .prepare import prepare_records
+def expected_quality(probabilities: np.ndarray, threshold: float) -> tuple[float, float]:
+    """Expected precision and recall of linking the pairs at or above ``threshold``, by the model's own
+    probabilities (recall among the matches the scored pairs are expected to hold)."""
+    p = np.asarray(probabilities, dtype=float)
+    total = p.sum()
+    taken = p[p >= threshold]
+    precision = float(taken.mean()) if len(taken) else 1.0
+    recall = float(taken.sum() / total) if total > 0 else 1.0
+    return precision, recall
 
-    records = prepare_records(records)
-    rows = count_blocked_pairs(records)
-    for row in rows:
-        print(f"identity blocking rule {row['blocking_rule']}: +{row['pairs_marginal']} pairs "
-              f"(cumulative {row['pairs_cumulative']}) over {records.num_rows} records")
+
+def choose_threshold(probabilities: np.ndarray, fixed: float | None = None) -> Threshold:
+    """The threshold with the best expected F1 (within ``THRESHOLD_BOUNDS``), or ``fixed``."""
+    p = np.sort(np.asarray(probabilities, dtype=float))[::-1]
+    if fixed is not None:
+        return Threshold(float(fixed), "var", *expected_quality(p, float(fixed)))
+    low, high = THRESHOLD_BOUNDS
+    if len(p) == 0:
+        return Threshold(low, "expected_f1", 1.0, 1.0)
+    total = p.sum()
+    true_links = np.cumsum(p)  # expected true links when the k+1 most probable pairs are linked
+    taken = np.arange(1, len(p) + 1)
+    f1 = 2 * true_links / (taken + total)
+    eligible = p >= low
+    if not eligible.any():
+        return Threshold(low, "expected_f1", *expected_quality(p, low))
+    best = int(np.argmax(np.where(eligible, f1, -1.0)))
+    threshold = float(min(p[best], high))
+    return Threshold(threshold, "expected_f1", *expected_quality(p, threshold))
+
+
+def blocking_rule_pair_counts(records: pa.Table, model: Mapping[str, Any]) -> pa.Table:
+    """Exact candidate-pair counts of the model's prediction rules, in rule order, also printed."""
+    from .settings import BLOCKING_RULES
+    from .training import count_pairs
+
+    by_sql = {r.sql: r for r in BLOCKING_RULES}
+    rules = [by_sql[r["blocking_rule"]] for r in model["splink"]["blocking_rules_to_generate_predictions"]]
+    marginal = count_pairs(records, rules)
+    cumulative = np.cumsum(marginal).tolist() if marginal else []
+    n = records.num_rows
+    for rule, pairs, total in zip(rules, marginal, cumulative):
+        print(f"identity blocking rule {rule.name}: +{pairs} pairs (cumulative {total}) over {n} records")
     return pa.table(
         {
-            "blocking_rule": pa.array([r["blocking_rule"] for r in rows], pa.string()),
-            "blocking_rule_sql": pa.array([r["blocking_rule_sql"] for r in rows], pa.string()),
-            "rule_order": pa.array([r["rule_order"] for r in rows], pa.int32()),
-            "record_count": pa.array([records.num_rows] * len(rows), pa.int64()),
-            "pairs_marginal": pa.array([r["pairs_marginal"] for r in rows], pa.int64()),
-            "pairs_cumulative": pa.array([r["pairs_cumulative"] for r in rows], pa.int64()),
-            "pairs_possible": pa.array([r["pairs_possible"] for r in rows], pa.int64()),
+            "blocking_rule": pa.array([r.name for r in rules], pa.string()),
+            "blocking_rule_sql": pa.array([r.sql for r in rules], pa.string()),
+            "rule_order": pa.array(list(range(len(rules))), pa.int32()),
+            "record_count": pa.array([n] * len(rules), pa.int64()),
+            "pairs_marginal": pa.array(marginal, pa.int64()),
+            "pairs_cumulative": pa.array(cumulative, pa.int64()),
+            "pairs_possible": pa.array([n * (n - 1) // 2] * len(rules), pa.int64()),
         }
     )

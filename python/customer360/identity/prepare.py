@@ -9,10 +9,9 @@ import duckdb
 import pyarrow as pa
 
 #: SQL turning ``records`` (int_identity__records, which derives the first-name keys, whether a first
-#: name is known and the email key) into the model input. A record takes part in probabilistic
-#: matching when it has a first name: a record with only a last name, an email or a phone says little
-#: about which member of a household it is; the deterministic rules attach it when its email or phone
-#: belongs to one person only.
+#: name is known and the email key) into the model input. Every person record with any field the model
+#: compares takes part — without a first name, without a last name, with only a national id, or only an
+#: address and a birth date: the comparisons weigh what is there and a missing field is no evidence.
 PREPARE_SQL = """
 select
     record_key as unique_id,
@@ -24,11 +23,18 @@ select
     last_name,
     email_key,
     phone_e164,
+    national_id,
+    cast(birth_date as date) as birth_date,
     address_line_1,
     postal_code,
-    cast(birth_date as date) as birth_date
+    city
 from records
-where record_kind = 'person_fields' and first_name is not null
+where
+    record_kind = 'person_fields'
+    and coalesce(
+        first_name, last_name, email_key, phone_e164, national_id, cast(birth_date as varchar),
+        address_line_1, postal_code
+    ) is not null
 order by record_key
 """
 
@@ -53,5 +59,50 @@ def prepare_records(records) -> pa.Table:
     try:
         con.register("records", to_arrow_table(records))
         return con.sql(PREPARE_SQL).to_arrow_table()
+    finally:
+        con.close()
+
+
+#: The model columns that make up a record's profile (everything the model compares).
+PROFILE_SQL_COLUMNS = (
+    "first_name, first_name_canonical, first_name_keys, first_name_is_known, middle_initial, last_name, email_key,"
+    " phone_e164, national_id, birth_date, address_line_1, postal_code, city"
+)
+
+
+def distinct_profiles(model_input: pa.Table) -> pa.Table:
+    """One row per distinct combination of the compared fields (its ``unique_id`` the smallest record key).
+
+    A person's twenty marketing sends typed alike are one profile: counted once, they no longer make
+    that person's email look common (term frequencies) nor fill the random sample the u probabilities
+    are estimated from with pairs of one person.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("records", model_input)
+        return con.sql(
+            f"select min(unique_id) as unique_id, {PROFILE_SQL_COLUMNS} from records "
+            f"group by all order by unique_id"
+        ).to_arrow_table()
+    finally:
+        con.close()
+
+
+def term_frequencies(model_input: pa.Table, column: str) -> pa.Table:
+    """Splink's term-frequency lookup for ``column`` (``<column>``, ``tf_<column>``), counted over distinct
+    profiles rather than records."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("records", model_input)
+        return con.sql(
+            f"""
+            with profiles as (select distinct {PROFILE_SQL_COLUMNS} from records)
+            select {column}, count(*) / sum(count(*)) over () as tf_{column}
+            from profiles
+            where {column} is not null
+            group by {column}
+            order by {column}
+            """
+        ).to_arrow_table()
     finally:
         con.close()

@@ -1,17 +1,20 @@
-"""The probabilistic matching model's definition: input columns, comparisons and named blocking rules.
+"""The probabilistic matching model's definition, built from the columns the data actually has.
 
-Fellegi–Sunter via Splink: every comparison has ordered levels (null, exact ... else); each level's
-m and u probabilities give it a match weight, and term-frequency adjustments make a match on a rare
-name count for more than a match on a common one. Everything here is plain data or Splink creator
-objects, so it can be unit-tested without a database.
+Fellegi–Sunter via Splink: every comparison has ordered levels (null, exact ... else); each level's m and u
+probabilities give it a match weight, and term-frequency adjustments make a match on a rare value count
+for more than a match on a common one. Which comparisons and blocking rules take part is decided by the
+data (``features.usable_columns``): a comparison drops out when its column is empty and comes in when the
+column appears (a national id, a birth date, a postcode, an email, a phone). Everything here is plain
+data, so it can be unit-tested without a database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-#: Columns the model reads (besides ``unique_id``), as prepared by ``prepare.prepare_records``.
+#: Columns of the model input (besides ``unique_id``), as prepared by ``prepare.prepare_records``.
 MATCH_COLUMNS = (
     "first_name",
     "first_name_canonical",
@@ -21,85 +24,135 @@ MATCH_COLUMNS = (
     "last_name",
     "email_key",
     "phone_e164",
+    "national_id",
+    "birth_date",
     "address_line_1",
     "postal_code",
-    "birth_date",
+    "city",
 )
 
-#: Named blocking rules that generate the candidate pairs scored by the model. Splink scores each pair
-#: once, under the first rule (in this order) that finds it; ``match_key`` in its output is the rule's
-#: position here. Each rule is a set of columns that must be equal on both records.
-BLOCKING_RULES: dict[str, tuple[str, ...]] = {
-    "same_email": ("email_key",),
-    "same_phone": ("phone_e164",),
-    "same_first_and_last_name": ("first_name_canonical", "last_name"),
-    "same_last_name_and_zip": ("last_name", "postal_code"),
-    "same_first_name_and_zip": ("first_name_canonical", "postal_code"),
-    "same_street_and_zip": ("address_line_1", "postal_code"),
-    "same_birth_date": ("birth_date",),
+#: The column whose presence makes each comparison take part (the others it reads are derived from it).
+COMPARISON_COLUMNS = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "middle_initial": "middle_initial",
+    "email_key": "email_key",
+    "phone_e164": "phone_e164",
+    "national_id": "national_id",
+    "birth_date": "birth_date",
+    "street": "address_line_1",
+    "postal_code": "postal_code",
+    "city": "city",
 }
 
-#: Blocking rules for the expectation-maximisation passes: each pass estimates the m probabilities
-#: of every comparison that its rule does not fix.
-TRAINING_BLOCKING_RULES: dict[str, tuple[str, ...]] = {
-    "same_first_and_last_name": ("first_name_canonical", "last_name"),
-    "same_email": ("email_key",),
-    "same_phone": ("phone_e164",),
-}
-
-#: Near-certain rules for estimating the prior (the share of random pairs that match), with the
-#: share of all true matching pairs they are believed to find.
-PRIOR_RULES: dict[str, str] = {
-    "same_email_and_first_name": (
-        "l.email_key = r.email_key and l.first_name_canonical = r.first_name_canonical"
-    ),
-    "same_phone_and_name": (
-        "l.phone_e164 = r.phone_e164 and l.first_name_canonical = r.first_name_canonical"
-        " and l.last_name = r.last_name"
-    ),
-}
-PRIOR_RECALL = 0.75
-
-#: Comparison levels that are evidence about the person beyond the name: an agreeing (or one-letter
-#: mistyped) email, phone or birth date. A model link whose first names are not the same (only nicknames or a typo) needs such
-#: evidence (``matching.Guard``): a household shares its street address. A link without it is "name
-#: only" — weak evidence that attaches a small customer to another only when that is the only customer
-#: it matches (see ``clustering``) — unless the same first name comes with the same street address.
-IDENTIFIER_EVIDENCE_LEVELS: dict[str, tuple[str, ...]] = {
-    "email_key": ("same email", "email one edit apart"),
-    "phone_e164": ("same phone",),
-    "birth_date": ("same birth date", "birth date within a month or day and month swapped"),
-}
-
-#: Fixed m probabilities of the birth-date levels the data may never show for one person (a mistyped
-#: or swapped date): without them EM would make a different birth date an absolute veto.
-BIRTH_DATE_TYPO_M = {"m_probability": 0.02, "fix_m_probability": True}
-BIRTH_DATE_OTHER_M = {"m_probability": 0.01, "fix_m_probability": True}
-
+ELSE_LABEL = "All other comparisons"
 SAME_FIRST_NAME_LABEL = "same canonical first name"
-SAME_STREET_LABEL = "same street and ZIP"
-
-#: Seed of the random sampling for u probabilities (reproducible training).
-U_SAMPLING_SEED = 360
-U_SAMPLING_MAX_PAIRS = 1e7
-
-
-def blocking_rule_sql(columns: tuple[str, ...]) -> str:
-    """``l.a = r.a and l.b = r.b`` for a blocking rule's columns."""
-    if not columns:
-        raise ValueError("a blocking rule needs at least one column")
-    return " and ".join(f"l.{c} = r.{c}" for c in columns)
-
-
-def blocking_rule_names() -> list[str]:
-    """Rule names in ``match_key`` order (Splink numbers the rules from 0)."""
-    return list(BLOCKING_RULES)
-
+SWAPPED_NAMES_LABEL = "first and last name swapped"
 
 #: Floor of the term-frequency-adjusted u probability: a value seen once in the data (a last name typed
 #: into the first-name field, a typo) is not a 1-in-100,000 coincidence between two people; the floor
 #: caps what a rare value can add to the match weight.
 TF_MINIMUM_U_VALUE = 0.001
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """A named rule generating candidate pairs: records equal on ``sql``'s expressions."""
+
+    name: str
+    sql: str
+    columns: tuple[str, ...]  # every column it needs to be usable
+
+
+def _equal(*columns: str) -> str:
+    return " and ".join(f"l.{c} = r.{c}" for c in columns)
+
+
+#: Rules generating the candidate pairs the model scores, in order (Splink scores each pair once, under
+#: the first rule that finds it; ``match_key`` in its output is the rule's position among those used).
+#: Every rule needs its columns; birth-date rules carry an initial so that a common date at scale does not
+#: flood the comparisons, one per name so a typo in either name is still found.
+BLOCKING_RULES: tuple[BlockingRule, ...] = (
+    BlockingRule("same_email", _equal("email_key"), ("email_key",)),
+    BlockingRule("same_phone", _equal("phone_e164"), ("phone_e164",)),
+    BlockingRule("same_national_id", _equal("national_id"), ("national_id",)),
+    BlockingRule("same_first_and_last_name", _equal("first_name_canonical", "last_name"), ("first_name", "last_name")),
+    BlockingRule(
+        "swapped_first_and_last_name",
+        "l.first_name = r.last_name and l.last_name = r.first_name",
+        ("first_name", "last_name"),
+    ),
+    BlockingRule(
+        "same_first_name_and_last_name_prefix",
+        "l.first_name_canonical = r.first_name_canonical and left(l.last_name, 4) = left(r.last_name, 4)",
+        ("first_name", "last_name"),
+    ),
+    BlockingRule(
+        "same_last_name_and_first_initial",
+        "l.last_name = r.last_name and left(l.first_name, 1) = left(r.first_name, 1)",
+        ("first_name", "last_name"),
+    ),
+    BlockingRule("same_last_name_and_postcode", _equal("last_name", "postal_code"), ("last_name", "postal_code")),
+    BlockingRule(
+        "same_first_name_and_postcode", _equal("first_name_canonical", "postal_code"), ("first_name", "postal_code")
+    ),
+    BlockingRule("same_street_and_postcode", _equal("address_line_1", "postal_code"), ("address_line_1", "postal_code")),
+    BlockingRule(
+        "same_birth_date_and_first_initial",
+        "l.birth_date = r.birth_date and left(l.first_name, 1) = left(r.first_name, 1)",
+        ("birth_date", "first_name"),
+    ),
+    BlockingRule(
+        "same_birth_date_and_last_initial",
+        "l.birth_date = r.birth_date and left(l.last_name, 1) = left(r.last_name, 1)",
+        ("birth_date", "last_name"),
+    ),
+    BlockingRule(
+        "same_name_prefixes_and_postcode",
+        "left(l.first_name, 2) = left(r.first_name, 2) and left(l.last_name, 2) = left(r.last_name, 2)"
+        " and l.postal_code = r.postal_code",
+        ("first_name", "last_name", "postal_code"),
+    ),
+    BlockingRule("same_birth_date_and_postcode", _equal("birth_date", "postal_code"), ("birth_date", "postal_code")),
+    BlockingRule(
+        "same_national_id_and_birth_year_prefix",
+        "left(l.national_id, 3) = left(r.national_id, 3) and year(l.birth_date) = year(r.birth_date)",
+        ("national_id", "birth_date"),
+    ),
+)
+
+#: Rules for the expectation-maximisation passes: each pass estimates the m probabilities of every
+#: comparison its rule does not fix, so the passes complement each other.
+TRAINING_RULES: tuple[BlockingRule, ...] = (
+    BlockingRule("same_first_and_last_name", _equal("first_name_canonical", "last_name"), ("first_name", "last_name")),
+    BlockingRule("same_birth_date", _equal("birth_date"), ("birth_date",)),
+    BlockingRule("same_street_and_postcode", _equal("address_line_1", "postal_code"), ("address_line_1", "postal_code")),
+    BlockingRule("same_email", _equal("email_key"), ("email_key",)),
+    BlockingRule("same_phone", _equal("phone_e164"), ("phone_e164",)),
+    BlockingRule("same_national_id", _equal("national_id"), ("national_id",)),
+)
+
+#: Near-certain rules for estimating the prior (the share of random pairs that match): pairs agreeing on
+#: a key and on enough else that two people would hardly share it.
+PRIOR_RULES: tuple[BlockingRule, ...] = (
+    BlockingRule("same_national_id_and_name",
+                 "l.national_id = r.national_id and (l.last_name = r.last_name or l.birth_date = r.birth_date)",
+                 ("national_id",)),
+    BlockingRule("same_email_and_first_name", _equal("email_key", "first_name_canonical"), ("email_key", "first_name")),
+    BlockingRule("same_phone_and_name", _equal("phone_e164", "first_name_canonical", "last_name"),
+                 ("phone_e164", "first_name", "last_name")),
+    BlockingRule("same_name_and_birth_date", _equal("first_name_canonical", "last_name", "birth_date"),
+                 ("first_name", "last_name", "birth_date")),
+    BlockingRule("same_name_and_street", _equal("first_name_canonical", "last_name", "address_line_1", "postal_code"),
+                 ("first_name", "last_name", "address_line_1", "postal_code")),
+)
+#: The share of all true matching pairs the prior rules are taken to find (Splink's ``recall``).
+PRIOR_RECALL = 0.7
+
+
+def usable_rules(rules: tuple[BlockingRule, ...], usable: Collection[str]) -> list[BlockingRule]:
+    """The rules whose every column is usable in the data."""
+    return [rule for rule in rules if set(rule.columns) <= set(usable)]
 
 
 def _level(sql: str, label: str, *, null: bool = False, tf_column: str | None = None) -> dict[str, Any]:
@@ -113,149 +166,169 @@ def _level(sql: str, label: str, *, null: bool = False, tf_column: str | None = 
     return level
 
 
-def _both_present(*columns: str) -> str:
-    return " and ".join(f"{c}_l is not null and {c}_r is not null" for c in columns)
+def _null(column: str, label: str) -> dict[str, Any]:
+    return _level(f"{column}_l is null or {column}_r is null", label, null=True)
 
 
-def comparisons() -> list[dict[str, Any]]:
-    """The comparisons, one per attribute, each a list of levels from most to least similar.
+ELSE = {"sql_condition": "ELSE", "label_for_charts": ELSE_LABEL}
 
-    Levels are plain SQL (DuckDB) so that the saved model is self-describing.
-    """
-    else_level = {"sql_condition": "ELSE", "label_for_charts": "All other comparisons"}
-    return [
-        {
-            "output_column_name": "first_name",
-            "comparison_description": "First name: canonical form, nickname, typo",
-            "comparison_levels": [
-                _level("first_name_l is null or first_name_r is null", "first name missing", null=True),
-                _level(
-                    "first_name_canonical_l = first_name_canonical_r",
-                    SAME_FIRST_NAME_LABEL,
-                    tf_column="first_name_canonical",
-                ),
+
+def _comparison(name: str, description: str, levels: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"output_column_name": name, "comparison_description": description, "comparison_levels": levels + [ELSE]}
+
+
+#: Birth dates one keystroke apart: one digit of YYYYMMDD changed or two neighbours swapped.
+_BIRTH_DATE_TYPO = (
+    "damerau_levenshtein(strftime(birth_date_l, '%Y%m%d'), strftime(birth_date_r, '%Y%m%d')) <= 1"
+    " or (year(birth_date_l) = year(birth_date_r) and month(birth_date_l) = day(birth_date_r)"
+    " and day(birth_date_l) = month(birth_date_r))"
+)
+
+
+def comparison_library() -> dict[str, dict[str, Any]]:
+    """Every comparison the model can use, by name. Levels are plain DuckDB SQL, so the saved model is
+    self-describing; the weights of every level are learned from the data."""
+    return {
+        "first_name": _comparison(
+            "first_name",
+            "First name: canonical form, nickname, typo",
+            [
+                _null("first_name", "first name missing"),
+                _level("first_name_canonical_l = first_name_canonical_r", SAME_FIRST_NAME_LABEL,
+                       tf_column="first_name_canonical"),
                 _level(
                     "list_contains(first_name_keys_l, first_name_r) or list_contains(first_name_keys_r, first_name_l)",
                     "one a nickname of the other",
                 ),
                 _level(
                     "jaro_winkler_similarity(first_name_l, first_name_r) >= 0.9"
-                    " and not (first_name_is_known_l and first_name_is_known_r)",
+                    " and not coalesce(first_name_is_known_l and first_name_is_known_r, false)",
                     "first name typo (Jaro-Winkler >= 0.9, not two real names)",
                 ),
-                else_level,
+                _level("jaro_winkler_similarity(first_name_l, first_name_r) >= 0.8", "first name similar (Jaro-Winkler >= 0.8)"),
             ],
-        },
-        {
-            "output_column_name": "last_name",
-            "comparison_description": "Last name: exact (term-frequency adjusted) or a typo",
-            "comparison_levels": [
-                _level("last_name_l is null or last_name_r is null", "last name missing", null=True),
+        ),
+        "last_name": _comparison(
+            "last_name",
+            "Last name: exact (term-frequency adjusted), a typo, or first and last swapped",
+            [
+                _null("last_name", "last name missing"),
                 _level("last_name_l = last_name_r", "same last name", tf_column="last_name"),
                 _level(
-                    "damerau_levenshtein(last_name_l, last_name_r) <= 1"
-                    " and least(length(last_name_l), length(last_name_r)) >= 4",
+                    "damerau_levenshtein(last_name_l, last_name_r) <= 1 and least(length(last_name_l), length(last_name_r)) >= 4",
                     "last name one edit apart",
                 ),
+                _level("jaro_winkler_similarity(last_name_l, last_name_r) >= 0.9", "last name similar (Jaro-Winkler >= 0.9)"),
                 _level(
-                    "jaro_winkler_similarity(last_name_l, last_name_r) >= 0.9",
-                    "last name similar (Jaro-Winkler >= 0.9)",
+                    "jaro_winkler_similarity(first_name_l, last_name_r) >= 0.9"
+                    " and jaro_winkler_similarity(last_name_l, first_name_r) >= 0.9",
+                    SWAPPED_NAMES_LABEL,
                 ),
-                _level(
-                    "first_name_l = last_name_r and last_name_l = first_name_r",
-                    "first and last name swapped",
-                ),
-                else_level,
             ],
-        },
-        {
-            "output_column_name": "middle_initial",
-            "comparison_description": "Middle initial",
-            "comparison_levels": [
-                _level("middle_initial_l is null or middle_initial_r is null", "middle initial missing", null=True),
-                _level("middle_initial_l = middle_initial_r", "same middle initial"),
-                else_level,
-            ],
-        },
-        {
-            "output_column_name": "email_key",
-            "comparison_description": "Email key (provider rules applied, plus tag dropped); emails are"
-            " mostly made of the name, so only an exact match or a one-letter typo counts",
-            "comparison_levels": [
-                _level("email_key_l is null or email_key_r is null", "email missing", null=True),
+        ),
+        "middle_initial": _comparison(
+            "middle_initial",
+            "Middle initial",
+            [_null("middle_initial", "middle initial missing"), _level("middle_initial_l = middle_initial_r", "same middle initial")],
+        ),
+        "email_key": _comparison(
+            "email_key",
+            "Email key (provider rules applied, plus tag dropped): exact or a one-letter typo",
+            [
+                _null("email_key", "email missing"),
                 _level("email_key_l = email_key_r", "same email", tf_column="email_key"),
-                _level(
-                    "damerau_levenshtein(email_key_l, email_key_r) <= 1",
-                    "email one edit apart",
-                ),
-                else_level,
+                _level("damerau_levenshtein(email_key_l, email_key_r) <= 1", "email one edit apart"),
             ],
-        },
-        {
-            "output_column_name": "phone_e164",
-            "comparison_description": "Phone in E.164",
-            "comparison_levels": [
-                _level("phone_e164_l is null or phone_e164_r is null", "phone missing", null=True),
+        ),
+        "phone_e164": _comparison(
+            "phone_e164",
+            "Phone in E.164: exact or one digit apart",
+            [
+                _null("phone_e164", "phone missing"),
                 _level("phone_e164_l = phone_e164_r", "same phone", tf_column="phone_e164"),
-                else_level,
+                _level("damerau_levenshtein(phone_e164_l, phone_e164_r) <= 1", "phone one digit apart"),
             ],
-        },
-        {
-            "output_column_name": "address",
-            "comparison_description": "Street (USPS standardised) and ZIP",
-            "comparison_levels": [
-                _level(
-                    "(address_line_1_l is null or address_line_1_r is null)"
-                    " and (postal_code_l is null or postal_code_r is null)",
-                    "address missing",
-                    null=True,
-                ),
-                _level(
-                    f"{_both_present('address_line_1')} and address_line_1_l = address_line_1_r"
-                    " and postal_code_l = postal_code_r",
-                    SAME_STREET_LABEL,
-                ),
-                _level("postal_code_l = postal_code_r", "same ZIP"),
-                else_level,
+        ),
+        "national_id": _comparison(
+            "national_id",
+            "National id (normalised letters and digits): exact or one keystroke apart",
+            [
+                _null("national_id", "national id missing"),
+                _level("national_id_l = national_id_r", "same national id"),
+                _level("damerau_levenshtein(national_id_l, national_id_r) <= 1", "national id one keystroke apart"),
             ],
-        },
-        {
-            "output_column_name": "birth_date",
-            "comparison_description": "Date of birth",
-            "comparison_levels": [
-                _level("birth_date_l is null or birth_date_r is null", "birth date missing", null=True),
+        ),
+        "birth_date": _comparison(
+            "birth_date",
+            "Date of birth: exact, one keystroke apart or day and month swapped, same year",
+            [
+                _null("birth_date", "birth date missing"),
                 _level("birth_date_l = birth_date_r", "same birth date"),
-                {
-                    **_level(
-                        "abs(date_diff('day', birth_date_l, birth_date_r)) <= 31"
-                        " or (year(birth_date_l) = year(birth_date_r)"
-                        " and month(birth_date_l) = day(birth_date_r) and day(birth_date_l) = month(birth_date_r))",
-                        "birth date within a month or day and month swapped",
-                    ),
-                    **BIRTH_DATE_TYPO_M,
-                },
-                {**else_level, **BIRTH_DATE_OTHER_M},
+                _level(_BIRTH_DATE_TYPO, "birth date one keystroke apart or day and month swapped"),
+                _level("year(birth_date_l) = year(birth_date_r)", "same birth year"),
             ],
-        },
-    ]
+        ),
+        "street": _comparison(
+            "street",
+            "Street line (standardised): exact (term-frequency adjusted) or similar",
+            [
+                _null("address_line_1", "street missing"),
+                _level("address_line_1_l = address_line_1_r", "same street", tf_column="address_line_1"),
+                _level("jaro_winkler_similarity(address_line_1_l, address_line_1_r) >= 0.9", "street similar (Jaro-Winkler >= 0.9)"),
+                _level("jaro_winkler_similarity(address_line_1_l, address_line_1_r) >= 0.7", "street alike (Jaro-Winkler >= 0.7)"),
+            ],
+        ),
+        "postal_code": _comparison(
+            "postal_code",
+            "Postcode: exact (term-frequency adjusted) or one keystroke apart",
+            [
+                _null("postal_code", "postcode missing"),
+                _level("postal_code_l = postal_code_r", "same postcode", tf_column="postal_code"),
+                _level("damerau_levenshtein(postal_code_l, postal_code_r) <= 1", "postcode one keystroke apart"),
+            ],
+        ),
+        "city": _comparison(
+            "city",
+            "Town: exact (term-frequency adjusted) or similar",
+            [
+                _null("city", "town missing"),
+                _level("city_l = city_r", "same town", tf_column="city"),
+                _level("jaro_winkler_similarity(city_l, city_r) >= 0.9", "town similar (Jaro-Winkler >= 0.9)"),
+            ],
+        ),
+    }
+
+
+def comparisons(usable: Collection[str]) -> list[dict[str, Any]]:
+    """The comparisons whose column is usable in the data, in a fixed order."""
+    library = comparison_library()
+    return [library[name] for name, column in COMPARISON_COLUMNS.items() if column in usable]
 
 
 def settings_dict(
-    blocking_rules: Mapping[str, tuple[str, ...]] | None = None,
+    usable: Collection[str],
     probability_two_random_records_match: float = 1e-4,
+    blocking_rules: list[BlockingRule] | None = None,
 ) -> dict[str, Any]:
-    """The Splink settings (dedupe one table) as a plain dictionary."""
-    rules = BLOCKING_RULES if blocking_rules is None else blocking_rules
+    """The Splink settings (dedupe of one table) for the usable columns, as a plain dictionary."""
+    rules = usable_rules(BLOCKING_RULES, usable) if blocking_rules is None else blocking_rules
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": probability_two_random_records_match,
-        "comparisons": comparisons(),
-        "blocking_rules_to_generate_predictions": [
-            {"blocking_rule": blocking_rule_sql(cols)} for cols in rules.values()
-        ],
+        "comparisons": comparisons(usable),
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule.sql} for rule in rules],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": False,
         "em_convergence": 0.0001,
         "max_iterations": 25,
     }
+
+
+def blocking_rule_names(model: Mapping[str, Any]) -> list[str]:
+    """Names of a model's prediction blocking rules in ``match_key`` order (by their SQL)."""
+    by_sql = {rule.sql: rule.name for rule in BLOCKING_RULES}
+    return [
+        by_sql.get(rule["blocking_rule"], rule["blocking_rule"])
+        for rule in model["blocking_rules_to_generate_predictions"]
+    ]

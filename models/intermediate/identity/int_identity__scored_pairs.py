@@ -1,0 +1,15 @@
+"""Every blocked record pair the match model links (at or above the threshold it chooses, or
+var identity_match_probability_threshold) or scores as two people, explained
+(customer360.identity.stages.scored_pairs)."""
+
+from customer360.identity import stages
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    threshold = dbt.config.meta_get("match_probability_threshold")
+    return stages.scored_pairs(
+        dbt.ref("int_identity__records").arrow().read_all(),
+        dbt.ref("int_identity__match_model").arrow().read_all(),
+        threshold=float(threshold) if threshold not in (None, "", "None", "none") else None,
+    )

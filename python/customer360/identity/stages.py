@@ -1,0 +1,175 @@
+"""The identity stages as the dbt Python models call them: tables in, one table out.
+
+- ``match_model``: the model trained on the records being built (or a pinned one, checked against
+  the data's fingerprint) — one row (``int_identity__match_model``);
+- ``scored_pairs``: every blocked pair the model links (at or above the threshold it chooses) or
+  scores apart (``int_identity__scored_pairs``);
+- ``customers``: the customer of every record (``int_identity__clusters``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import clustering, constraints, matching, training
+from .prepare import prepare_records, to_arrow_table
+
+#: Pairs scored below this match probability are two people to the clustering (a cannot-link): the model
+#: finds them at least ten thousand times likelier apart than together.
+APART_PROBABILITY = 1e-4
+
+MODEL_COLUMNS = {
+    "match_model_id": pa.string(),
+    "model_source": pa.string(),
+    "model_json": pa.string(),
+    "usable_columns": pa.string(),
+    "active_constraints": pa.string(),
+    "record_count": pa.int64(),
+    "probability_two_random_records_match": pa.float64(),
+    "training_notes": pa.string(),
+    "fingerprint_drift": pa.string(),
+    "trained_seconds": pa.float64(),
+    "trained_at": pa.timestamp("us"),
+}
+
+
+def _labels(deterministic) -> pa.Table | None:
+    if deterministic is None:
+        return None
+    table = to_arrow_table(deterministic)
+    keep = [c for c in ("record_key_a", "record_key_b", "evidence_fields") if c in table.column_names]
+    return table.select(keep)
+
+
+def match_model(records, deterministic=None, pinned_path: str | None = None, seed: int = training.U_SAMPLING_SEED) -> pa.Table:
+    """One row describing the model the build scores with (see ``MODEL_COLUMNS``).
+
+    Without ``pinned_path`` the model is trained on ``records`` (``training.train``) with the
+    deterministic links as pairs known to be one person. With it, the saved model is used and its
+    fingerprint compared with the data's (``fingerprint_drift``: why it may no longer fit, or null).
+    When nothing can be compared, ``model_source`` is ``none`` and the build links deterministically only.
+    """
+    started = time.perf_counter()
+    model_input = prepare_records(records)
+    notes: list[str] = []
+    drift = None
+    if pinned_path:
+        model = json.loads(Path(pinned_path).read_text(encoding="utf-8"))
+        source = "pinned"
+        found = training.fingerprint_drift(model.get("fingerprint", {}), training.fingerprint(model_input))
+        drift = "; ".join(found) or None
+        if drift:
+            print(f"identity: the pinned model {pinned_path} may not fit this data: {drift}")
+    else:
+        try:
+            model, report = training.train(model_input, _labels(deterministic), seed=seed)
+            source = "trained"
+            notes = report.skipped + [
+                f"m counted on {pairs} known pairs for {name}" for name, pairs in sorted(report.labelled_comparisons.items())
+            ]
+        except training.NoModel as reason:
+            model, source = None, "none"
+            notes = [f"no probabilistic matching: {reason}"]
+            print(f"identity: {notes[0]}")
+    model_json = json.dumps(model, sort_keys=True) if model else None
+    splink = (model or {}).get("splink", {})
+    row = {
+        "match_model_id": (
+            "M" + hashlib.md5(model_json.encode("utf-8")).hexdigest()[:16] if model_json else "none"
+        ),
+        "model_source": source,
+        "model_json": model_json,
+        "usable_columns": ", ".join((model or {}).get("usable_columns", [])) or None,
+        "active_constraints": ", ".join(sorted(constraints.active_rules(splink))) or None,
+        "record_count": model_input.num_rows,
+        "probability_two_random_records_match": splink.get("probability_two_random_records_match"),
+        "training_notes": "; ".join(notes) or None,
+        "fingerprint_drift": drift,
+        "trained_seconds": round(time.perf_counter() - started, 1),
+        "trained_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
+    }
+    return pa.table({name: pa.array([row[name]], kind) for name, kind in MODEL_COLUMNS.items()})
+
+
+def _model_of(match_model_table) -> dict[str, Any] | None:
+    table = to_arrow_table(match_model_table)
+    text = table.column("model_json")[0].as_py() if table.num_rows else None
+    return json.loads(text) if text else None
+
+
+PAIR_COLUMNS = {
+    "record_key_a": pa.string(),
+    "record_key_b": pa.string(),
+    "pair_decision": pa.string(),
+    "match_weight": pa.float64(),
+    "match_probability": pa.float64(),
+    "blocking_rule": pa.string(),
+    "comparison_levels": pa.string(),
+    "match_probability_threshold": pa.float64(),
+    "threshold_method": pa.string(),
+    "expected_precision": pa.float64(),
+    "expected_recall": pa.float64(),
+}
+
+
+def scored_pairs(records, match_model_table, threshold: float | None = None) -> pa.Table:
+    """The pairs the model links (``pair_decision`` = ``link``, at or above the threshold) and the pairs it
+    scores as two people (``apart``, below ``APART_PROBABILITY``), with the threshold and what the model
+    expects of it on every row. ``threshold`` fixes it (var); else it is chosen by expected F1."""
+    model = _model_of(match_model_table)
+    if model is None:
+        return pa.table({name: pa.array([], kind) for name, kind in PAIR_COLUMNS.items()})
+    pairs = matching.score(prepare_records(records), model, floor=0.0)
+    probability = pairs.column("match_probability")
+    chosen = matching.choose_threshold(
+        pc.filter(probability, pc.greater_equal(probability, matching.SCORE_FLOOR)).to_numpy(), threshold
+    )
+    link = pc.greater_equal(probability, chosen.match_probability)
+    apart = pc.less(probability, APART_PROBABILITY)
+    kept = pairs.filter(pc.or_(link, apart))
+    decision = np.where(
+        pc.greater_equal(kept.column("match_probability"), chosen.match_probability).to_numpy(zero_copy_only=False),
+        "link",
+        "apart",
+    )
+    n = kept.num_rows
+    is_link = decision == "link"
+    levels = kept.column("comparison_levels").to_pylist()
+    return pa.table(
+        {
+            "record_key_a": kept.column("record_key_a"),
+            "record_key_b": kept.column("record_key_b"),
+            "pair_decision": pa.array(decision.tolist(), pa.string()),
+            "match_weight": kept.column("match_weight").cast(pa.float64()),
+            "match_probability": kept.column("match_probability").cast(pa.float64()),
+            "blocking_rule": kept.column("blocking_rule"),
+            # an apart pair's explanation would fill the table at scale; the link's is what people read
+            "comparison_levels": pa.array([text if keep else None for text, keep in zip(levels, is_link)], pa.string()),
+            "match_probability_threshold": pa.array([chosen.match_probability] * n, pa.float64()),
+            "threshold_method": pa.array([chosen.method] * n, pa.string()),
+            "expected_precision": pa.array([chosen.expected_precision] * n, pa.float64()),
+            "expected_recall": pa.array([chosen.expected_recall] * n, pa.float64()),
+        }
+    )
+
+
+def customers(records, deterministic, pairs, match_model_table, previous=None) -> pa.Table:
+    """The customer of every record (``clustering.assign_customers``), with the constraints the model
+    supports as proof on this data."""
+    model = _model_of(match_model_table)
+    rules = constraints.active_rules((model or {}).get("splink"))
+    pairs = to_arrow_table(pairs)
+    decision = pairs.column("pair_decision")
+    linked = pairs.filter(pc.equal(decision, "link"))
+    apart = pairs.filter(pc.equal(decision, "apart"))
+    assigned, _ = clustering.cluster_records(records, deterministic, linked, previous=previous, apart=apart, rules=rules)
+    return assigned

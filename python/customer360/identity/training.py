@@ -1,0 +1,324 @@
+"""Estimate the matching model from the records it will score, without labels.
+
+1. which columns the data can use (``features.usable_columns``) decides the comparisons and rules;
+2. the prior (share of random pairs that match) from near-certain rules whose columns exist, and their
+   assumed recall; with no such pair, one other record per person is assumed;
+3. u probabilities from a seeded random sample of pairs (almost all non-matches);
+4. m probabilities by expectation maximisation, one pass per training rule whose columns exist and
+   which finds enough pairs (a pass cannot estimate what its own rule fixes, so passes complement each
+   other). A level no pass could estimate keeps Splink's default m, and the report says so;
+5. then, where the data holds pairs known to be one person (the deterministic links: a converted lead
+   and its contact, an order and its billing customer, one national id), the m probabilities are
+   counted on those pairs, with the EM estimate as a prior worth ``LABEL_PRIOR_WEIGHT`` pairs. EM
+   alone cannot tell a person from a household: household members share a street, a landline, a last
+   name and often a mailbox, and EM happily calls that class "the match". Known pairs can;
+6. the correction for shareable fields agreeing together (``dependence.estimate``).
+
+The model is a dictionary: ``splink`` (Splink's settings with the estimates), ``dependence``
+(corrections in bits by combination of fields), ``usable_columns`` and ``fingerprint`` (of the data it
+was trained on).
+
+Same records and seed in, same model out: floats are rounded to ten significant digits, because parallel
+aggregation makes the last digits vary.
+
+A pinned model (var ``identity_model_path``) is for reproducing a run; ``fingerprint`` and
+``fingerprint_drift`` say when the data no longer looks like the data the model was trained on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from . import dependence, features
+from . import settings as model_settings
+from .settings import BlockingRule
+
+#: Seed of the random sampling for u probabilities (reproducible training).
+U_SAMPLING_SEED = 360
+U_SAMPLING_MAX_PAIRS = 1e7
+#: An EM pass needs at least this many blocked pairs to estimate anything.
+MIN_EM_PAIRS = 50
+#: A prediction rule finding more than this many new pairs per record is left out (a value most records
+#: share, such as one postcode for a whole town's export, would flood the comparisons).
+MAX_PAIRS_PER_RECORD = 100
+#: A comparison's m probabilities are counted on known pairs when at least this many carry it on both sides.
+MIN_LABEL_PAIRS = 20
+#: The EM estimate counts as this many known pairs when the two are combined.
+LABEL_PRIOR_WEIGHT = 10.0
+#: m and u probabilities are kept at or above this: a level never seen among matches in the sample is
+#: strong evidence, not an absolute veto (log2 of 0 is minus infinity).
+MIN_PROBABILITY = 1e-6
+
+
+class NoModel(Exception):
+    """The data has nothing the model could compare (no usable column, or fewer than two records)."""
+
+
+@dataclass
+class TrainingReport:
+    records: int
+    usable_columns: list[str]
+    prediction_rules: list[str]
+    prior_rules: list[str]
+    prior: float
+    em_passes: list[str] = field(default_factory=list)
+    labelled_comparisons: dict[str, int] = field(default_factory=dict)  # comparison -> known pairs counted
+    skipped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def count_pairs(records: pa.Table, rules: list[BlockingRule]) -> list[int]:
+    """Marginal candidate-pair counts of ``rules`` in order (Splink's exact counts)."""
+    from splink import DuckDBAPI
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    from .matching import connection
+
+    if not rules:
+        return []
+    con = connection()
+    try:
+        frame = DuckDBAPI(con).register(records, table_name="person_records")
+        counts = count_comparisons_from_blocking_rules(
+            frame, blocking_rules=[r.sql for r in rules], link_type="dedupe_only", record_sample_proportion=1.0
+        )
+    finally:
+        con.close()
+    return [int(c["marginal_comparison_count"]) for c in counts]
+
+
+def prediction_rules(records: pa.Table, usable: list[str]) -> tuple[list[BlockingRule], list[str]]:
+    """The usable prediction rules within the pair budget, and a note for each one left out."""
+    rules = model_settings.usable_rules(model_settings.BLOCKING_RULES, usable)
+    budget = MAX_PAIRS_PER_RECORD * max(records.num_rows, 1)
+    kept, notes = [], []
+    for rule, pairs in zip(rules, count_pairs(records, rules)):
+        if pairs > budget:
+            notes.append(f"blocking rule {rule.name} left out: {pairs:,} new pairs over the budget of {budget:,}")
+        else:
+            kept.append(rule)
+    return kept, notes
+
+
+def _fallback_prior(n: int) -> float:
+    """One other record per person: about n/2 matching pairs among n(n-1)/2."""
+    return min(0.5, 1.0 / max(n - 1, 1))
+
+
+def _floored(model: dict[str, Any]) -> dict[str, Any]:
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            for key in ("m_probability", "u_probability"):
+                value = level.get(key)
+                if value is not None and (not math.isfinite(value) or value < MIN_PROBABILITY):
+                    level[key] = MIN_PROBABILITY
+    return model
+
+
+def _rounded(value, digits: int = 10):
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}")
+    if isinstance(value, dict):
+        return {k: _rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v, digits) for v in value]
+    return value
+
+
+def _pairs_sql(columns: list[str]) -> str:
+    """The known pairs joined to both records, as ``<column>_l`` / ``<column>_r`` columns."""
+    sides = ", ".join(f"l.{c} as {c}_l, r.{c} as {c}_r" for c in columns)
+    return f"""
+        select {sides}, labels.evidence_fields
+        from labels
+        inner join records as l on labels.record_key_a = l.unique_id
+        inner join records as r on labels.record_key_b = r.unique_id
+    """
+
+
+def label_level_counts(records: pa.Table, labels: pa.Table, model: Mapping[str, Any]) -> dict[str, list[int]]:
+    """For each comparison, how many known pairs fall in each of its non-null levels (in level order).
+
+    ``labels`` may carry ``evidence_fields`` (comma-separated model columns the rule that made the pair
+    required to agree, e.g. ``email_key,first_name``): a pair is not counted for a comparison of one of
+    those columns — pairs found by "same national id" say nothing about how often one person's national
+    ids differ."""
+    import duckdb
+
+    if labels is None or labels.num_rows == 0:
+        return {}
+    columns = [c for c in model_settings.MATCH_COLUMNS if c in records.column_names]
+    if "evidence_fields" not in labels.column_names:
+        labels = labels.append_column("evidence_fields", pa.nulls(labels.num_rows, pa.string()))
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("records", records)
+        con.register("labels", labels.select(["record_key_a", "record_key_b", "evidence_fields"]))
+        counts = {}
+        for comparison in model["comparisons"]:
+            name = comparison["output_column_name"]
+            column = model_settings.COMPARISON_COLUMNS.get(name, name)
+            levels = comparison["comparison_levels"]
+            whens = " ".join(
+                f"when {lv['sql_condition']} then {-1 if lv.get('is_null_level') else k}"
+                for k, lv in enumerate(levels)
+                if lv["sql_condition"] != "ELSE"
+            )
+            rows = con.sql(
+                f"""
+                select case {whens} else {len(levels) - 1} end as level, count(*)
+                from ({_pairs_sql(columns)})
+                where not list_contains(string_split(coalesce(evidence_fields, ''), ','), '{column}')
+                group by all
+                """
+            ).fetchall()
+            found = dict(rows)
+            counts[name] = [int(found.get(k, 0)) for k, lv in enumerate(levels) if not lv.get("is_null_level")]
+    finally:
+        con.close()
+    return counts
+
+
+def apply_label_counts(model: dict[str, Any], counts: Mapping[str, list[int]]) -> dict[str, int]:
+    """Set each comparison's m from the known pairs' level counts, with the current m as a prior worth
+    ``LABEL_PRIOR_WEIGHT`` pairs; comparisons with fewer than ``MIN_LABEL_PAIRS`` known pairs keep theirs.
+    Returns the comparisons changed and their pair counts."""
+    changed = {}
+    for comparison in model["comparisons"]:
+        found = counts.get(comparison["output_column_name"])
+        if not found or sum(found) < MIN_LABEL_PAIRS:
+            continue
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        current = [lv.get("m_probability") for lv in levels]
+        if any(m is None for m in current):
+            current = [1.0 / len(levels)] * len(levels)
+        total = sum(found)
+        for level, count, prior in zip(levels, found, current):
+            level["m_probability"] = (count + LABEL_PRIOR_WEIGHT * prior) / (total + LABEL_PRIOR_WEIGHT)
+        changed[comparison["output_column_name"]] = total
+    return changed
+
+
+def train(
+    records: pa.Table,
+    labels: pa.Table | None = None,
+    seed: int = U_SAMPLING_SEED,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[dict[str, Any], TrainingReport]:
+    """The model estimated from ``records`` (see the module docstring), and what was done.
+
+    ``records`` is the model input (``prepare.prepare_records``); ``labels`` (``record_key_a``,
+    ``record_key_b``) pairs known to be one person, if any. ``progress(label, done, total)`` is called as
+    each step ends. Raises ``NoModel`` when nothing can be compared.
+    """
+    n = records.num_rows
+    usable = features.usable_columns(records)
+    if n < 2 or not model_settings.comparisons(usable):
+        raise NoModel(f"{n} records with no usable column to compare" if n >= 2 else f"{n} record(s): nothing to match")
+    rules, skipped = prediction_rules(records, usable)
+    if not rules:
+        raise NoModel("no blocking rule has usable columns within the pair budget: " + "; ".join(skipped))
+    training_rules = model_settings.usable_rules(model_settings.TRAINING_RULES, usable)
+    total = 3 + len(training_rules)
+    tick = progress or (lambda label, done, total: None)
+
+    candidates = model_settings.usable_rules(model_settings.PRIOR_RULES, usable)
+    from .matching import connection, linker_for
+    from .prepare import distinct_profiles
+
+    prior_rules = [rule for rule, pairs in zip(candidates, count_pairs(records, candidates)) if pairs > 0]
+    # the prior on the records (the pairs the model will score), u, EM and term frequencies on distinct
+    # profiles: a person's identical records are one
+    prior = _fallback_prior(n)
+    if prior_rules:
+        counting = linker_for(records, model_settings.settings_dict(usable, prior, rules), connection())
+        counting.training.estimate_probability_two_random_records_match(
+            [rule.sql for rule in prior_rules], recall=model_settings.PRIOR_RECALL
+        )
+        prior = float(counting.misc.save_model_to_json()["probability_two_random_records_match"])
+    else:
+        skipped.append("prior: no near-certain rule found a pair; one other record per person assumed")
+    profiles = distinct_profiles(records)
+    linker = linker_for(profiles, model_settings.settings_dict(usable, prior, rules), connection())
+    tick("prior", 1, total)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLING_MAX_PAIRS, seed=seed)
+    tick("u by random sampling", 2, total)
+    passes = []
+    for done, (rule, pairs) in enumerate(zip(training_rules, count_pairs(records, training_rules)), start=3):
+        if pairs < MIN_EM_PAIRS:
+            skipped.append(f"EM pass {rule.name}: {pairs} pairs, fewer than {MIN_EM_PAIRS}")
+        else:
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(rule.sql)
+                passes.append(rule.name)
+            except Exception as error:  # noqa: BLE001 - one failed pass must not stop the build
+                skipped.append(f"EM pass {rule.name} failed: {type(error).__name__}: {str(error)[:200]}")
+        tick(f"EM pass {rule.name}", done, total)
+    splink_model = linker.misc.save_model_to_json()
+    splink_model.pop("linker_uid", None)
+    splink_model["probability_two_random_records_match"] = prior
+    labelled = apply_label_counts(splink_model, label_level_counts(records, labels, splink_model))
+    model = {
+        "splink": _rounded(_floored(splink_model)),
+        "dependence": dependence.estimate(profiles, usable, seed),
+        "usable_columns": usable,
+        "fingerprint": fingerprint(records),
+    }
+    report = TrainingReport(
+        records=n,
+        usable_columns=usable,
+        prediction_rules=[r.name for r in rules],
+        prior_rules=[r.name for r in prior_rules],
+        prior=float(splink_model["probability_two_random_records_match"]),
+        em_passes=passes,
+        labelled_comparisons=labelled,
+        skipped=skipped,
+    )
+    tick("saved", total, total)
+    return model, report
+
+
+# --------------------------------------------------------------------------------------------------
+# Fingerprint of the data a model was trained on
+# --------------------------------------------------------------------------------------------------
+
+#: A pinned model's data and today's differ when a column's share of records with a value moves by more
+#: than this (absolute), or the record count by more than a factor of ``FINGERPRINT_SIZE_FACTOR``.
+FINGERPRINT_SHARE_TOLERANCE = 0.2
+FINGERPRINT_SIZE_FACTOR = 10.0
+
+
+def fingerprint(records: pa.Table) -> dict[str, Any]:
+    """The shape of the data: record count and, per model column, the share with a value and distinct values."""
+    profiles = features.profile(records)
+    return {
+        "records": records.num_rows,
+        "columns": {c: {"share": round(p.share, 4), "distinct": p.distinct} for c, p in sorted(profiles.items())},
+    }
+
+
+def fingerprint_drift(trained_on: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
+    """Why a model trained on data with fingerprint ``trained_on`` may not fit data with ``now`` (empty: it fits)."""
+    notes = []
+    before, after = trained_on.get("records") or 0, now.get("records") or 0
+    if before and after and max(before, after) / min(before, after) > FINGERPRINT_SIZE_FACTOR:
+        notes.append(f"record count {before:,} when trained, {after:,} now")
+    old, new = trained_on.get("columns", {}), now.get("columns", {})
+    for column in sorted(set(old) | set(new)):
+        a, b = old.get(column, {}).get("share", 0.0), new.get(column, {}).get("share", 0.0)
+        if abs(a - b) > FINGERPRINT_SHARE_TOLERANCE:
+            notes.append(f"{column}: {a:.0%} of records had a value when trained, {b:.0%} now")
+    return notes
+
+
+def model_json(model: Mapping[str, Any]) -> str:
+    return json.dumps(model, sort_keys=True)
