@@ -64,7 +64,7 @@ lint: install
 	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 pytest: install
-	$(BIN)/pytest -q -m "not browser and not semantic and not superset" python/tests
+	$(BIN)/pytest -q -m "not browser and not semantic and not superset and not erasure" python/tests
 
 dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)
@@ -176,3 +176,9 @@ bi-test: install bi-install browser-deps
 layers: install
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) parse --quiet
 	$(BIN)/customer360 layers --manifest target/manifest.json
+
+# Erasure on request, end to end (python/tests/test_erasure.py): two dbt builds of 100 customers around
+# `customer360 erase`; prints the tables, rows and artefacts it checked.
+.PHONY: erasure-test
+erasure-test: install
+	$(BIN)/pytest -q -s -m erasure python/tests/test_erasure.py

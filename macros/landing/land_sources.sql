@@ -9,10 +9,18 @@
       column: one error listing every such file and column, before any row is read;
     - an optional contract column the file lacks: a null column and a warning; a column the contract
       does not know: ignored, listed in landing.files;
-    - a line that cannot be read as a row (more or fewer fields than the header, not UTF-8): kept out of
-      the table and listed with its line number in landing.unreadable_lines (quarantined downstream).
-    landing.files records one row per table (present or absent, bytes, modification time, rows read,
-    unreadable lines, missing and unknown columns). -#}
+    - a line that cannot be read as a row (more or fewer fields than the header, not UTF-8, a stray quote):
+      kept out of the table and listed once, with its line number and the columns concerned, in
+      landing.unreadable_lines (quarantined downstream);
+    - a quote that opens a field and is never closed (every later line would vanish into it): an error
+      naming the file and the line.
+    - erasure (customer360 erase, DECISIONS.md "Erasure"): a row whose record is in the erasure ledger
+      (salted hashes of '<system>:<table>:<primary key>'), or whose required reference (meta.references)
+      points to an erased row, is taken out of the landed table and counted as erased; an optional
+      reference to an erased row is emptied and counted. Tables are erased parents first, so the
+      children of an erased row go with it, in this build and every later one.
+    landing.files records one row per table (present or absent, bytes, modification time, rows landed,
+    rows erased, references emptied, unreadable lines, missing and unknown columns). -#}
 {% macro land_sources() -%}
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {%- do adapter.dispatch('land_sources', 'customer360')(landing_tables(selected_only=true)) -%}
@@ -21,7 +29,8 @@
 {%- endmacro %}
 
 {#- Every enabled source table with a landing file (the landing audit source itself excluded), as dicts:
-    system, table, file (path under raw_path), file_format, relation, columns [{name, required}].
+    system, table, file (path under raw_path), file_format, primary_key, relation,
+    columns [{name, required, references}].
     With selected_only, only the tables that a selected model reads directly. -#}
 {% macro landing_tables(selected_only=false) -%}
     {%- set wanted = [] -%}
@@ -39,9 +48,11 @@
         {%- if source_node.meta.get('file_format') and (not selected_only or source_node.unique_id in wanted) -%}
             {%- set columns = [] -%}
             {%- for column in source_node.columns.values() -%}
+                {%- set references = column.meta.get('references', []) -%}
                 {%- do columns.append({
                     'name': column.name,
                     'required': column.meta.get('required', false),
+                    'references': [references] if references is string else references,
                 }) -%}
             {%- endfor -%}
             {%- do tables.append({
@@ -49,6 +60,7 @@
                 'table': source_node.name,
                 'file': source_node.meta.get('file', source_node.source_name ~ '/' ~ source_node.name ~ '.' ~ source_node.meta.file_format),
                 'file_format': source_node.meta.file_format,
+                'primary_key': source_node.meta.get('primary_key'),
                 'relation': api.Relation.create(
                     database=source_node.database, schema=source_node.schema, identifier=source_node.identifier
                 ),
@@ -82,6 +94,8 @@
             unknown_columns varchar,
             landed_at timestamp
         );
+        alter table landing.files add column if not exists erased_row_count bigint;
+        alter table landing.files add column if not exists erased_reference_count bigint;
         create table if not exists landing.unreadable_lines (
             source_system varchar,
             source_table varchar,
@@ -203,28 +217,33 @@
                 {%- endif %}
             ) as landed;
             {% if t.file_format == 'csv' %}
+            -- one row per line: a line short of two fields is one unreadable line, naming both columns
             insert into landing.unreadable_lines
             select
                 '{{ t.system }}',
                 '{{ t.table }}',
                 {{ sql_literal(t.file) }},
                 line,
-                column_name,
-                case error_type
+                string_agg(distinct column_name, ', ' order by column_name),
+                string_agg(distinct case error_type
                     when 'MISSING COLUMNS' then 'fewer fields than the header has columns'
                     when 'TOO MANY COLUMNS' then 'more fields than the header has columns'
                     when 'INVALID ENCODING' then 'not UTF-8 text'
                     when 'INVALID UNICODE' then 'not UTF-8 text'
-                    when 'UNQUOTED VALUE' then 'a quote inside an unquoted field'
+                    when 'UNQUOTED VALUE' then 'a stray quote (a quote inside a field that is not quoted, or after a closing quote)'
                     when 'LINE SIZE OVER MAXIMUM' then 'the line is longer than the reader allows'
                     else lower(cast(error_type as varchar))
-                end
-            from landing_rejected_lines;
+                end, '; ')
+            from landing_rejected_lines
+            group by line;
             drop table if exists landing_rejected_lines;
             drop table if exists landing_rejected_scans;
             {% endif %}
             {% endif %}
-            insert into landing.files
+            insert into landing.files (
+                source_system, source_table, file_path, file_format, is_present, file_bytes, file_modified_at,
+                row_count, unreadable_line_count, missing_columns, unknown_columns, landed_at
+            )
             select
                 '{{ t.system }}',
                 '{{ t.table }}',
@@ -242,6 +261,24 @@
                 {{ sql_literal(plan.unknown | join(', ')) if plan.unknown else 'null' }},
                 cast(now() at time zone 'UTC' as timestamp);
         {%- endcall -%}
+        {#- a quote that opens a field and is never closed swallows every line after it: stop, naming the line -#}
+        {%- if plan.report.is_present and t.file_format == 'csv' -%}
+            {%- set quote_lines = run_query(
+                "select count(*) from landing.unreadable_lines where source_system = '" ~ t.system
+                ~ "' and source_table = '" ~ t.table ~ "' and problem like '%stray quote%'"
+            ) -%}
+            {%- if quote_lines.columns[0].values()[0] > 0 -%}
+                {%- set quote = fromjson(run_query(
+                    'select customer360_unterminated_quote(' ~ sql_literal(plan.path) ~ ', '
+                    ~ sql_literal(plan.report.delimiter) ~ ')'
+                ).columns[0].values()[0]) -%}
+                {%- if quote.line -%}
+                    {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ plan.path
+                        ~ ': line ' ~ quote.line ~ ' opens a quoted field that is never closed, so every line after it'
+                        ~ ' would be read into that field and lost; close or remove the quote in the export') }}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endif -%}
         {%- if not plan.report.is_present -%}
             {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' does not exist; ' ~ t.system ~ '.' ~ t.table
                 ~ ' is empty in this build (data_inventory lists it as absent).') -%}
@@ -250,6 +287,7 @@
                 ~ '; they are empty in this build.') -%}
         {%- endif -%}
     {%- endfor -%}
+    {{- land_sources_erasure(plans | map(attribute='table') | list) -}}
     {%- set unreadable = run_query(
         "select source_system || '.' || source_table, count(*), min(line_number) from landing.unreadable_lines group by all order by 1"
     ) if plans else none -%}
@@ -259,4 +297,132 @@
                 ~ row[2] ~ '); they are quarantined with their line numbers.') -%}
         {%- endfor -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The erasure ledger: a CSV file written by `customer360 erase` (request_id, requested_at, key_kind,
+    source_system, source_table, key_hash), by default beside the private database (and its salt file):
+    <database>.erasure_ledger.csv; var erasure_ledger_path to put it elsewhere. -#}
+{% macro erasure_ledger_path() -%}
+    {{ return(var('erasure_ledger_path', none) or (target.path ~ '.erasure_ledger.csv')) }}
+{%- endmacro %}
+
+{#- The salted hash of a source row's key, '<system>:<table>:<id>' (the record_key of staging). -#}
+{% macro erasure_key_hash(system, table, column) -%}
+    {{ pii_hash("'" ~ system ~ ":" ~ table ~ ":' || trim(cast(" ~ adapter.quote(column) ~ " as varchar))") }}
+{%- endmacro %}
+
+{#- Takes the ledger's rows out of the landed tables (see land_sources). Nothing is done, and nothing is
+    counted, when there is no ledger file. -#}
+{% macro land_sources_erasure(tables) -%}
+    {%- set ledger_path = erasure_ledger_path() -%}
+    {%- set inspected = run_query(
+        'select customer360_inspect_file(' ~ sql_literal(ledger_path) ~ ', ' ~ sql_literal('csv') ~ ')'
+    ) -%}
+    {%- set ledger = fromjson(inspected.columns[0].values()[0]) -%}
+    {%- set ledger_columns = ['request_id', 'requested_at', 'key_kind', 'source_system', 'source_table', 'key_hash'] -%}
+    {%- if ledger.is_present and (ledger.problem or ledger.columns | map('lower') | list != ledger_columns) -%}
+        {{ exceptions.raise_compiler_error('The erasure ledger ' ~ ledger_path ~ ' cannot be read: '
+            ~ (ledger.problem or 'its header is not ' ~ ledger_columns | join(','))) }}
+    {%- endif -%}
+    {%- call statement('landing_erasure_ledger', auto_begin=false) -%}
+        create or replace table landing.erased_keys (source_system varchar, source_table varchar, key_hash varchar);
+        {% if ledger.is_present %}
+        insert into landing.erased_keys
+        select distinct source_system, source_table, lower(key_hash)
+        from read_csv(
+            {{ sql_literal(ledger_path) }}, header = true, auto_detect = false,
+            columns = { {%- for name in ledger_columns %}'{{ name }}': 'VARCHAR'{{ ',' if not loop.last }}{% endfor -%} }
+        )
+        where key_kind = 'source_row';
+        {% endif %}
+    {%- endcall -%}
+    {%- if not ledger.is_present -%}
+        {{ return('') }}
+    {%- endif -%}
+    {#- parents before children: a table comes after every table its references point to -#}
+    {%- set keys = [] -%}
+    {%- for t in tables -%}{%- do keys.append(t.system ~ '.' ~ t.table) -%}{%- endfor -%}
+    {%- set ordered = [] -%}
+    {%- set placed = [] -%}
+    {%- for _ in tables -%}
+        {%- for t in tables -%}
+            {%- set key = t.system ~ '.' ~ t.table -%}
+            {%- set waiting = [] -%}
+            {%- for column in t.columns -%}
+                {%- for referenced in column.references if referenced != key and referenced in keys and referenced not in placed -%}
+                    {%- do waiting.append(referenced) -%}
+                {%- endfor -%}
+            {%- endfor -%}
+            {%- if key not in placed and not waiting -%}
+                {%- do placed.append(key) -%}
+                {%- do ordered.append(t) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for t in tables if (t.system ~ '.' ~ t.table) not in placed -%}
+        {%- do ordered.append(t) -%}
+    {%- endfor -%}
+    {%- for t in ordered if t.primary_key -%}
+        {%- set required_refs = [] -%}
+        {%- set optional_refs = [] -%}
+        {%- for column in t.columns if column.references -%}
+            {%- do (required_refs if column.required else optional_refs).append(column) -%}
+        {%- endfor -%}
+        {%- call statement('landing_erasure_' ~ t.system ~ '_' ~ t.table, auto_begin=false) -%}
+            create or replace temp table landing_erasure_marks as
+            select
+                _source_row_number,
+                {{ erasure_key_hash(t.system, t.table, t.primary_key) }} as key_hash,
+                (
+                    {{ erasure_key_hash(t.system, t.table, t.primary_key) }} in (
+                        select key_hash from landing.erased_keys
+                        where source_system = '{{ t.system }}' and source_table = '{{ t.table }}'
+                    )
+                    {%- for column in required_refs %}
+                    {%- for referenced in column.references %}
+                    or coalesce({{ erasure_key_hash(referenced.split('.')[0], referenced.split('.')[1], column.name) }} in (
+                        select key_hash from landing.erased_keys
+                        where source_system = '{{ referenced.split('.')[0] }}' and source_table = '{{ referenced.split('.')[1] }}'
+                    ), false)
+                    {%- endfor %}
+                    {%- endfor %}
+                ) as is_erased
+                {%- for column in optional_refs %},
+                coalesce(
+                    {%- for referenced in column.references %}
+                    {{ erasure_key_hash(referenced.split('.')[0], referenced.split('.')[1], column.name) }} in (
+                        select key_hash from landing.erased_keys
+                        where source_system = '{{ referenced.split('.')[0] }}' and source_table = '{{ referenced.split('.')[1] }}'
+                    ){{ ' or' if not loop.last }}
+                    {%- endfor %},
+                    false
+                ) as {{ adapter.quote('erase_' ~ column.name) }}
+                {%- endfor %}
+            from {{ t.relation }};
+            -- the erased rows' keys join the ledger's for this build, so their children follow them
+            insert into landing.erased_keys
+            select '{{ t.system }}', '{{ t.table }}', key_hash
+            from landing_erasure_marks
+            where is_erased and key_hash is not null;
+            delete from {{ t.relation }}
+            where _source_row_number in (select _source_row_number from landing_erasure_marks where is_erased);
+            {%- for column in optional_refs %}
+            update {{ t.relation }} set {{ adapter.quote(column.name) }} = null
+            where _source_row_number in (
+                select _source_row_number from landing_erasure_marks where {{ adapter.quote('erase_' ~ column.name) }}
+            );
+            {%- endfor %}
+            update landing.files
+            set
+                row_count = (select count(*) from {{ t.relation }}),
+                erased_row_count = (select count(*) from landing_erasure_marks where is_erased),
+                erased_reference_count = (
+                    select count(*) from landing_erasure_marks
+                    where not is_erased and (false
+                        {%- for column in optional_refs %} or {{ adapter.quote('erase_' ~ column.name) }}{% endfor %})
+                )
+            where source_system = '{{ t.system }}' and source_table = '{{ t.table }}';
+            drop table landing_erasure_marks;
+        {%- endcall -%}
+    {%- endfor -%}
 {%- endmacro %}

@@ -5,7 +5,7 @@ it on (``config.enabled: "{{ var('source_<system>_enabled', true) }}"``) and, pe
 (``meta.file`` under var ``raw_path``, by default ``<system>/<table>.<format>`` as the build's landing step
 ``land_sources`` reads it), its format (``meta.file_format``), its primary key and its columns in landing
 order, each with the type it must parse to (``data_type``) and whether a row without it is unusable
-(``meta.required``). Nothing is hard-coded here: a column is required exactly when the YAML says so.
+(``meta.required``) and which tables' keys it holds (``meta.references``). Nothing is hard-coded here: a column is required exactly when the YAML says so.
 
 Date columns parse as ISO dates unless the column says otherwise: ``meta.format`` (a strptime format such
 as ``'%m/%d/%Y'``), else a pattern named in its description (``MM/DD/YYYY``, ``DD/MM/YYYY``), which is how
@@ -54,6 +54,9 @@ class ColumnContract:
     required: bool
     description: str = ""
     date_format: str | None = None  # strptime format for a date column; None = ISO
+    #: tables ("<system>.<table>") whose primary key this column holds (meta.references); the erasure
+    #: step drops a row whose required reference is an erased record and empties an optional one
+    references: tuple[str, ...] = ()
 
     @property
     def type_label(self) -> str:
@@ -158,7 +161,13 @@ def _column(raw: Mapping[str, Any], where: str) -> ColumnContract:
         name=str(name), data_type=kind, required=bool(meta.get("required", False)),
         description=str(raw.get("description") or ""),
         date_format=_date_format(raw, meta) if kind == "date" else None,
+        references=_references(meta),
     )
+
+
+def _references(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    refs = meta.get("references") or ()
+    return (str(refs),) if isinstance(refs, str) else tuple(str(r) for r in refs)
 
 
 def _table(system: str, raw: Mapping[str, Any], where: str) -> TableContract:
