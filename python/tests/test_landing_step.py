@@ -34,11 +34,17 @@ def project(tmp_path_factory):
 
 
 def run_landing(work: Path, model: str) -> tuple[int, str]:
+    return run_landing_with_salt(work, model, None)
+
+
+def run_landing_with_salt(work: Path, model: str, salt: str | None) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CUSTOMER360_")}
     env.update(DBT_PROFILES_DIR=str(ROOT), CUSTOMER360_DB_PATH=str(work / "c360.duckdb"),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    if salt:
+        env["CUSTOMER360_PII_SALT"] = salt
     result = subprocess.run(
-        [str(DBT), "run", "-s", model, "--vars", json.dumps({"raw_path": str(work / "raw")}),
+        [str(DBT), "run", "-s", *model.split(), "--vars", json.dumps({"raw_path": str(work / "raw")}),
          "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         cwd=ROOT, env=env, capture_output=True, text=True)
     return result.returncode, result.stdout + result.stderr
@@ -102,3 +108,47 @@ def test_a_parquet_file_missing_a_required_column_names_it(project):
     assert code != 0
     assert "web/sessions.parquet: the header lacks required column(s) id" in " ".join(out.split()), out[-2000:]
     assert SECRET not in out
+
+
+def test_the_erasure_ledger_drops_rows_and_their_children_and_empties_references(project):
+    """Ledger rows leave the landed tables, children that require them follow, an optional reference to
+    one is emptied; all counted in landing.files."""
+    from customer360.privacy.erasure import LEDGER_COLUMNS, key_hash
+
+    salt = "a-test-salt-of-enough-length"
+    (project / "raw" / "crm" / "contacts.csv").write_text(
+        "id,first_name,last_name\n003A,Ann,Smith\n003B,Bob,Jones\n", encoding="utf-8")
+    (project / "raw" / "crm" / "tasks.csv").write_text(
+        "id,who_id,owner_id,status,created_date\n"
+        "T1,003A,U1,Open,2024-01-01\nT2,003B,U1,Open,2024-01-01\n", encoding="utf-8")
+    (project / "raw" / "orders").mkdir(exist_ok=True)
+    (project / "raw" / "orders" / "orders.csv").write_text(
+        "id,total_price,created_at\n9001,10.00,2024-01-01\n9002,12.00,2024-01-01\n", encoding="utf-8")
+    (project / "raw" / "orders" / "order_lines.csv").write_text(
+        "id,order_id,quantity,price\nL1,9001,1,10.00\nL2,9002,1,12.00\nL3,9001,2,5.00\n", encoding="utf-8")
+    ledger = Path(f"{project / 'c360.duckdb'}.erasure_ledger.csv")
+    with open(ledger, "w", encoding="utf-8") as handle:
+        handle.write(",".join(LEDGER_COLUMNS) + "\n")
+        for key in ("crm:contacts:003A", "orders:orders:9001"):
+            system, table, _ = key.split(":")
+            handle.write(f"r1,2026-01-01T00:00:00,source_row,{system},{table},{key_hash(salt, key)}\n")
+    try:
+        code, out = run_landing_with_salt(project, "stg_crm__contacts stg_crm__tasks stg_orders__orders "
+                                          "stg_orders__order_lines", salt)
+    finally:
+        ledger.unlink()
+    assert code == 0, out[-3000:]
+    con = duckdb.connect(str(project / "c360.duckdb"), read_only=True)
+    try:
+        assert con.execute("select id from raw_crm.contacts").fetchall() == [("003B",)]
+        assert sorted(con.execute("select id, who_id from raw_crm.tasks").fetchall()) == [("T1", None), ("T2", "003B")]
+        assert con.execute("select id from raw_orders.orders").fetchall() == [("9002",)]
+        assert con.execute("select id from raw_orders.order_lines").fetchall() == [("L2",)]
+        counts = dict(((s, t), (r, e, x)) for s, t, r, e, x in con.execute(
+            "select source_system, source_table, row_count, erased_row_count, erased_reference_count "
+            "from landing.files where source_table in ('contacts', 'tasks', 'orders', 'order_lines')").fetchall())
+    finally:
+        con.close()
+    assert counts == {("crm", "contacts"): (1, 1, 0), ("crm", "tasks"): (2, 0, 1),
+                      ("orders", "orders"): (1, 1, 0), ("orders", "order_lines"): (1, 2, 0)}
+    assert "Ann" not in out and "003A" not in out
