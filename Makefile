@@ -176,3 +176,10 @@ bi-test: install bi-install browser-deps
 layers: install
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) parse --quiet
 	$(BIN)/customer360 layers --manifest target/manifest.json
+
+# The scenario matrix (python/customer360/scenarios.py): the test data built with each system switched off
+# (on no rows: --empty) and with the subsets a company may start with, each into its own DuckDB file under
+# data/scenarios/. Not part of make test (its time budget); .ci/run calls it after make test.
+.PHONY: test-scenarios
+test-scenarios: install test-data
+	$(BIN)/customer360 scenarios --raw $(TEST_DIR)/raw --workdir data/scenarios --jobs 2 --threads 1

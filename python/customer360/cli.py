@@ -64,6 +64,12 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "scenarios", "build the test data with each system switched off and with subsets of systems (the scenario matrix)",
+        "customer360.scenarios", "python -m customer360.scenarios",
+        ("customer360 scenarios --raw data/test/raw",
+         "customer360 scenarios --raw data/test/raw --only crm_policy,billing --jobs 1"),
+    ),
+    Command(
         "train", "retrain the probabilistic matching model (Splink) on a built database",
         "customer360.identity.train", "python -m customer360.identity.train",
         ("customer360 train --db data/customer360.duckdb",
