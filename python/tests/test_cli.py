@@ -27,6 +27,7 @@ MINIMAL = {
     ("app",): (["--bi", "x_bi.duckdb", "--port", "9000"], {"bi": "x_bi.duckdb", "port": 9000}),
     ("privacy-check",): (["--bi", "b", "--private", "p"], {"bi": "b", "private": "p", "target_dir": []}),
     ("layers",): (["--manifest", "m.json"], {"manifest": Path("m.json")}),
+    ("scenarios",): (["--raw", "landing", "--only", "billing"], {"raw": "landing", "only": "billing", "jobs": 2}),
 }
 
 
