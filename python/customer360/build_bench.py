@@ -199,8 +199,11 @@ def dbt_build(label: str, db: Path, raw: Path, records: int, args, work: Path, p
     code, wall, cpu, peak = measured([dbt_executable(), "build", "--vars", vars_], env, project, log,
                                      timeout=args.timeout)
     build = Build(label, records, code, wall, cpu, peak, before, load1(), status_counts(target))
-    if code == -9:
+    if code == -9 and args.timeout and wall >= args.timeout:
         build.note = f"stopped after the {args.timeout:.0f} s time limit (--timeout)"
+    elif code < 0:
+        build.note = (f"killed by signal {-code} at peak {peak:,.0f} MiB"
+                      + (" (the kernel's out-of-memory killer sends signal 9)" if code == -9 else ""))
     elif code:
         errors = [line for line in log.read_text(errors="replace").splitlines() if "Error" in line or "ERROR" in line]
         build.note = f"exit {code}: " + (errors[-1].strip()[:160] if errors else f"see {log}")
