@@ -164,9 +164,20 @@
         {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ errors | join('\n  - ')) }}
     {%- endif -%}
 
-    {#- 2. load: one table per source, and the audit of what was landed -#}
-    {%- for plan in plans -%}
+    {#- 2. load: one table per source, and the audit of what was landed. With an erasure ledger, tables are
+        landed parents first, each read into a temporary table (memory, never the database file or its WAL)
+        from which the erased rows are taken out before the raw table is written. -#}
+    {%- set erasing = land_sources_erasure_ledger() -%}
+    {%- set ordered_tables = erasure_order(plans | map(attribute='table') | list) if erasing else [] -%}
+    {%- set ordered_plans = [] -%}
+    {%- for t in ordered_tables -%}
+        {%- do ordered_plans.append(plans | selectattr('table.system', 'equalto', t.system)
+            | selectattr('table.table', 'equalto', t.table) | first) -%}
+    {%- endfor -%}
+    {%- for plan in (ordered_plans if erasing else plans) -%}
         {%- set t = plan.table -%}
+        {%- set erase_here = erasing and plan.report.is_present -%}
+        {%- set landed_relation = 'landing_current' if erase_here else t.relation -%}
         {%- call statement('landing_' ~ t.system ~ '_' ~ t.table, auto_begin=false) -%}
             create schema if not exists {{ t.relation.schema }};
             delete from landing.files where source_system = '{{ t.system }}' and source_table = '{{ t.table }}';
@@ -181,7 +192,7 @@
                 cast(null as timestamp) as _file_modified_at
             where false;
             {% else %}
-            create or replace table {{ t.relation }} as
+            create or replace {{ 'temp ' if erase_here }}table {{ landed_relation }} as
             select
                 {%- for column in t.columns %}
                 {%- if column.name in plan.present %}
@@ -239,10 +250,14 @@
             drop table if exists landing_rejected_lines;
             drop table if exists landing_rejected_scans;
             {% endif %}
+            {% if erase_here %}
+            {{ land_sources_erase_rows(t, 'landing_current') }}
+            {% endif %}
             {% endif %}
             insert into landing.files (
                 source_system, source_table, file_path, file_format, is_present, file_bytes, file_modified_at,
-                row_count, unreadable_line_count, missing_columns, unknown_columns, landed_at
+                row_count, unreadable_line_count, missing_columns, unknown_columns, landed_at,
+                erased_row_count, erased_reference_count
             )
             select
                 '{{ t.system }}',
@@ -259,7 +274,19 @@
                 ),
                 {{ sql_literal(plan.missing | join(', ')) if plan.missing else 'null' }},
                 {{ sql_literal(plan.unknown | join(', ')) if plan.unknown else 'null' }},
-                cast(now() at time zone 'UTC' as timestamp);
+                cast(now() at time zone 'UTC' as timestamp),
+                {%- if erase_here %}
+                (select count(*) from landing_erasure_marks where is_erased),
+                (select count(*) from landing_erasure_marks where not is_erased and is_reference_emptied)
+                {%- elif erasing %}
+                0, 0
+                {%- else %}
+                null, null
+                {%- endif %};
+            {% if erase_here %}
+            drop table landing_erasure_marks;
+            drop table landing_current;
+            {% endif %}
         {%- endcall -%}
         {#- a quote that opens a field and is never closed swallows every line after it: stop, naming the line -#}
         {%- if plan.report.is_present and t.file_format == 'csv' -%}
@@ -287,7 +314,6 @@
                 ~ '; they are empty in this build.') -%}
         {%- endif -%}
     {%- endfor -%}
-    {{- land_sources_erasure(plans | map(attribute='table') | list) -}}
     {%- set unreadable = run_query(
         "select source_system || '.' || source_table, count(*), min(line_number) from landing.unreadable_lines group by all order by 1"
     ) if plans else none -%}
@@ -311,9 +337,9 @@
     {{ pii_hash("'" ~ system ~ ":" ~ table ~ ":' || trim(cast(" ~ adapter.quote(column) ~ " as varchar))") }}
 {%- endmacro %}
 
-{#- Takes the ledger's rows out of the landed tables (see land_sources). Nothing is done, and nothing is
-    counted, when there is no ledger file. -#}
-{% macro land_sources_erasure(tables) -%}
+{#- Reads the erasure ledger into landing.erased_keys (salted hashes only); returns whether there is one.
+    Without a ledger file nothing is erased and nothing is counted. -#}
+{% macro land_sources_erasure_ledger() -%}
     {%- set ledger_path = erasure_ledger_path() -%}
     {%- set inspected = run_query(
         'select customer360_inspect_file(' ~ sql_literal(ledger_path) ~ ', ' ~ sql_literal('csv') ~ ')'
@@ -336,10 +362,12 @@
         where key_kind = 'source_row';
         {% endif %}
     {%- endcall -%}
-    {%- if not ledger.is_present -%}
-        {{ return('') }}
-    {%- endif -%}
-    {#- parents before children: a table comes after every table its references point to -#}
+    {{ return(ledger.is_present) }}
+{%- endmacro %}
+
+{#- The tables parents first: a table comes after every table its references point to (a reference
+    cycle, none in the contract, keeps the remaining tables in contract order at the end). -#}
+{% macro erasure_order(tables) -%}
     {%- set keys = [] -%}
     {%- for t in tables -%}{%- do keys.append(t.system ~ '.' ~ t.table) -%}{%- endfor -%}
     {%- set ordered = [] -%}
@@ -362,22 +390,35 @@
     {%- for t in tables if (t.system ~ '.' ~ t.table) not in placed -%}
         {%- do ordered.append(t) -%}
     {%- endfor -%}
-    {%- for t in ordered if t.primary_key -%}
-        {%- set required_refs = [] -%}
-        {%- set optional_refs = [] -%}
-        {%- for column in t.columns if column.references -%}
-            {%- do (required_refs if column.required else optional_refs).append(column) -%}
-        {%- endfor -%}
-        {%- call statement('landing_erasure_' ~ t.system ~ '_' ~ t.table, auto_begin=false) -%}
+    {{ return(ordered) }}
+{%- endmacro %}
+
+{#- SQL that writes table t's raw relation from the temporary table `landed` without the erased rows: a
+    row whose key is in landing.erased_keys, or whose required reference (meta.references) points to an
+    erased row, is left out (and its key joins landing.erased_keys, so its children follow it); an
+    optional reference to an erased row is emptied. Leaves landing_erasure_marks (is_erased,
+    is_reference_emptied per _source_row_number) for the audit. -#}
+{% macro land_sources_erase_rows(t, landed) -%}
+    {%- set required_refs = [] -%}
+    {%- set optional_refs = [] -%}
+    {%- for column in t.columns if column.references -%}
+        {%- do (required_refs if column.required else optional_refs).append(column) -%}
+    {%- endfor -%}
+    {%- set own_hash = erasure_key_hash(t.system, t.table, t.primary_key) if t.primary_key else 'cast(null as varchar)' -%}
             create or replace temp table landing_erasure_marks as
             select
+                marks.*,
+                false {%- for column in optional_refs %} or marks.{{ adapter.quote('erase_' ~ column.name) }}{% endfor %}
+                    as is_reference_emptied
+            from (
+            select
                 _source_row_number,
-                {{ erasure_key_hash(t.system, t.table, t.primary_key) }} as key_hash,
+                {{ own_hash }} as key_hash,
                 (
-                    {{ erasure_key_hash(t.system, t.table, t.primary_key) }} in (
+                    coalesce({{ own_hash }} in (
                         select key_hash from landing.erased_keys
                         where source_system = '{{ t.system }}' and source_table = '{{ t.table }}'
-                    )
+                    ), false)
                     {%- for column in required_refs %}
                     {%- for referenced in column.references %}
                     or coalesce({{ erasure_key_hash(referenced.split('.')[0], referenced.split('.')[1], column.name) }} in (
@@ -398,31 +439,27 @@
                     false
                 ) as {{ adapter.quote('erase_' ~ column.name) }}
                 {%- endfor %}
-            from {{ t.relation }};
+            from {{ landed }}
+            ) as marks;
             -- the erased rows' keys join the ledger's for this build, so their children follow them
             insert into landing.erased_keys
             select '{{ t.system }}', '{{ t.table }}', key_hash
             from landing_erasure_marks
             where is_erased and key_hash is not null;
-            delete from {{ t.relation }}
-            where _source_row_number in (select _source_row_number from landing_erasure_marks where is_erased);
-            {%- for column in optional_refs %}
-            update {{ t.relation }} set {{ adapter.quote(column.name) }} = null
-            where _source_row_number in (
-                select _source_row_number from landing_erasure_marks where {{ adapter.quote('erase_' ~ column.name) }}
-            );
-            {%- endfor %}
-            update landing.files
-            set
-                row_count = (select count(*) from {{ t.relation }}),
-                erased_row_count = (select count(*) from landing_erasure_marks where is_erased),
-                erased_reference_count = (
-                    select count(*) from landing_erasure_marks
-                    where not is_erased and (false
-                        {%- for column in optional_refs %} or {{ adapter.quote('erase_' ~ column.name) }}{% endfor %})
+            create or replace table {{ t.relation }} as
+            select
+                landed.*
+                {%- if optional_refs %} replace (
+                    {%- for column in optional_refs %}
+                    case when marks.{{ adapter.quote('erase_' ~ column.name) }} then null
+                        else landed.{{ adapter.quote(column.name) }} end as {{ adapter.quote(column.name) }}
+                    {{- ',' if not loop.last }}
+                    {%- endfor %}
                 )
-            where source_system = '{{ t.system }}' and source_table = '{{ t.table }}';
-            drop table landing_erasure_marks;
-        {%- endcall -%}
-    {%- endfor -%}
+                {%- endif %}
+            from {{ landed }} as landed
+            inner join landing_erasure_marks as marks
+                on landed._source_row_number = marks._source_row_number
+            where not marks.is_erased
+            order by landed._source_row_number;
 {%- endmacro %}

@@ -1,8 +1,11 @@
-"""Erasure on request, end to end (marker ``erasure``, ``make erasure-test``; two dbt builds of 100 customers).
+"""Erasure on request, end to end (marker ``erasure``, ``make erasure-test``; three dbt builds of 60 customers).
 
-Generate 100 customers, build, choose a customer with records in several systems whose email, phone,
-national id and full name are hers alone, ``customer360 erase --customer-id`` her, build again, then:
+Generate 60 customers, build, choose a customer with records in several systems whose email, phone,
+national id and full name are hers alone, ``customer360 erase --customer-id`` her, build again,
+``customer360 erase --compact``, build a third time, then:
 
+- no byte of either DuckDB file (free blocks included) holds one of her values of 8 characters or more,
+  after the compaction and after the third build;
 - no table of either DuckDB file (every schema: raw, landing, staging, intermediate, quarantine,
   snapshots, marts) holds one of her values — email, phone (as given and E.164), national id, her first
   and last name in one row, her birth date in a row with her last name — or one of her keys (record
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -27,18 +31,27 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from customer360.privacy.erasure import key_hash
+from customer360.privacy.salt_plugin import read_salt
+
 pytestmark = pytest.mark.erasure
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-CUSTOMERS = 100
+CUSTOMERS = 60
 AS_OF = "2026-06-30"
 
 #: Columns whose values depend on every customer (documented in README, "Erasing a customer").
 AGGREGATE_COLUMNS = {
+    # RFM: ranks over every buying customer
     "recency_score", "frequency_score", "monetary_score", "rfm_score", "rfm_segment",
-    "clv_usd", "expected_purchases_12m", "probability_alive", "expected_average_order_value_usd",
-    "household_id", "household_customer_count", "household_member_count", "household_size",
+    # CLV: BG/NBD and Gamma-Gamma fitted over every customer
+    "clv_usd", "clv_model_status", "expected_purchase_count", "probability_alive", "expected_average_purchase_usd",
+    # households: the household she lived in
+    "household_id", "household_customer_count",
+    # identity: the match model is trained on every record of the build; weights and link counts move,
+    # the customer a record belongs to must not (customer_id is compared)
+    "max_match_weight", "probabilistic_link_count",
 }
 
 
@@ -126,15 +139,22 @@ def choose_subject(db: Path) -> dict:
         source_id = key.split(":", 2)[2]
         if len(source_id) >= 8:
             singles.add(source_id.lower())
-    return {"customer_id": customer_id, "record_keys": record_keys, "singles": singles, "names": names,
-            "births": births}
+    return {"customer_id": customer_id, "record_keys": record_keys, "events": events, "singles": singles,
+            "names": names, "births": births}
+
+
+def single_pattern(subject: dict) -> re.Pattern:
+    """Her values and keys as whole tokens: an id is found inside a longer text (a record key, a JSON row)
+    but not as a part of a longer id (source id 919123105003 is not in 2919123105003)."""
+    alternatives = "|".join(re.escape(s) for s in sorted(subject["singles"], key=len, reverse=True))
+    return re.compile(rf"(?<![0-9a-z])(?:{alternatives})(?![0-9a-z])")
 
 
 def scan_databases(paths: list[Path], subject: dict) -> tuple[int, int, list[str]]:
     """(tables, rows, findings): every table of every file, every row, for her values and keys."""
     tables = rows = 0
     findings: list[str] = []
-    singles = sorted(subject["singles"], key=len, reverse=True)
+    pattern = single_pattern(subject)
     for path in paths:
         con = duckdb.connect(str(path), read_only=True)
         try:
@@ -149,7 +169,8 @@ def scan_databases(paths: list[Path], subject: dict) -> tuple[int, int, list[str
                         rows += 1
                         fields = [str(v).lower() for v in row if v is not None]
                         text = "\x1f".join(fields)
-                        hit = next((s for s in singles if s in text), None)
+                        match = pattern.search(text)
+                        hit = match.group(0) if match else None
                         if hit is None:
                             words = set(text.replace("\x1f", " ").split()) | set(fields)
                             hit = next((f"{a} {b}" for a, b in subject["names"] if a in words and b in words), None)
@@ -164,6 +185,7 @@ def scan_databases(paths: list[Path], subject: dict) -> tuple[int, int, list[str
 def scan_artefacts(directories: list[Path], subject: dict) -> tuple[int, list[str]]:
     files = 0
     findings = []
+    pattern = single_pattern(subject)
     for directory in directories:
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
             data = path.read_bytes()
@@ -171,13 +193,34 @@ def scan_artefacts(directories: list[Path], subject: dict) -> tuple[int, list[st
                 continue
             files += 1
             text = data.decode("utf-8", errors="replace").lower()
-            if any(s in text for s in subject["singles"]):
+            if pattern.search(text):
                 findings.append(str(path.relative_to(directory.parent)))
     return files, findings
 
 
-def others_rows(bi: Path, private: Path, customer_ids: set[str]) -> dict[str, Counter]:
-    """Every other customer's rows, per table, without the documented aggregate columns."""
+def her_anonymous_ids(private: Path, subject: dict) -> set[str]:
+    """The ids under which the marts publish her rows without a customer (a survey response she did not
+    agree to be named on: 'anonymous:' || pii_hash(record key))."""
+    salt = read_salt(str(private))
+    return {f"anonymous:{key_hash(salt, key)}" for key in subject["record_keys"] | subject["events"]}
+
+
+def scan_file_bytes(paths: list[Path], subject: dict) -> dict[str, int]:
+    """How many of her values and keys of 8 characters or more appear in the bytes of each file (free
+    blocks included: a deleted row stays there until DuckDB reuses the block). Strings DuckDB compresses
+    would not show, so this can prove presence, and absence only of what is stored as written."""
+    long_singles = {s for s in subject["singles"] if len(s) >= 8}
+    pattern = single_pattern({"singles": long_singles})
+    found = {}
+    for path in paths:
+        text = path.read_bytes().lower().decode("latin-1")
+        found[path.name] = len({m.group(0) for m in pattern.finditer(text)})
+    return found
+
+
+def others_rows(bi: Path, private: Path, customer_ids: set[str], anonymous: set[str]) -> dict[str, Counter]:
+    """Every other customer's rows, per table, without the documented aggregate columns; rows without a
+    customer are compared too, except hers (published under an anonymous id)."""
     result: dict[str, Counter] = {}
     for path, schemas in ((bi, ("marts",)), (private, ("intermediate",))):
         con = duckdb.connect(str(path), read_only=True)
@@ -192,9 +235,12 @@ def others_rows(bi: Path, private: Path, customer_ids: set[str]) -> dict[str, Co
                     "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
                     "order by ordinal_position", [schema, table]).fetchall() if c not in AGGREGATE_COLUMNS]
                 select = ", ".join(f'cast("{c}" as varchar)' for c in columns)
+                anonymous_filter = (" and not list_contains(?, survey_response_id)"
+                                    if "survey_response_id" in columns else "")
+                parameters = [sorted(customer_ids)] + ([sorted(anonymous)] if anonymous_filter else [])
                 rows = con.execute(
-                    f'select {select} from "{schema}"."{table}" where customer_id is null '
-                    "or not list_contains(?, customer_id)", [sorted(customer_ids)]).fetchall()
+                    f'select {select} from "{schema}"."{table}" where (customer_id is null '
+                    f"or not list_contains(?, customer_id)){anonymous_filter}", parameters).fetchall()
                 result[f"{path.name}:{schema}.{table}"] = Counter(rows)
         finally:
             con.close()
@@ -219,10 +265,14 @@ def test_erasing_a_customer_leaves_nothing_of_her_and_nobody_else_changed(tmp_pa
     build(work)
     subject = choose_subject(private)
     her = {subject["customer_id"]}
-    before = others_rows(bi, private, her)
+    anonymous = her_anonymous_ids(private, subject)
+    before = others_rows(bi, private, her, anonymous)
     tables, rows, findings = scan_databases([private, bi], subject)
     assert findings, "the scan finds nothing of her before the erasure: it could not fail"
-    print(f"\nbefore erasure: {tables} tables, {rows} rows scanned; her values in {len(findings)} tables")
+    in_bytes = scan_file_bytes([private, bi], subject)
+    assert in_bytes[private.name], "the byte scan finds nothing of her before the erasure: it could not fail"
+    print(f"\nbefore erasure: {tables} tables, {rows} rows scanned; her values in {len(findings)} tables; "
+          f"values of hers in the files' bytes: {in_bytes}")
 
     result = subprocess.run([str(BIN / "customer360"), "erase", "--customer-id", subject["customer_id"],
                              "--db", str(private), "--bi", str(bi), "--target-dir", str(work / "target"),
@@ -233,11 +283,25 @@ def test_erasing_a_customer_leaves_nothing_of_her_and_nobody_else_changed(tmp_pa
     ledger = Path(f"{private}.erasure_ledger.csv").read_text()
     assert not any(s in ledger.lower() for s in subject["singles"]), "the ledger holds a value of hers"
     build(work)
+    in_bytes_after_build = scan_file_bytes([private, bi], subject)
+    compact = subprocess.run([str(BIN / "customer360"), "erase", "--compact", "--db", str(private), "--bi", str(bi)],
+                             cwd=ROOT, env=_env(work), capture_output=True, text=True)
+    assert compact.returncode == 0, compact.stderr
+    print(compact.stdout)
+    in_bytes_compacted = scan_file_bytes([private, bi], subject)
+    # a third build on the compacted files: they still build, her rows are left out again, and the landing
+    # step never writes them to the file (it filters them in a temporary table)
+    build(work)
+    in_bytes_third_build = scan_file_bytes([private, bi], subject)
+    print(f"values of hers in the files' bytes: after the build {in_bytes_after_build}, after --compact "
+          f"{in_bytes_compacted}, after a third build {in_bytes_third_build}")
+    assert not any(in_bytes_compacted.values()), "her values are still in the compacted files' bytes"
+    assert not any(in_bytes_third_build.values()), "a build after the erasure wrote her values to a file"
 
     tables, rows, findings = scan_databases([private, bi], subject)
     files, artefact_findings = scan_artefacts([work / "target", work / "logs"], subject)
     erased = landing_erased(private)
-    after = others_rows(bi, private, her)
+    after = others_rows(bi, private, her, anonymous)
     changed = {name: (sum((before[name] - after.get(name, Counter())).values()),
                       sum((after.get(name, Counter()) - before[name]).values()))
                for name in before if before[name] != after.get(name, Counter())}

@@ -24,10 +24,11 @@ def build(tmp_path):
     con = duckdb.connect(str(path))
     con.execute("""
         create schema intermediate; create schema snapshots;
-        create schema raw_billing; create schema raw_orders;
+        create schema raw_billing; create schema raw_orders; create schema raw_crm;
         create table intermediate.int_identity__crosswalk as select * from (values
             ('billing:customers:cus_A', 'C00000000000000a1'), ('orders:orders:o_1', 'C00000000000000a1'),
-            ('orders:orders:o_9', 'C00000000000000b2')) as t(record_key, customer_id);
+            ('orders:orders:o_9', 'C00000000000000b2'), ('crm:contacts:003A', 'C00000000000000a1'),
+            ('crm:contacts:003B', 'C00000000000000b2')) as t(record_key, customer_id);
         create table intermediate.int_identity__clusters as
             select record_key, customer_id from intermediate.int_identity__crosswalk;
         create table intermediate.int_conform__persons as select * from (values
@@ -40,7 +41,8 @@ def build(tmp_path):
                  last_name, source_customer_key);
         create table intermediate.int_conform__events as select * from (values
             ('billing:invoices:in_1', 'billing:customers:cus_A'), ('orders:orders:o_1', 'orders:orders:o_1'),
-            ('orders:orders:o_9', 'orders:orders:o_9')) as t(record_key, person_record_key);
+            ('orders:orders:o_9', 'orders:orders:o_9'), ('crm:opportunities:op_1', 'crm:contacts:003A'))
+            as t(record_key, person_record_key);
         create table raw_billing.customers as select * from (values ('cus_A')) as t(id);
         create table raw_billing.invoices as select * from (values ('in_1', 'cus_A', 'o_1')) as t(id, customer_id, order_id);
         create table raw_billing.payments as select * from (values ('py_1', 'in_1', 'cus_A')) as t(id, invoice_id, customer_id);
@@ -48,6 +50,11 @@ def build(tmp_path):
         -- his order was billed to her billing customer (an optional reference): he must stay
         create table raw_orders.orders as select * from (values ('o_1', 'cus_A'), ('o_9', 'cus_A')) as t(id, billing_customer_id);
         create table raw_orders.order_lines as select * from (values ('l_1', 'o_1'), ('l_9', 'o_9')) as t(id, order_id);
+        -- her household account (only her rows refer to it) goes with her; the account his contact
+        -- belongs to stays, though her opportunity is with it too
+        create table raw_crm.accounts as select * from (values ('001H'), ('001S'), ('001N')) as t(id);
+        create table raw_crm.contacts as select * from (values ('003A', '001H'), ('003B', '001S')) as t(id, account_id);
+        create table raw_crm.opportunities as select * from (values ('op_1', '001S', '003A')) as t(id, account_id, contact_id);
         create table snapshots.snp_identity__customer_ids as
             select record_key, customer_id, null::timestamp as dbt_valid_to from intermediate.int_identity__crosswalk;
     """)
@@ -62,6 +69,7 @@ def test_a_customer_is_erased_with_her_rows_and_children_but_not_the_man_who_ref
     assert plan.source_rows == {
         "billing:customers:cus_A", "orders:orders:o_1", "billing:invoices:in_1",  # records and events
         "billing:payments:py_1", "billing:refunds:re_1", "orders:order_lines:l_1",  # required references
+        "crm:contacts:003A", "crm:opportunities:op_1", "crm:accounts:001H",  # her household account
     }
     assert plan.kept_referring_rows == 1  # his order o_9: kept, its billing reference emptied by the build
     assert plan.required_conflicts == 0
@@ -102,8 +110,8 @@ def test_history_is_purged_and_artefacts_redacted(build, tmp_path):
     con, _ = build
     plan = plan_erasure(con, ROOT, customer_id=HER)
     purged = purge_history(con, None, plan)
-    assert purged == {"snapshots.snp_identity__customer_ids": 2, "intermediate.int_identity__clusters": 2}
-    assert con.execute("select customer_id from snapshots.snp_identity__customer_ids").fetchall() == [(HIM,)]
+    assert purged == {"snapshots.snp_identity__customer_ids": 3, "intermediate.int_identity__clusters": 3}
+    assert con.execute("select distinct customer_id from snapshots.snp_identity__customer_ids").fetchall() == [(HIM,)]
     logs = tmp_path / "logs"
     logs.mkdir()
     (logs / "dbt.log").write_text("row: Ann@Example.com, +16175550100\nnothing here\n")

@@ -75,6 +75,9 @@ class TableContract:
     file_format: str  # "csv" or "parquet"
     columns: tuple[ColumnContract, ...]
     primary_key: str | None = None
+    #: meta.erase_with_referrers: a row that only an erased customer's rows refer to is hers (a CRM
+    #: household account carries its members' names, phone and address) and is erased with them
+    erase_with_referrers: bool = False
 
     @property
     def key(self) -> str:
@@ -182,7 +185,8 @@ def _table(system: str, raw: Mapping[str, Any], where: str) -> TableContract:
     if not columns:
         raise ContractError(f"{where}: no columns declared")
     return TableContract(system=system, name=str(name), relative_path=relative_path, file_format=file_format,
-                         columns=columns, primary_key=meta.get("primary_key"))
+                         columns=columns, primary_key=meta.get("primary_key"),
+                         erase_with_referrers=bool(meta.get("erase_with_referrers", False)))
 
 
 def read_sources_file(path: str | Path) -> list[SystemContract]:

@@ -10,7 +10,9 @@ happens in the build. This command, run on an installation whose private databas
 2. **Finds her source rows**: those records, every event row that belongs to them
    (``int_conform__events``: the person record it belongs to, or its own record), and, through the
    contract's required references (``meta.references``), every row that cannot exist without one of
-   them (an order's lines, an invoice's payments and their refunds, a ticket's comments …). A row that
+   them (an order's lines, an invoice's payments and their refunds, a ticket's comments …), and the rows
+   of a table marked ``meta.erase_with_referrers`` (a CRM household account, named after her) that only
+   her rows refer to. A row that
    the crosswalk puts in *another* customer is never erased: a row that only refers to her keeps its
    row, and the build empties the reference.
 3. **Records the request in the erasure ledger** (``<private database>.erasure_ledger.csv`` beside the
@@ -26,7 +28,9 @@ happens in the build. This command, run on an installation whose private databas
 
 Every later build's landing step (macro ``land_sources``) drops the ledger's rows, and rows that require
 them, before staging, counting them in ``landing.files.erased_row_count``; the next build removes her
-from every other table. Nothing of her data is printed but counts (and the customer ids asked about).
+from every other table. ``customer360 erase --compact``, run after that build, rewrites both DuckDB files
+without their free blocks (where the bytes of deleted rows remain until reused). Nothing of her data is
+printed but counts (and the customer ids asked about).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from pathlib import Path
 import duckdb
 
 from ..landing.contract import read_contract
+from .database_files import STORAGE_VERSION as BI_STORAGE_VERSION
 from .salt_plugin import read_salt
 
 LEDGER_COLUMNS = ("request_id", "requested_at", "key_kind", "source_system", "source_table", "key_hash")
@@ -185,6 +190,7 @@ def plan_erasure(con: duckdb.DuckDBPyConnection, project_dir: Path, *, customer_
                     continue
                 for referenced in column.references:
                     added |= {r[0] for r in con.execute(_referring_rows_sql(t, column.name, referenced)).fetchall()}
+        added |= _parents_only_hers(con, present, rows)
         added -= rows
         others = _others(con, added)
         conflicts |= others
@@ -216,6 +222,37 @@ def _referring_rows_sql(table, column: str, referenced: str) -> str:
         where '{referenced.replace('.', ':')}:' || trim(cast("{column}" as varchar))
               in (select record_key from erasure_rows)
     """
+
+
+def _parents_only_hers(con: duckdb.DuckDBPyConnection, tables, rows: set[str]) -> set[str]:
+    """Rows of tables marked ``meta.erase_with_referrers`` (a CRM household account: her name, phone and
+    address) that her rows refer to and no other landed row does. ``erasure_rows`` must hold ``rows``."""
+    owned = {t.key for t in tables if t.erase_with_referrers}
+    if not owned:
+        return set()
+    by_hers: set[str] = set()
+    by_others: set[str] = set()
+    for t in tables:
+        for column in t.columns:
+            for referenced in column.references:
+                if referenced not in owned:
+                    continue
+                prefix = referenced.replace(".", ":") + ":"
+                own_key = f"'{t.system}:{t.name}:' || trim(cast(\"{t.primary_key}\" as varchar))"
+                for (key, is_hers) in con.execute(f"""
+                    select distinct '{prefix}' || trim(cast("{column.name}" as varchar)),
+                           {own_key} in (select record_key from erasure_rows)
+                    from raw_{t.system}."{t.name}"
+                    where nullif(trim(cast("{column.name}" as varchar)), '') is not null
+                """).fetchall():
+                    (by_hers if is_hers else by_others).add(key)
+    existing: set[str] = set()
+    for t in tables:
+        if t.key in owned:
+            existing |= {r[0] for r in con.execute(
+                f"select '{t.system}:{t.name}:' || trim(cast(\"{t.primary_key}\" as varchar)) "
+                f'from raw_{t.system}."{t.name}"').fetchall()}
+    return (by_hers - by_others) & existing
 
 
 def _others(con: duckdb.DuckDBPyConnection, keys: set[str]) -> set[str]:
@@ -319,10 +356,44 @@ def redact_artefacts(directories: list[Path], values: set[str]) -> tuple[int, in
     return scanned, changed, replaced
 
 
+def compact_database(path: str | os.PathLike, storage_version: str | None = None) -> tuple[int, int]:
+    """Rewrite a DuckDB file without its free blocks: a deleted or replaced row's bytes stay in the file
+    until DuckDB reuses the block, so after the build that follows an erasure her values are still in
+    the file, though in no table. Copies every schema, table, view and macro into a fresh file
+    (``COPY FROM DATABASE``), gives it the old file's mode and renames it over the old one (atomic; a
+    reader holding the old file keeps reading it). Returns the sizes (before, after) in bytes."""
+    path = Path(path)
+    catalog = path.stem
+    fresh = path.with_name(f"{catalog}.compacting{path.suffix}")
+    for leftover in (fresh, Path(f"{fresh}.wal")):
+        leftover.unlink(missing_ok=True)
+    before = path.stat().st_size
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{_sql_text(path)}' as \"{catalog}\" (read_only)")
+        options = f", storage_version '{storage_version}'" if storage_version else ""
+        con.execute(f"attach '{_sql_text(fresh)}' as erasure_compacted (read_only false{options})")
+        con.execute(f'copy from database "{catalog}" to erasure_compacted')
+        con.execute("detach erasure_compacted")
+    finally:
+        con.close()
+    os.chmod(fresh, path.stat().st_mode & 0o777)
+    os.replace(fresh, path)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+    return before, path.stat().st_size
+
+
+def _sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--customer-id", help="erase this customer (every source record the crosswalk puts in it)")
     who.add_argument("--email", help="erase every person record with this email (and what belongs to them)")
+    who.add_argument("--compact", action="store_true",
+                     help="after the build that follows an erasure: rewrite the private and BI files without the "
+                          "free blocks that still hold deleted rows' bytes")
     parser.add_argument("--db", default=os.environ.get("CUSTOMER360_DB_PATH", "data/customer360.duckdb"),
                         help="private database of the last build (default: $CUSTOMER360_DB_PATH or "
                              "data/customer360.duckdb)")
@@ -340,6 +411,12 @@ def run(args: argparse.Namespace) -> int:
     db = str(args.db)
     if not Path(db).exists():
         raise SystemExit(f"erase: no private database at {db}; build first (its crosswalk finds her records)")
+    if args.compact:
+        for path, version in ((db, None), (args.bi or bi_path_for(db), BI_STORAGE_VERSION)):
+            if Path(path).exists():
+                before, after = compact_database(path, version)
+                print(f"erase: {path} rewritten without free blocks ({before:,} -> {after:,} bytes)")
+        return 0
     salt = read_salt(db)
     con = duckdb.connect(db, read_only=bool(args.dry_run))
     try:
@@ -370,7 +447,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"erase: {scanned} file(s) of {args.target_dir}/ and {args.logs_dir}/ scanned, {replaced} value(s) "
           f"replaced in {changed} file(s)")
     print("erase: now rebuild (make build, or dbt build with the same vars): the build drops her rows at "
-          "landing and every table is rebuilt without her")
+          "landing and every table is rebuilt without her; then run customer360 erase --compact, so that "
+          "the bytes of her deleted rows leave the DuckDB files too")
     return 0
 
 
