@@ -2,7 +2,12 @@
 followed strongest first unless the two customers they would join are proven two people — by a
 constraint (``constraints.conflict``) or by the model itself, which scored a pair of their records as
 almost surely two people (a cannot-link). So one record shared by two people (a family mailbox, a
-landline) cannot chain them into one customer."""
+landline) cannot chain them into one customer.
+
+Steward corrections come first and win: a ``must_not_link`` pair is never joined, whatever links it —
+a deterministic rule, another steward's ``must_link`` or the model — and a ``must_link`` pair is joined
+before any other link (``Steward``). A deterministic or ``must_link`` link refused because of a
+``must_not_link`` is returned as overridden, so the build can report the conflict."""
 
 from __future__ import annotations
 
@@ -11,6 +16,9 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from .constraints import CANNOT_LINK_RULE, Profile, conflict
+
+#: Refusal rule of a model link that would join two records a steward keeps apart.
+STEWARD_RULE = "steward_must_not_link"
 
 
 class UnionFind:
@@ -64,6 +72,29 @@ class CannotLinks:
         return False
 
 
+def _between(links: CannotLinks, sets: UnionFind, x: int, y: int) -> bool:
+    """Whether components ``x`` and ``y`` (roots) hold a pair of ``links``; walks the smaller one."""
+    small, big = (x, y) if len(sets.of(x)) <= len(sets.of(y)) else (y, x)
+    return links.between(sets, small, big)
+
+
+class Steward:
+    """The stewards' corrections as record positions: ``must_link`` and ``must_not_link`` (a, b) arrays.
+    ``overridden`` collects (kind, index) of the links a must_not_link refused: kind ``must_link`` (index
+    into ``must_link``) or ``deterministic`` (index into the deterministic links)."""
+
+    def __init__(self, must_link: tuple[np.ndarray, np.ndarray] | None = None,
+                 must_not_link: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self.must_link = must_link if must_link is not None else empty
+        self.must_not_link = must_not_link if must_not_link is not None else empty
+        self.overridden: list[tuple[str, int]] = []
+
+    def keep_apart(self, n: int) -> CannotLinks | None:
+        a, b = self.must_not_link
+        return CannotLinks(n, np.asarray(a), np.asarray(b)) if len(a) else None
+
+
 def cluster(
     n: int,
     deterministic: tuple[np.ndarray, np.ndarray],
@@ -71,19 +102,34 @@ def cluster(
     profiles: Sequence[Profile | None],
     cannot: tuple[np.ndarray, np.ndarray] | None = None,
     rules: Collection[str] = (),
+    steward: Steward | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, str]]]:
     """Component label of each of ``n`` records, and the model links refused (index, rule).
 
     ``deterministic`` is (a, b) record positions; ``model`` is (a, b, match_weight); ``profiles[i]`` the
     constraint values of record i (None when it has none); ``cannot`` (a, b) pairs the model scored as
-    two people; ``rules`` the active constraint rules. Model links are taken strongest first, ties by
-    record positions, so the result does not depend on the input order.
+    two people; ``rules`` the active constraint rules; ``steward`` the corrections (its ``overridden``
+    list is filled with the deterministic and must_link links a must_not_link refused). Must_link pairs
+    are joined first, then deterministic links in record order, then model links strongest first, ties
+    by record positions, so the result does not depend on the input order.
     """
     sets = UnionFind(n)
-    for a, b in zip(*deterministic):
-        x, y = sets.find(int(a)), sets.find(int(b))
-        if x != y:
+    steward = steward or Steward()
+    keep_apart = steward.keep_apart(n)
+
+    def joined_or_refused(pairs: tuple[np.ndarray, np.ndarray], kind: str) -> None:
+        a, b = (np.asarray(side, dtype=np.int64) for side in pairs)
+        for k in np.lexsort((b, a)):
+            x, y = sets.find(int(a[k])), sets.find(int(b[k]))
+            if x == y:
+                continue
+            if keep_apart is not None and _between(keep_apart, sets, x, y):
+                steward.overridden.append((kind, int(k)))
+                continue
             sets.union(x, y)
+
+    joined_or_refused(steward.must_link, "must_link")
+    joined_or_refused(deterministic, "deterministic")
     merged: dict[int, Profile] = {}
     for i, profile in enumerate(profiles):
         if profile is not None and not profile.is_empty():
@@ -101,10 +147,10 @@ def cluster(
             continue
         px, py = merged.get(x), merged.get(y)
         rule = conflict(px, py, rules) if rules and px is not None and py is not None else None
-        if rule is None and apart is not None:
-            small, big = (x, y) if len(sets.of(x)) <= len(sets.of(y)) else (y, x)
-            if apart.between(sets, small, big):
-                rule = CANNOT_LINK_RULE
+        if keep_apart is not None and _between(keep_apart, sets, x, y):
+            rule = STEWARD_RULE
+        if rule is None and apart is not None and _between(apart, sets, x, y):
+            rule = CANNOT_LINK_RULE
         if rule is not None:
             refused.append((int(k), rule))
             continue
