@@ -40,9 +40,9 @@ def _corrections(rows):
     })
 
 
-def _assign(records, deterministic=None, model=None, previous=None, corrections=None):
+def _assign(records, deterministic=None, model=None, previous=None, corrections=None, apart=None):
     return clustering.assign_customers(
-        records, deterministic, model, previous, None, tuple(constraints.RULES), corrections
+        records, deterministic, model, previous, apart, tuple(constraints.RULES), corrections
     )
 
 
@@ -124,3 +124,34 @@ def test_corrections_naming_records_not_in_the_build_change_nothing():
     corrected, _ = _assign(_records(rows), _links([("a", "b")]),
                            corrections=_corrections([("must_not_link", "a", "zz"), ("must_link", "b", "yy")]))
     assert corrected.to_pylist() == plain.to_pylist()
+
+
+def test_a_must_not_link_is_not_weighed_against_the_models_evidence():
+    # odd links strongly to four records of one person and was scored apart from none of them: the model
+    # alone (weighed rule, DECISIONS §37) joins it; the steward's must_not_link keeps it out all the same
+    records = _records([(k, i) for i, k in enumerate(["a", "b", "c", "d", "odd"])])
+    deterministic = _links([("a", "b"), ("b", "c"), ("c", "d")])
+    model = _links([("odd", "a"), ("odd", "b"), ("odd", "c"), ("odd", "d")], [9.0, 9.0, 9.0, 9.0])
+    apart = _links([("odd", "d")], [-1.0])  # summed weights +35: the model's evidence says one person
+    alone, refused = _assign(records, deterministic, model, apart=apart)
+    assert len(set(_ids(alone).values())) == 1 and refused.num_rows == 0
+    corrected, refused = _assign(records, deterministic, model, apart=apart,
+                                 corrections=_corrections([("must_not_link", "odd", "c")]))
+    ids = _ids(corrected)
+    assert ids["odd"] != ids["a"] and ids["a"] == ids["b"] == ids["c"] == ids["d"]
+    assert refused.num_rows == 4
+    assert set(refused.column("refusal_rule").to_pylist()) == {components.STEWARD_RULE}
+
+
+def test_a_must_link_joins_what_the_model_scored_apart_pair_after_pair():
+    # every scored pair between the two sides says two people (summed weights -42): the model keeps them
+    # apart; the steward's must_link joins them, and the weighed rule does not undo it
+    records = _records([(k, i) for i, k in enumerate(["a1", "a2", "b1", "b2"])])
+    deterministic = _links([("a1", "a2"), ("b1", "b2")])
+    model = _links([("a2", "b1")], [2.0])
+    apart = _links([("a1", "b1"), ("a1", "b2"), ("a2", "b2")], [-14.0, -14.0, -16.0])
+    alone, refused = _assign(records, deterministic, model, apart=apart)
+    assert len(set(_ids(alone).values())) == 2 and refused.num_rows == 1
+    joined, refused = _assign(records, deterministic, model, apart=apart,
+                              corrections=_corrections([("must_link", "a1", "b2")]))
+    assert len(set(_ids(joined).values())) == 1 and refused.num_rows == 0

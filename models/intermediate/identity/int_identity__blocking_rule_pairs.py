@@ -3,12 +3,11 @@
 import json
 
 from customer360.identity import matching
-from customer360.identity.prepare import prepare_records
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     match_model = dbt.ref("int_identity__match_model").arrow().read_all()
     text = match_model.column("model_json")[0].as_py()
-    records = prepare_records(dbt.ref("int_identity__records").arrow().read_all())
+    records = dbt.ref("int_identity__model_input").arrow().read_all().sort_by("unique_id")
     return matching.blocking_rule_pair_counts(records, json.loads(text) if text else None)

@@ -8,7 +8,7 @@ from customer360.identity import stages
 def model(dbt, session):
     dbt.config(materialized="table")
     return stages.match_model(
-        dbt.ref("int_identity__records").arrow().read_all(),
+        dbt.ref("int_identity__model_input").arrow().read_all(),
         dbt.ref("int_identity__deterministic_links").arrow().read_all(),
         pinned_path=dbt.config.meta_get("model_path") or None,
         seed=int(dbt.config.meta_get("training_seed")),

@@ -9,7 +9,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     threshold = dbt.config.meta_get("match_probability_threshold")
     return stages.scored_pairs(
-        dbt.ref("int_identity__records").arrow().read_all(),
+        dbt.ref("int_identity__model_input").arrow().read_all(),
         dbt.ref("int_identity__match_model").arrow().read_all(),
         threshold=float(threshold) if threshold not in (None, "", "None", "none") else None,
     )

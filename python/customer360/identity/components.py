@@ -1,13 +1,17 @@
 """Customers as components of the link graph: deterministic links followed as they are, model links
 followed strongest first unless the two customers they would join are proven two people — by a
-constraint (``constraints.conflict``) or by the model itself, which scored a pair of their records as
-almost surely two people (a cannot-link). So one record shared by two people (a family mailbox, a
-landline) cannot chain them into one customer.
+constraint (``constraints.conflict``) or by the model's own evidence: when a pair of their records was
+scored as almost surely two people (a cannot-link), the join goes ahead only if the match weights of all
+the scored pairs between the two customers (links and cannot-links) still add up to more than nothing.
+So one record shared by two people (a family mailbox, a landline) cannot chain them into one customer —
+their records score apart many times over — while one odd record among many of the same person (a typo'd
+email, a replaced first name) no longer vetoes what every other pair says.
 
-Steward corrections come first and win: a ``must_not_link`` pair is never joined, whatever links it —
-a deterministic rule, another steward's ``must_link`` or the model — and a ``must_link`` pair is joined
-before any other link (``Steward``). A deterministic or ``must_link`` link refused because of a
-``must_not_link`` is returned as overridden, so the build can report the conflict."""
+Steward corrections come first and are not weighed: a ``must_not_link`` pair is never joined, whatever
+links it — a deterministic rule, another steward's ``must_link`` or the model, however strong its summed
+weights — and a ``must_link`` pair is joined before any other link, whatever the model scored between
+the two (``Steward``). A deterministic or ``must_link`` link refused because of a ``must_not_link`` is
+returned as overridden, so the build can report the conflict."""
 
 from __future__ import annotations
 
@@ -53,29 +57,48 @@ class UnionFind:
         return np.unique(roots, return_inverse=True)[1].astype(np.int64)
 
 
-class CannotLinks:
-    """Pairs of records scored as two people, looked up by record (a compressed adjacency list)."""
+class ScoredPairs:
+    """The model links and cannot-links with their match weights, looked up by record (compressed adjacency)."""
+
+    def __init__(self, n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray, is_apart: np.ndarray) -> None:
+        ends = np.concatenate([a, b]).astype(np.int64)
+        order = np.argsort(ends, kind="stable")
+        self.partners = np.concatenate([b, a]).astype(np.int64)[order]
+        self.weights = np.concatenate([weight, weight]).astype(float)[order]
+        self.is_apart = np.concatenate([is_apart, is_apart]).astype(bool)[order]
+        self.start = np.searchsorted(ends[order], np.arange(n + 1))
+
+    def between(self, sets: UnionFind, small: int, big: int) -> tuple[bool, float]:
+        """Whether a record of component ``small`` was scored apart from a record of component ``big``, and
+        the summed match weight of every scored pair between the two components."""
+        apart, total = False, 0.0
+        for record in sets.of(small):
+            lo, hi = self.start[record], self.start[record + 1]
+            for partner, weight, is_apart in zip(self.partners[lo:hi], self.weights[lo:hi], self.is_apart[lo:hi]):
+                if sets.find(int(partner)) == big:
+                    apart = apart or bool(is_apart)
+                    total += float(weight)
+        return apart, total
+
+
+class KeptApart:
+    """Pairs of records a steward keeps apart (``must_not_link``), looked up by record. Not weighed: one
+    such pair between two customers is enough to refuse their join."""
 
     def __init__(self, n: int, a: np.ndarray, b: np.ndarray) -> None:
         ends = np.concatenate([a, b]).astype(np.int64)
-        partners = np.concatenate([b, a]).astype(np.int64)
         order = np.argsort(ends, kind="stable")
-        self.partners = partners[order]
+        self.partners = np.concatenate([b, a]).astype(np.int64)[order]
         self.start = np.searchsorted(ends[order], np.arange(n + 1))
 
-    def between(self, sets: UnionFind, small: int, big: int) -> bool:
-        """Whether a record of component ``small`` is scored apart from a record of component ``big``."""
+    def between(self, sets: UnionFind, x: int, y: int) -> bool:
+        """Whether components ``x`` and ``y`` (roots) hold a kept-apart pair; walks the smaller one."""
+        small, big = (x, y) if len(sets.of(x)) <= len(sets.of(y)) else (y, x)
         for record in sets.of(small):
             for partner in self.partners[self.start[record]:self.start[record + 1]]:
                 if sets.find(int(partner)) == big:
                     return True
         return False
-
-
-def _between(links: CannotLinks, sets: UnionFind, x: int, y: int) -> bool:
-    """Whether components ``x`` and ``y`` (roots) hold a pair of ``links``; walks the smaller one."""
-    small, big = (x, y) if len(sets.of(x)) <= len(sets.of(y)) else (y, x)
-    return links.between(sets, small, big)
 
 
 class Steward:
@@ -90,9 +113,9 @@ class Steward:
         self.must_not_link = must_not_link if must_not_link is not None else empty
         self.overridden: list[tuple[str, int]] = []
 
-    def keep_apart(self, n: int) -> CannotLinks | None:
+    def keep_apart(self, n: int) -> KeptApart | None:
         a, b = self.must_not_link
-        return CannotLinks(n, np.asarray(a), np.asarray(b)) if len(a) else None
+        return KeptApart(n, np.asarray(a), np.asarray(b)) if len(a) else None
 
 
 def cluster(
@@ -100,18 +123,21 @@ def cluster(
     deterministic: tuple[np.ndarray, np.ndarray],
     model: tuple[np.ndarray, np.ndarray, np.ndarray],
     profiles: Sequence[Profile | None],
-    cannot: tuple[np.ndarray, np.ndarray] | None = None,
+    cannot: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     rules: Collection[str] = (),
     steward: Steward | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, str]]]:
     """Component label of each of ``n`` records, and the model links refused (index, rule).
 
     ``deterministic`` is (a, b) record positions; ``model`` is (a, b, match_weight); ``profiles[i]`` the
-    constraint values of record i (None when it has none); ``cannot`` (a, b) pairs the model scored as
-    two people; ``rules`` the active constraint rules; ``steward`` the corrections (its ``overridden``
-    list is filled with the deterministic and must_link links a must_not_link refused). Must_link pairs
-    are joined first, then deterministic links in record order, then model links strongest first, ties
-    by record positions, so the result does not depend on the input order.
+    constraint values of record i (None when it has none); ``cannot`` (a, b, match_weight) pairs the model
+    scored as two people; ``rules`` the active constraint rules; ``steward`` the corrections (its
+    ``overridden`` list is filled with the deterministic and must_link links a must_not_link refused).
+    Must_link pairs are joined first, then deterministic links in record order, then model links strongest
+    first, ties by record positions, so the result does not depend on the input order. A model link is
+    refused when a steward's must_not_link lies between the two customers (always, whatever the weights),
+    when a constraint proves them two people, or when a cannot-link lies between them and the match
+    weights of every scored pair between them (links and cannot-links) sum to zero or less.
     """
     sets = UnionFind(n)
     steward = steward or Steward()
@@ -123,7 +149,7 @@ def cluster(
             x, y = sets.find(int(a[k])), sets.find(int(b[k]))
             if x == y:
                 continue
-            if keep_apart is not None and _between(keep_apart, sets, x, y):
+            if keep_apart is not None and keep_apart.between(sets, x, y):
                 steward.overridden.append((kind, int(k)))
                 continue
             sets.union(x, y)
@@ -138,8 +164,17 @@ def cluster(
                 merged[root].merge(profile)
             else:
                 merged[root] = Profile(set(profile.national_ids), set(profile.birth_dates), dict(profile.first_names))
-    apart = CannotLinks(n, *cannot) if cannot is not None and len(cannot[0]) else None
     a, b, weight = model
+    scored = None
+    if cannot is not None and len(cannot[0]):
+        ca, cb, cw = cannot
+        scored = ScoredPairs(
+            n,
+            np.concatenate([a, ca]),
+            np.concatenate([b, cb]),
+            np.concatenate([np.asarray(weight, dtype=float), np.asarray(cw, dtype=float)]),
+            np.concatenate([np.zeros(len(a), dtype=bool), np.ones(len(ca), dtype=bool)]),
+        )
     refused: list[tuple[int, str]] = []
     for k in np.lexsort((b, a, -np.asarray(weight, dtype=float))):
         x, y = sets.find(int(a[k])), sets.find(int(b[k]))
@@ -147,10 +182,13 @@ def cluster(
             continue
         px, py = merged.get(x), merged.get(y)
         rule = conflict(px, py, rules) if rules and px is not None and py is not None else None
-        if keep_apart is not None and _between(keep_apart, sets, x, y):
-            rule = STEWARD_RULE
-        if rule is None and apart is not None and _between(apart, sets, x, y):
-            rule = CANNOT_LINK_RULE
+        if keep_apart is not None and keep_apart.between(sets, x, y):
+            rule = STEWARD_RULE  # a steward's must_not_link is never weighed against the model's evidence
+        if rule is None and scored is not None:
+            small, big = (x, y) if len(sets.of(x)) <= len(sets.of(y)) else (y, x)
+            apart, total = scored.between(sets, small, big)
+            if apart and total <= 0:
+                rule = CANNOT_LINK_RULE
         if rule is not None:
             refused.append((int(k), rule))
             continue
