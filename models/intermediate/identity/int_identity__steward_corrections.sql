@@ -1,6 +1,6 @@
 {#- Every steward correction and what the build made of it: the records it stands for, the customers
     they belong to now, whether it holds, and the deterministic links it overrode. A steward's
-    correction wins over every rule and over the model (DECISIONS.md, "Steward corrections"); when it
+    correction wins over every rule and over the model (DECISIONS.md §40); when it
     overrides a deterministic rule, or a must_not_link overrules a must_link, the conflict is reported
     here and by the warning test warn_steward_corrections_conflict. Rows the staging model
     rejected are in the quarantine, not here. One row per correction. -#}
