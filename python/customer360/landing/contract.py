@@ -72,6 +72,7 @@ class TableContract:
     file_format: str  # "csv" or "parquet"
     columns: tuple[ColumnContract, ...]
     primary_key: str | None = None
+    is_optional: bool = False  # meta.optional: an absent file is an empty table, not worth a word
 
     @property
     def key(self) -> str:
@@ -173,7 +174,8 @@ def _table(system: str, raw: Mapping[str, Any], where: str) -> TableContract:
     if not columns:
         raise ContractError(f"{where}: no columns declared")
     return TableContract(system=system, name=str(name), relative_path=relative_path, file_format=file_format,
-                         columns=columns, primary_key=meta.get("primary_key"))
+                         columns=columns, primary_key=meta.get("primary_key"),
+                         is_optional=bool(meta.get("optional", False)))
 
 
 def read_sources_file(path: str | Path) -> list[SystemContract]:
