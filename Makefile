@@ -21,7 +21,7 @@ TEST_BI_DB := data/test/customer360_test_bi.duckdb
 APP_PORT ?= 8501
 LINT_DB := data/test/customer360_lint.duckdb
 
-.PHONY: help install data test-data build test lint pytest dbt-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean doctor
+.PHONY: help install data test-data build test lint pytest dbt-test corrections-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean doctor
 
 help:
 	@echo "make build   install, generate demo data if absent, dbt build, docs"
@@ -65,13 +65,19 @@ lint: install
 	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 pytest: install
-	$(BIN)/pytest -q -m "not browser and not semantic and not superset and not erasure" python/tests
+	$(BIN)/pytest -q -m "not browser and not semantic and not superset and not erasure and not corrections" python/tests
 
 dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) build --vars '{raw_path: $(TEST_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) docs generate --static --vars '{raw_path: $(TEST_DIR)/raw}'
 	$(BIN)/customer360 privacy-check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target --logs-dir logs
+
+# Steward corrections through a real build: a must_not_link and a must_link filed in a copy of the test
+# build's landing folder (data/test_corr/raw), built on a copy of its database (python/tests/test_steward_corrections_build.py).
+corrections-test: install
+	CUSTOMER360_TEST_DB=$(TEST_DB) CUSTOMER360_TEST_RAW=$(TEST_DIR)/raw CUSTOMER360_CORRECTIONS_DIR=data/test_corr \
+	  $(BIN)/pytest -q -m corrections python/tests/test_steward_corrections_build.py
 
 # Browser tests drive the system Chromium (Debian package chromium) with Playwright; nothing is downloaded.
 browser-deps:
@@ -84,7 +90,7 @@ browser-test: install browser-deps
 	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) CUSTOMER360_DOCS_HTML=target/static_index.html \
 	  CUSTOMER360_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser python/tests
 
-test: lint pytest dbt-test metrics-test browser-test
+test: lint pytest dbt-test metrics-test corrections-test browser-test
 
 app: install
 	@test -f $(DEMO_BI_DB) || { echo "no $(DEMO_BI_DB): run make build first"; exit 1; }

@@ -4,7 +4,8 @@
 
     Per table, in words and never with a row's content:
     - no file: the table is created empty (every contract column, no rows) and a warning names the file;
-      an enabled system none of whose files exist is an error (switch it off instead);
+      an enabled system none of whose files exist is an error (switch it off instead); a table whose
+      contract says `meta.optional: true` (the stewards' corrections) is simply empty, without a word;
     - a file whose header cannot be read (empty, not UTF-8, no column names) or that lacks a required
       column: one error listing every such file and column, before any row is read;
     - an optional contract column the file lacks: a null column and a warning; a column the contract
@@ -65,6 +66,7 @@
                     database=source_node.database, schema=source_node.schema, identifier=source_node.identifier
                 ),
                 'columns': columns,
+                'optional': source_node.meta.get('optional', false),
             }) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -155,6 +157,7 @@
         {%- set system_plans = plans | selectattr('table.system', 'equalto', system) | list -%}
         {%- set system_tables = all_tables | selectattr('system', 'equalto', system) | list -%}
         {%- if system_plans | length == system_tables | length
+            and system_plans | rejectattr('table.optional') | list | length > 0
             and system_plans | selectattr('report.is_present') | list | length == 0 -%}
             {%- do errors.append(raw_path ~ '/' ~ system ~ '/: no file of system ' ~ system ~ ' exists; export its'
                 ~ ' tables there, or switch it off with --vars \'{source_' ~ system ~ '_enabled: false}\'') -%}
@@ -306,7 +309,7 @@
                 {%- endif -%}
             {%- endif -%}
         {%- endif -%}
-        {%- if not plan.report.is_present -%}
+        {%- if not plan.report.is_present and not t.optional -%}
             {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' does not exist; ' ~ t.system ~ '.' ~ t.table
                 ~ ' is empty in this build (data_inventory lists it as absent).') -%}
         {%- elif plan.missing -%}

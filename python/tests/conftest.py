@@ -22,3 +22,8 @@ def pytest_configure(config):
         "superset: drives Apache Superset (its own venv, make bi-install) in the system Chromium (make bi-test); "
         "deselect with -m 'not superset'",
     )
+    config.addinivalue_line(
+        "markers",
+        "corrections: files steward corrections in a copy of the dbt test build and builds it again "
+        "(make corrections-test); deselect with -m 'not corrections'",
+    )

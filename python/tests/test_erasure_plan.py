@@ -25,6 +25,7 @@ def build(tmp_path):
     con.execute("""
         create schema intermediate; create schema snapshots;
         create schema raw_billing; create schema raw_orders; create schema raw_crm;
+        create schema raw_stewardship;
         create table intermediate.int_identity__crosswalk as select * from (values
             ('billing:customers:cus_A', 'C00000000000000a1'), ('orders:orders:o_1', 'C00000000000000a1'),
             ('orders:orders:o_9', 'C00000000000000b2'), ('crm:contacts:003A', 'C00000000000000a1'),
@@ -55,6 +56,10 @@ def build(tmp_path):
         create table raw_crm.accounts as select * from (values ('001H'), ('001S'), ('001N')) as t(id);
         create table raw_crm.contacts as select * from (values ('003A', '001H'), ('003B', '001S')) as t(id, account_id);
         create table raw_crm.opportunities as select * from (values ('op_1', '001S', '003A')) as t(id, account_id, contact_id);
+        -- a steward's correction about her record goes with her; one about him and another stays
+        create table raw_stewardship.corrections as select * from (values
+            ('SC-1', 'must_not_link', 'CRM:contacts:003A', 'C00000000000000b2'),
+            ('SC-2', 'must_link', 'orders:orders:o_9', 'crm:contacts:003B')) as t(id, correction_type, key_a, key_b);
         create table snapshots.snp_identity__customer_ids as
             select record_key, customer_id, null::timestamp as dbt_valid_to from intermediate.int_identity__crosswalk;
     """)
@@ -70,6 +75,7 @@ def test_a_customer_is_erased_with_her_rows_and_children_but_not_the_man_who_ref
         "billing:customers:cus_A", "orders:orders:o_1", "billing:invoices:in_1",  # records and events
         "billing:payments:py_1", "billing:refunds:re_1", "orders:order_lines:l_1",  # required references
         "crm:contacts:003A", "crm:opportunities:op_1", "crm:accounts:001H",  # her household account
+        "stewardship:corrections:SC-1",  # a correction naming her record
     }
     assert plan.kept_referring_rows == 1  # his order o_9: kept, its billing reference emptied by the build
     assert plan.required_conflicts == 0

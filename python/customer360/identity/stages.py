@@ -162,14 +162,16 @@ def scored_pairs(records, match_model_table, threshold: float | None = None) -> 
     )
 
 
-def customers(records, deterministic, pairs, match_model_table, previous=None) -> pa.Table:
+def customers(records, deterministic, pairs, match_model_table, previous=None, corrections=None) -> pa.Table:
     """The customer of every record (``clustering.assign_customers``), with the constraints the model
-    supports as proof on this data."""
+    supports as proof on this data and the stewards' corrections (record pairs) applied first."""
     model = _model_of(match_model_table)
     rules = constraints.active_rules((model or {}).get("splink"))
     pairs = to_arrow_table(pairs)
     decision = pairs.column("pair_decision")
     linked = pairs.filter(pc.equal(decision, "link"))
     apart = pairs.filter(pc.equal(decision, "apart"))
-    assigned, _ = clustering.cluster_records(records, deterministic, linked, previous=previous, apart=apart, rules=rules)
+    assigned, _ = clustering.cluster_records(
+        records, deterministic, linked, previous=previous, apart=apart, rules=rules, corrections=corrections
+    )
     return assigned

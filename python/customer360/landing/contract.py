@@ -57,6 +57,9 @@ class ColumnContract:
     #: tables ("<system>.<table>") whose primary key this column holds (meta.references); the erasure
     #: step drops a row whose required reference is an erased record and empties an optional one
     references: tuple[str, ...] = ()
+    #: meta.erase_if_names_her: a row whose value here is one of an erased customer's record keys or her
+    #: customer id is erased with her (a steward's correction about her record)
+    erase_if_names_her: bool = False
 
     @property
     def type_label(self) -> str:
@@ -78,6 +81,7 @@ class TableContract:
     #: meta.erase_with_referrers: a row that only an erased customer's rows refer to is hers (a CRM
     #: household account carries its members' names, phone and address) and is erased with them
     erase_with_referrers: bool = False
+    is_optional: bool = False  # meta.optional: an absent file is an empty table, not worth a word
 
     @property
     def key(self) -> str:
@@ -165,6 +169,7 @@ def _column(raw: Mapping[str, Any], where: str) -> ColumnContract:
         description=str(raw.get("description") or ""),
         date_format=_date_format(raw, meta) if kind == "date" else None,
         references=_references(meta),
+        erase_if_names_her=bool(meta.get("erase_if_names_her", False)),
     )
 
 
@@ -186,7 +191,8 @@ def _table(system: str, raw: Mapping[str, Any], where: str) -> TableContract:
         raise ContractError(f"{where}: no columns declared")
     return TableContract(system=system, name=str(name), relative_path=relative_path, file_format=file_format,
                          columns=columns, primary_key=meta.get("primary_key"),
-                         erase_with_referrers=bool(meta.get("erase_with_referrers", False)))
+                         erase_with_referrers=bool(meta.get("erase_with_referrers", False)),
+                         is_optional=bool(meta.get("optional", False)))
 
 
 def read_sources_file(path: str | Path) -> list[SystemContract]:

@@ -180,6 +180,16 @@ def plan_erasure(con: duckdb.DuckDBPyConnection, project_dir: Path, *, customer_
     # the rows that require one of them, through the contract's required references, to a fixed point
     tables = [t for s in read_contract(project_dir) for t in s.tables if t.primary_key]
     present = [t for t in tables if _table_exists(con, f"raw_{t.system}", t.name)]
+    # rows that name one of her records or her customer id (meta.erase_if_names_her: a steward's
+    # correction about her record, with who filed it and why)
+    names_her = sorted({k.lower() for k in keys} | {c.lower() for c in customer_ids})
+    for t in present:
+        for column in t.columns:
+            if column.erase_if_names_her:
+                rows |= {r[0] for r in con.execute(
+                    f"select '{t.system}:{t.name}:' || trim(cast(\"{t.primary_key}\" as varchar)) "
+                    f'from raw_{t.system}."{t.name}" '
+                    f'where list_contains(?, lower(trim(cast("{column.name}" as varchar))))', [names_her]).fetchall()}
     conflicts: set[str] = set()
     for _ in range(len(present) + 1):
         con.execute("create or replace temp table erasure_rows as select unnest(?) as record_key", [sorted(rows)])
