@@ -13,7 +13,9 @@ national id and full name are hers alone, ``customer360 erase --customer-id`` he
 - the landing audit counts her rows as erased (every erased row accounted for, none silently gone);
 - every other customer's rows are identical before and after, in every BI table with a ``customer_id``
   and in the crosswalk, except the documented aggregates (README, "Erasing a customer"): RFM scores and
-  segments (ranks over all customers), CLV (a model fitted over all customers) and household figures.
+  segments (ranks over all customers), CLV (a model fitted over all customers), household figures, and
+  the identity model's weights (trained on every record): the explanations are compared on which record
+  belongs to which customer, not on the pairs and weights the retrained model gives.
 
 It prints the figures: tables, rows and artefacts checked.
 """
@@ -52,6 +54,12 @@ AGGREGATE_COLUMNS = {
     # identity: the match model is trained on every record of the build; weights and link counts move,
     # the customer a record belongs to must not (customer_id is compared)
     "max_match_weight", "probabilistic_link_count",
+}
+#: Tables whose rows are model output per pair (which pairs were scored as links, their weights and
+#: ranks): compared on the columns that do not depend on the model, as distinct rows.
+MODEL_PAIR_TABLES = {
+    "customer_record_explanations": ("customer_id", "record_key", "source_system", "source_table",
+                                     "customer_record_count"),
 }
 
 
@@ -233,13 +241,15 @@ def others_rows(bi: Path, private: Path, customer_ids: set[str], anonymous: set[
                     continue
                 columns = [c for (c,) in con.execute(
                     "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-                    "order by ordinal_position", [schema, table]).fetchall() if c not in AGGREGATE_COLUMNS]
+                    "order by ordinal_position", [schema, table]).fetchall()
+                    if c not in AGGREGATE_COLUMNS and c in MODEL_PAIR_TABLES.get(table, (c,))]
                 select = ", ".join(f'cast("{c}" as varchar)' for c in columns)
                 anonymous_filter = (" and not list_contains(?, survey_response_id)"
                                     if "survey_response_id" in columns else "")
                 parameters = [sorted(customer_ids)] + ([sorted(anonymous)] if anonymous_filter else [])
                 rows = con.execute(
-                    f'select {select} from "{schema}"."{table}" where (customer_id is null '
+                    f'select {"distinct " if table in MODEL_PAIR_TABLES else ""}{select} '
+                    f'from "{schema}"."{table}" where (customer_id is null '
                     f"or not list_contains(?, customer_id)){anonymous_filter}", parameters).fetchall()
                 result[f"{path.name}:{schema}.{table}"] = Counter(rows)
         finally:
