@@ -33,6 +33,7 @@ help:
 	@echo "make app     account-manager web view on http://localhost:$(APP_PORT) (reads the BI file of make build)"
 	@echo "make docs    serve the dbt docs on http://localhost:8080"
 	@echo "make evaluate-surveys / evaluate-conflicts  survey link accuracy / conflict recall of the demo build"
+	@echo "make erasure-test  erase a customer between two builds of 60 customers; nothing of hers left (also in make test-scenarios)"
 	@echo "make doctor  check a landing folder against the raw-data contract (RAW=<folder>, default the demo set; VARS='{...}')"
 
 $(BIN)/activate: requirements.txt python/pyproject.toml
@@ -64,7 +65,7 @@ lint: install
 	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 pytest: install
-	$(BIN)/pytest -q -m "not browser and not semantic and not superset and not corrections" python/tests
+	$(BIN)/pytest -q -m "not browser and not semantic and not superset and not erasure and not corrections" python/tests
 
 dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)
@@ -183,12 +184,21 @@ layers: install
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) parse --quiet
 	$(BIN)/customer360 layers --manifest target/manifest.json
 
+# Erasure on request, end to end (python/tests/test_erasure.py): two dbt builds of 60 generated customers
+# around `customer360 erase` (about 2.5 minutes); prints the tables, rows and artefacts it checked.
+# make test-scenarios runs it (CI).
+.PHONY: erasure-test
+erasure-test: install
+	$(BIN)/pytest -q -s -m erasure python/tests/test_erasure.py
+
 # The scenario matrix (python/customer360/scenarios.py): the test data built with each system switched off
 # (on no rows: --empty) and with the subsets a company may start with, each into its own DuckDB file under
-# data/scenarios/. Not part of make test (its time budget); .ci/run calls it after make test.
+# data/scenarios/. Not part of make test (its time budget); .ci/run calls it after make test. Then the
+# erasure scenario: a small generated set built twice around `customer360 erase`.
 .PHONY: test-scenarios
 test-scenarios: install test-data
 	$(BIN)/customer360 scenarios --raw $(TEST_DIR)/raw --workdir data/scenarios --jobs 2 --threads 1
+	$(MAKE) erasure-test
 
 # Whole-build benchmark (python/customer360/build_bench.py): full dbt build, +1% incremental build and a
 # marts equality check per size, with wall, CPU, peak memory and the load average. Prints figures only.
