@@ -1,7 +1,7 @@
 """Customers as components of the link graph: deterministic links followed as they are, model links
 followed strongest first unless the two customers they would join are proven two people — by a
 constraint (``constraints.conflict``) or by the model's own evidence: when a pair of their records was
-scored as almost surely two people (a cannot-link), the join goes ahead only if the match weights of all
+scored below the link threshold (a cannot-link), the join goes ahead only if the match weights of all
 the scored pairs between the two customers (links and cannot-links) still add up to more than nothing.
 So one record shared by two people (a family mailbox, a landline) cannot chain them into one customer —
 their records score apart many times over — while one odd record among many of the same person (a typo'd
