@@ -129,23 +129,20 @@ def scored_pairs(records, match_model_table, threshold: float | None = None) -> 
     chosen = matching.choose_threshold(
         pc.filter(probability, pc.greater_equal(probability, matching.SCORE_FLOOR)).to_numpy(), threshold
     )
-    kept = pairs
     decision = np.where(
-        pc.greater_equal(kept.column("match_probability"), chosen.match_probability).to_numpy(zero_copy_only=False),
-        "link",
-        "apart",
+        pc.greater_equal(probability, chosen.match_probability).to_numpy(zero_copy_only=False), "link", "apart"
     )
-    n = kept.num_rows
+    n = pairs.num_rows
     is_link = decision == "link"
-    levels = kept.column("comparison_levels").to_pylist()
+    levels = pairs.column("comparison_levels").to_pylist()
     return pa.table(
         {
-            "record_key_a": kept.column("record_key_a"),
-            "record_key_b": kept.column("record_key_b"),
+            "record_key_a": pairs.column("record_key_a"),
+            "record_key_b": pairs.column("record_key_b"),
             "pair_decision": pa.array(decision.tolist(), pa.string()),
-            "match_weight": kept.column("match_weight").cast(pa.float64()),
-            "match_probability": kept.column("match_probability").cast(pa.float64()),
-            "blocking_rule": kept.column("blocking_rule"),
+            "match_weight": pairs.column("match_weight").cast(pa.float64()),
+            "match_probability": pairs.column("match_probability").cast(pa.float64()),
+            "blocking_rule": pairs.column("blocking_rule"),
             # an apart pair's explanation would fill the table at scale; the link's is what people read
             "comparison_levels": pa.array([text if keep else None for text, keep in zip(levels, is_link)], pa.string()),
             "match_probability_threshold": pa.array([chosen.match_probability] * n, pa.float64()),
