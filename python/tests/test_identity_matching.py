@@ -209,6 +209,27 @@ def test_the_correction_lowers_the_weight_of_household_fields_agreeing_together(
     assert any("shareable fields agreeing together" in text for text in with_correction.column("comparison_levels").to_pylist())
 
 
+
+def test_the_correction_spares_pairs_whose_first_names_agree(trained):
+    """The correction describes two people with different first names sharing a household's fields; a
+    pair agreeing on the first name (exactly or by a typo) is not that case and keeps its full weight."""
+    _, _, model_input, model, _ = trained
+    with_correction = matching.score(model_input, model, floor=0.0)
+    without = matching.score(model_input, {**model, "dependence": {}}, floor=0.0)
+    weight = lambda table: dict(zip(zip(table.column("record_key_a").to_pylist(), table.column("record_key_b").to_pylist()),
+                                    table.column("match_weight").to_pylist()))
+    a, b = weight(with_correction), weight(without)
+    # one person's exact record and the one without email (same first name, same household fields)
+    same_name = ("src:t:0-0", "src:t:0-2")
+    # her exact record and the one with a typo in the first name
+    typo = ("src:t:0-0", "src:t:0-1")
+    # two household members: different first names, the same last name, street and postcode
+    household = ("src:t:0-0", "src:t:1-0")
+    assert a[same_name] == pytest.approx(b[same_name])
+    assert a[typo] == pytest.approx(b[typo])
+    assert a[household] < b[household] - 1
+
+
 def test_choose_threshold_maximises_the_expected_f1():
     p = np.array([0.99] * 90 + [0.6] * 10 + [0.3] * 50 + [0.05] * 400)
     chosen = matching.choose_threshold(p)

@@ -15,6 +15,13 @@ shareable fields is set against the product of the single-field shares. A pair o
 combination gets ``log2(product / joint)`` added to its match weight (never more than 0). On data
 without households (a public person register) the joint share is close to the product and the
 correction is close to 0.
+
+The sample says how often *two people with different first names* share those fields. A pair whose
+first names agree (the same name, or one typed with a typo) is not that case: two members of one
+household rarely carry one first name, so the correction is not applied to it (``correction_sql``'s
+``first_names_agree``). A nickname is not agreement here: Liz may be Elizabeth or her sister Lisa.
+Measured (DECISIONS §44) on the generated shapes and FEBRL: recall up everywhere, precision equal
+but on the held-out seed (0.9958 → 0.9957).
 """
 
 from __future__ import annotations
@@ -111,10 +118,14 @@ def estimate(records: pa.Table, usable: Collection[str], seed: int = 360) -> dic
     return corrections
 
 
-def correction_sql(corrections: Mapping[str, float], fields_usable: Collection[str]) -> str:
+def correction_sql(
+    corrections: Mapping[str, float], fields_usable: Collection[str], first_names_agree: str | None = None
+) -> str:
     """SQL (over a Splink prediction table with the matching columns retained) of each pair's
     correction: the one of the largest combination of shareable fields the pair agrees on exactly that
-    has a correction (falling back to its largest corrected sub-combination), else 0."""
+    has a correction (falling back to its largest corrected sub-combination), else 0 — and 0 where
+    ``first_names_agree`` (an SQL condition over the same table) holds: the correction describes people
+    whose first names differ (module docstring)."""
     if not corrections:
         return "0.0"
     fields = [f for f, (_, needs) in SHAREABLE.items() if set(needs) <= set(fields_usable)]
@@ -131,4 +142,7 @@ def correction_sql(corrections: Mapping[str, float], fields_usable: Collection[s
             if name in corrections:
                 condition = " and ".join(f"coalesce({side(SHAREABLE[f][0])}, false)" for f in combination)
                 whens.append(f"when {condition} then {corrections[name]}")
-    return f"case {' '.join(whens)} else 0.0 end" if whens else "0.0"
+    if not whens:
+        return "0.0"
+    agree = f"when coalesce({first_names_agree}, false) then 0.0 " if first_names_agree else ""
+    return f"case {agree}{' '.join(whens)} else 0.0 end"

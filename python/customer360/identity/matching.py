@@ -67,6 +67,18 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _first_names_agree(labels: Mapping[str, Mapping[int, str]], columns: Sequence[str]) -> str | None:
+    """SQL: the pair's first names agree — the first-name comparison at its same-name or typo level
+    (found by label, so it holds whatever levels the data's model has); None without that comparison."""
+    agreeing = [
+        gamma for gamma, text in labels.get("first_name", {}).items()
+        if text in (model_settings.SAME_FIRST_NAME_LABEL, model_settings.FIRST_NAME_TYPO_LABEL)
+    ]
+    if not agreeing or "gamma_first_name" not in columns:
+        return None
+    return f"gamma_first_name in ({', '.join(str(g) for g in sorted(agreeing))})"
+
+
 def _explain_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any], floor: float) -> str:
     """SQL turning Splink's prediction table ``relation`` (with ``columns``) into explained pairs, with
     the household correction (``dependence``) added to the match weight."""
@@ -74,7 +86,9 @@ def _explain_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any]
     names = comparison_names(splink_model)
     labels = level_labels(splink_model)
     rules = model_settings.blocking_rule_names(splink_model)
-    correction = dependence.correction_sql(model.get("dependence", {}), model.get("usable_columns", []))
+    correction = dependence.correction_sql(
+        model.get("dependence", {}), model.get("usable_columns", []), _first_names_agree(labels, columns)
+    )
 
     def weight(name: str) -> str:
         return f"mw_{name}" + (f" + coalesce(mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in columns else "")

@@ -47,6 +47,7 @@ COMPARISON_COLUMNS = {
 
 ELSE_LABEL = "All other comparisons"
 SAME_FIRST_NAME_LABEL = "same canonical first name"
+FIRST_NAME_TYPO_LABEL = "first name typo (Jaro-Winkler >= 0.9, not two real names)"
 SWAPPED_NAMES_LABEL = "first and last name swapped"
 
 #: Floor of the term-frequency-adjusted u probability: a value seen once in the data (a last name typed
@@ -203,7 +204,7 @@ def comparison_library() -> dict[str, dict[str, Any]]:
                 _level(
                     "jaro_winkler_similarity(first_name_l, first_name_r) >= 0.9"
                     " and not coalesce(first_name_is_known_l and first_name_is_known_r, false)",
-                    "first name typo (Jaro-Winkler >= 0.9, not two real names)",
+                    FIRST_NAME_TYPO_LABEL,
                 ),
                 _level("jaro_winkler_similarity(first_name_l, first_name_r) >= 0.8", "first name similar (Jaro-Winkler >= 0.8)"),
             ],
