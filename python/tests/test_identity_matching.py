@@ -185,6 +185,35 @@ def test_known_pairs_set_m_and_the_rule_s_own_fields_are_not_counted(trained):
     assert same["m_probability"] == pytest.approx(1 / 3, abs=0.05)
 
 
+
+def test_a_failed_em_pass_keeps_the_comparisons_its_rule_fixed(monkeypatch):
+    """Splink switches off the comparisons an EM pass's blocking rule fixes while the pass runs; a pass
+    that fails part-way (an m probability underflowing) left them off, and the model lost its name
+    comparisons (the no-email-and-phone export: person F1 0.39). Training starts again from the model as
+    it was before the failed pass."""
+    from splink.internals.linker_components.training import LinkerTraining
+
+    real = LinkerTraining.estimate_parameters_using_expectation_maximisation
+
+    def failing_on_names(self, blocking_rule, *args, **kwargs):
+        if "first_name" in str(blocking_rule):
+            core = self._linker._settings_obj.core_model_settings
+            core.comparisons = [c for c in core.comparisons if c.output_column_name not in ("first_name", "last_name")]
+            raise ValueError("m_probability value 4e-307 is below the minimum allowed value of 1e-300")
+        return real(self, blocking_rule, *args, **kwargs)
+
+    monkeypatch.setattr(LinkerTraining, "estimate_parameters_using_expectation_maximisation", failing_on_names)
+    records, _ = _population(60)
+    model, report = training.train(prepare_records(records))
+    assert any("EM pass same_first_and_last_name failed" in note for note in report.skipped)
+    names = [c["output_column_name"] for c in model["splink"]["comparisons"]]
+    assert "first_name" in names and "last_name" in names
+    first = next(c for c in model["splink"]["comparisons"] if c["output_column_name"] == "first_name")
+    same = next(lv for lv in first["comparison_levels"] if lv["label_for_charts"] == settings.SAME_FIRST_NAME_LABEL)
+    # estimated by the passes that ran (street and postcode, email): a third of the pairs share it exactly
+    assert same["m_probability"] == pytest.approx(1 / 3, abs=0.1)
+
+
 def test_the_household_correction_is_learned_from_the_data(trained):
     _, _, model_input, model, _ = trained
     # household members share last name, street and postcode: agreeing on them together is common

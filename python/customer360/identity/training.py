@@ -257,11 +257,17 @@ def train(
         if pairs < MIN_EM_PAIRS:
             skipped.append(f"EM pass {rule.name}: {pairs} pairs, fewer than {MIN_EM_PAIRS}")
         else:
+            before = linker.misc.save_model_to_json()
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(rule.sql)
                 passes.append(rule.name)
             except Exception as error:  # noqa: BLE001 - one failed pass must not stop the build
                 skipped.append(f"EM pass {rule.name} failed: {type(error).__name__}: {str(error)[:200]}")
+                # a pass that fails part-way leaves the comparisons its rule fixes switched off in the
+                # linker (no name comparison at all after a failed same-name pass): start again from the
+                # model as it was before the pass
+                before.pop("linker_uid", None)
+                linker = linker_for(profiles, before, connection())
         tick(f"EM pass {rule.name}", done, total)
     splink_model = linker.misc.save_model_to_json()
     splink_model.pop("linker_uid", None)
