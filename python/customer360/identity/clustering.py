@@ -27,14 +27,16 @@ STEWARD_REASON = "a steward's must_not_link correction keeps the two customers a
 
 #: Record columns the constraints read (any may be absent).
 PROFILE_COLUMNS = ("national_id", "birth_date", "first_name", "first_name_keys", "is_known_first_name")
+#: Record columns the clustering reads (``cluster_records``).
+RECORD_COLUMNS = ("record_key", "is_identifiable", "first_seen_at", *PROFILE_COLUMNS)
 
 
-def _positions(index: dict[str, int], keys: Sequence[str]) -> np.ndarray:
-    """Position of each key in ``index`` (-1 when absent)."""
+def _positions(record_keys: pa.Array, keys) -> np.ndarray:
+    """Position of each of ``keys`` (an Arrow array) among the sorted, unique ``record_keys`` (-1 when absent)."""
     if not len(keys):
         return np.zeros(0, dtype=np.int64)
-    positions = pc.index_in(pa.array(keys, pa.string()), value_set=pa.array(list(index), pa.string()))
-    return np.asarray(pc.fill_null(positions, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    positions = pc.index_in(keys, value_set=record_keys)
+    return np.asarray(pc.fill_null(positions, -1).to_numpy(), dtype=np.int64)
 
 
 def _profiles(records: pa.Table) -> list[Profile | None]:
@@ -51,14 +53,14 @@ def _profiles(records: pa.Table) -> list[Profile | None]:
 
 
 def _links(
-    table: pa.Table | None, index: dict[str, int], default_weight: float = 0.0
+    table: pa.Table | None, record_keys: pa.Array, default_weight: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a, b, match_weight) positions of a link table; ``default_weight`` where it has no weights."""
     if table is None or table.num_rows == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
-    a = _positions(index, table.column("record_key_a").cast(pa.string()).to_pylist())
-    b = _positions(index, table.column("record_key_b").cast(pa.string()).to_pylist())
+    a = _positions(record_keys, table.column("record_key_a").cast(pa.string()))
+    b = _positions(record_keys, table.column("record_key_b").cast(pa.string()))
     weight = (
         np.nan_to_num(table.column("match_weight").cast(pa.float64()).to_numpy(zero_copy_only=False), nan=0.0)
         if "match_weight" in table.column_names
@@ -68,7 +70,7 @@ def _links(
     return a[known], b[known], weight[known]
 
 
-def _steward(corrections: pa.Table | None, index: dict[str, int]) -> components.Steward:
+def _steward(corrections: pa.Table | None, record_keys: pa.Array) -> components.Steward:
     """The corrections' record pairs as positions; a pair naming a record not in this build is skipped
     (int_identity__steward_corrections reports it as unresolved)."""
     if corrections is None or corrections.num_rows == 0:
@@ -77,7 +79,7 @@ def _steward(corrections: pa.Table | None, index: dict[str, int]) -> components.
     pairs = {}
     for wanted in ("must_link", "must_not_link"):
         chosen = corrections.filter(pa.array([k == wanted for k in kind], pa.bool_()))
-        a, b, _ = _links(chosen, index)
+        a, b, _ = _links(chosen, record_keys)
         pairs[wanted] = (a, b)
     return components.Steward(pairs["must_link"], pairs["must_not_link"])
 
@@ -106,15 +108,15 @@ def assign_customers(
     by record key; and ``record_key_a``, ``record_key_b``, ``refusal_rule``, ``refusal_reason``.
     """
     records = records.sort_by("record_key")
-    keys = records.column("record_key").to_pylist()
-    index = {key: i for i, key in enumerate(keys)}
-    if len(index) != len(keys):
+    record_keys = records.column("record_key").cast(pa.string()).combine_chunks()
+    keys = record_keys.to_pylist()
+    if pc.count_distinct(record_keys, mode="all").as_py() != len(keys):
         raise ValueError("record keys must be unique")
-    det_a, det_b, _ = _links(deterministic, index)
-    mod = _links(model, index)
-    steward = _steward(corrections, index)
+    det_a, det_b, _ = _links(deterministic, record_keys)
+    mod = _links(model, record_keys)
+    steward = _steward(corrections, record_keys)
     labels, refused = components.cluster(
-        len(keys), (det_a, det_b), mod, _profiles(records), _links(apart, index, -np.inf), rules, steward
+        len(keys), (det_a, det_b), mod, _profiles(records), _links(apart, record_keys, -np.inf), rules, steward
     )
     if steward.overridden:
         kinds = sorted({kind for kind, _ in steward.overridden})

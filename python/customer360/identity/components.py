@@ -26,35 +26,46 @@ STEWARD_RULE = "steward_must_not_link"
 
 
 class UnionFind:
-    """Disjoint sets over 0..n-1 with path halving; ``union`` keeps the larger set's root and members."""
+    """Disjoint sets over 0..n-1; ``union`` keeps the larger set's root and members. Every record's root is
+    kept up to date in ``root`` (a numpy array), so a whole set of records is looked up at once."""
 
     def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+        self.root = np.arange(n, dtype=np.int64)
         self.members: dict[int, list[int]] = {}
 
     def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        return int(self.root[x])
 
     def of(self, root: int) -> list[int]:
         return self.members.get(root) or [root]
 
     def union(self, x: int, y: int) -> int:
-        """Join the sets of roots ``x`` and ``y``; returns the surviving root."""
+        """Join the sets of roots ``x`` and ``y``; returns the surviving root (the larger set's, ties ``x``).
+        The survivor's members are its own followed by the other's, in their order."""
         if len(self.of(x)) < len(self.of(y)):
             x, y = y, x
-        self.parent[y] = x
-        self.members[x] = self.of(x) + self.of(y)
-        self.members.pop(y, None)
+        moved = self.members.pop(y, None) or [y]
+        self.root[moved] = x
+        kept = self.members.get(x)
+        if kept is None:
+            self.members[x] = [x] + moved
+        else:
+            kept.extend(moved)
         return x
 
     def labels(self) -> np.ndarray:
-        n = len(self.parent)
-        roots = np.fromiter((self.find(i) for i in range(n)), dtype=np.int64, count=n)
-        return np.unique(roots, return_inverse=True)[1].astype(np.int64)
+        return np.unique(self.root, return_inverse=True)[1].astype(np.int64)
+
+
+def _slices(start: np.ndarray, records: list[int]) -> np.ndarray | slice:
+    """Positions of the adjacency entries of ``records`` (in their order, each record's in stored order)."""
+    if len(records) == 1:
+        return slice(int(start[records[0]]), int(start[records[0] + 1]))
+    at = np.asarray(records, dtype=np.int64)
+    lo, hi = start[at], start[at + 1]
+    lengths = hi - lo
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
 
 
 class ScoredPairs:
@@ -70,14 +81,14 @@ class ScoredPairs:
 
     def between(self, sets: UnionFind, small: int, big: int) -> tuple[bool, float]:
         """Whether a record of component ``small`` was scored apart from a record of component ``big``, and
-        the summed match weight of every scored pair between the two components."""
-        apart, total = False, 0.0
-        for record in sets.of(small):
-            lo, hi = self.start[record], self.start[record + 1]
-            for partner, weight, is_apart in zip(self.partners[lo:hi], self.weights[lo:hi], self.is_apart[lo:hi]):
-                if sets.find(int(partner)) == big:
-                    apart = apart or bool(is_apart)
-                    total += float(weight)
+        the summed match weight of every scored pair between the two components (added one by one in
+        member order, so the sum is the same to the last bit whatever the implementation)."""
+        entries = _slices(self.start, sets.of(small))
+        hit = sets.root[self.partners[entries]] == big
+        if not hit.any():
+            return False, 0.0
+        apart = bool(self.is_apart[entries][hit].any())
+        total = float(np.cumsum(self.weights[entries][hit])[-1])  # sequential, not pairwise, summation
         return apart, total
 
 
@@ -94,11 +105,7 @@ class KeptApart:
     def between(self, sets: UnionFind, x: int, y: int) -> bool:
         """Whether components ``x`` and ``y`` (roots) hold a kept-apart pair; walks the smaller one."""
         small, big = (x, y) if len(sets.of(x)) <= len(sets.of(y)) else (y, x)
-        for record in sets.of(small):
-            for partner in self.partners[self.start[record]:self.start[record + 1]]:
-                if sets.find(int(partner)) == big:
-                    return True
-        return False
+        return bool((sets.root[self.partners[_slices(self.start, sets.of(small))]] == big).any())
 
 
 class Steward:
@@ -145,8 +152,9 @@ def cluster(
 
     def joined_or_refused(pairs: tuple[np.ndarray, np.ndarray], kind: str) -> None:
         a, b = (np.asarray(side, dtype=np.int64) for side in pairs)
-        for k in np.lexsort((b, a)):
-            x, y = sets.find(int(a[k])), sets.find(int(b[k]))
+        root_of, a_list, b_list = sets.root, a.tolist(), b.tolist()
+        for k in np.lexsort((b, a)).tolist():
+            x, y = int(root_of[a_list[k]]), int(root_of[b_list[k]])
             if x == y:
                 continue
             if keep_apart is not None and keep_apart.between(sets, x, y):
@@ -176,8 +184,9 @@ def cluster(
             np.concatenate([np.zeros(len(a), dtype=bool), np.ones(len(ca), dtype=bool)]),
         )
     refused: list[tuple[int, str]] = []
-    for k in np.lexsort((b, a, -np.asarray(weight, dtype=float))):
-        x, y = sets.find(int(a[k])), sets.find(int(b[k]))
+    root_of, a_list, b_list = sets.root, np.asarray(a).tolist(), np.asarray(b).tolist()
+    for k in np.lexsort((b, a, -np.asarray(weight, dtype=float))).tolist():
+        x, y = int(root_of[a_list[k]]), int(root_of[b_list[k]])
         if x == y:
             continue
         px, py = merged.get(x), merged.get(y)

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -122,35 +121,11 @@ def scored_pairs(records, match_model_table, threshold: float | None = None) -> 
     clustering weighs every scored pair between two customers, DECISIONS §42), with the threshold and what
     the model expects of it on every row. ``threshold`` fixes it (var); else it is chosen by expected F1."""
     model = _model_of(match_model_table)
+    schema = pa.schema(list(PAIR_COLUMNS.items()))
     if model is None:
-        return pa.table({name: pa.array([], kind) for name, kind in PAIR_COLUMNS.items()})
-    pairs = matching.score(prepare_records(records), model, floor=0.0)
-    probability = pairs.column("match_probability")
-    chosen = matching.choose_threshold(
-        pc.filter(probability, pc.greater_equal(probability, matching.SCORE_FLOOR)).to_numpy(), threshold
-    )
-    decision = np.where(
-        pc.greater_equal(probability, chosen.match_probability).to_numpy(zero_copy_only=False), "link", "apart"
-    )
-    n = pairs.num_rows
-    is_link = decision == "link"
-    levels = pairs.column("comparison_levels").to_pylist()
-    return pa.table(
-        {
-            "record_key_a": pairs.column("record_key_a"),
-            "record_key_b": pairs.column("record_key_b"),
-            "pair_decision": pa.array(decision.tolist(), pa.string()),
-            "match_weight": pairs.column("match_weight").cast(pa.float64()),
-            "match_probability": pairs.column("match_probability").cast(pa.float64()),
-            "blocking_rule": pairs.column("blocking_rule"),
-            # an apart pair's explanation would fill the table at scale; the link's is what people read
-            "comparison_levels": pa.array([text if keep else None for text, keep in zip(levels, is_link)], pa.string()),
-            "match_probability_threshold": pa.array([chosen.match_probability] * n, pa.float64()),
-            "threshold_method": pa.array([chosen.method] * n, pa.string()),
-            "expected_precision": pa.array([chosen.expected_precision] * n, pa.float64()),
-            "expected_recall": pa.array([chosen.expected_recall] * n, pa.float64()),
-        }
-    )
+        return schema.empty_table()
+    # scored, decided and explained in DuckDB: millions of pairs at scale never pass through Python lists
+    return matching.score_and_decide(prepare_records(records), model, threshold).select(schema.names).cast(schema)
 
 
 def customers(records, deterministic, pairs, match_model_table, previous=None, corrections=None) -> pa.Table:
@@ -158,7 +133,7 @@ def customers(records, deterministic, pairs, match_model_table, previous=None, c
     supports as proof on this data and the stewards' corrections (record pairs) applied first."""
     model = _model_of(match_model_table)
     rules = constraints.active_rules((model or {}).get("splink"))
-    pairs = to_arrow_table(pairs)
+    pairs = to_arrow_table(pairs).select(["record_key_a", "record_key_b", "match_weight", "pair_decision"])
     decision = pairs.column("pair_decision")
     linked = pairs.filter(pc.equal(decision, "link"))
     apart = pairs.filter(pc.equal(decision, "apart"))
