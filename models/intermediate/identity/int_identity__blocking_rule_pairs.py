@@ -2,13 +2,17 @@
 
 import json
 
+from customer360.frames import to_arrow, to_model_result
 from customer360.identity import matching
 from customer360.identity.prepare import prepare_records
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    match_model = dbt.ref("int_identity__match_model").arrow().read_all()
+    match_model = to_arrow(dbt.ref("int_identity__match_model"))
     text = match_model.column("model_json")[0].as_py()
-    records = prepare_records(dbt.ref("int_identity__records").arrow().read_all())
-    return matching.blocking_rule_pair_counts(records, json.loads(text) if text else None)
+    records = prepare_records(to_arrow(dbt.ref("int_identity__records")))
+    return to_model_result(
+        matching.blocking_rule_pair_counts(records, json.loads(text) if text else None),
+        session,
+    )

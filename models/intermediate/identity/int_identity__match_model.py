@@ -2,14 +2,18 @@
 deterministic links as pairs known to be one person), or the pinned model of var identity_model_path
 checked against this data's fingerprint. One row (customer360.identity.stages.match_model)."""
 
+from customer360.frames import to_arrow, to_model_result
 from customer360.identity import stages
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return stages.match_model(
-        dbt.ref("int_identity__records").arrow().read_all(),
-        dbt.ref("int_identity__deterministic_links").arrow().read_all(),
-        pinned_path=dbt.config.meta_get("model_path") or None,
-        seed=int(dbt.config.meta_get("training_seed")),
+    return to_model_result(
+        stages.match_model(
+            to_arrow(dbt.ref("int_identity__records")),
+            to_arrow(dbt.ref("int_identity__deterministic_links")),
+            pinned_path=dbt.config.meta_get("model_path") or None,
+            seed=int(dbt.config.meta_get("training_seed")),
+        ),
+        session,
     )

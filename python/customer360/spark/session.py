@@ -1,0 +1,78 @@
+"""The local SparkSession of a dbt-spark ``session`` build, and the PII salt as a session variable.
+
+dbt-spark's session cursor calls ``SparkSession.builder.enableHiveSupport().config(...).getOrCreate()``
+with the profile's ``server_side_parameters`` before every statement; the first call starts the JVM, so
+static settings (master, warehouse directory, metastore) come from the profile (``profiles.yml``, target
+``spark``). ``ensure_salt`` declares the session variable ``customer360_pii_salt`` that the macro
+``spark__pii_hash`` reads: the value is bound as a parameter, so it is in no SQL text, compiled file or
+log. The salt comes from ``CUSTOMER360_PII_SALT``, else from a random salt kept beside the warehouse
+(``<warehouse>.pii_salt``, mode 600), as the DuckDB build keeps one beside its private file.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+VARIABLE = "customer360_pii_salt"
+WAREHOUSE_ENV = "CUSTOMER360_SPARK_WAREHOUSE"
+DEFAULT_WAREHOUSE = "data/spark"
+
+_lock = threading.Lock()
+_salted: set[int] = set()
+
+
+def warehouse_dir(environ: dict | None = None) -> Path:
+    """Where the Spark build keeps its tables and metastore (env CUSTOMER360_SPARK_WAREHOUSE)."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE)
+
+
+def local_settings(warehouse: Path, cores: int = 2, memory: str = "4g") -> dict[str, str]:
+    """The settings of a local session over ``warehouse`` (the profile's server_side_parameters repeat
+    them; ``customer360.spark.compare`` uses these to reopen the same tables after a build)."""
+    return {
+        "spark.master": f"local[{cores}]",
+        "spark.driver.memory": memory,
+        "spark.ui.enabled": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": str(cores),
+        "spark.default.parallelism": str(cores),
+        "spark.sql.adaptive.enabled": "true",
+        "spark.sql.warehouse.dir": f"{warehouse}/warehouse",
+        "spark.hadoop.javax.jdo.option.ConnectionURL": "jdbc:derby:;databaseName=metastore_db;create=true",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={warehouse} -Duser.timezone=UTC",
+        "spark.sql.legacy.createHiveTableByDefault": "false",
+    }
+
+
+def get_session(settings: dict[str, str]):
+    """The process's SparkSession (Hive metastore on, as dbt-spark's session cursor builds it)."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def ensure_salt(spark, warehouse: Path | None = None, environ: dict | None = None) -> None:
+    """Declare ``customer360_pii_salt`` in ``spark`` once per session, bound as a parameter."""
+    from customer360.privacy.salt_plugin import resolve_salt
+
+    with _lock:
+        if id(spark) in _salted:
+            return
+        warehouse = warehouse if warehouse is not None else _session_warehouse(spark)
+        salt = resolve_salt(str(warehouse), environ)
+        spark.sql(f"declare or replace variable {VARIABLE} string")
+        spark.sql(f"set variable {VARIABLE} = :salt", args={"salt": salt})
+        _salted.add(id(spark))
+
+
+def _session_warehouse(spark) -> Path:
+    """The folder above the session's warehouse directory (the salt file sits beside it)."""
+    location = spark.conf.get("spark.sql.warehouse.dir")
+    location = location.removeprefix("file:")
+    return Path(location).parent
