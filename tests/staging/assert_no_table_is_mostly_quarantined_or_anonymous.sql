@@ -37,7 +37,7 @@ final as (
         source_system,
         source_table,
         kind,
-        round(share, 4) as affected_share,
+        round(affected_share, 4) as affected_share,
         cast(round(100 * affected_share, 1) as varchar) || '% of the rows of '
         || source_system || '.' || source_table || ' are quarantined'
         || ' (see int_quarantine__rejected_rows for the reasons)' as problem
@@ -48,7 +48,7 @@ final as (
         source_system,
         source_table,
         kind,
-        round(share, 4) as affected_share,
+        round(affected_share, 4) as affected_share,
         cast(round(100 * affected_share, 1) as varchar) || '% of the identity records of '
         || source_system || '.' || source_table || ' are anonymous'
         || ' (they identify nobody: no name, email, phone, id number or customer key)' as problem
