@@ -176,3 +176,36 @@ bi-test: install bi-install browser-deps
 layers: install
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) parse --quiet
 	$(BIN)/customer360 layers --manifest target/manifest.json
+
+# Apache Spark in local mode (issue 18; README "Running on Apache Spark"): its own virtual environment
+# (.venv-spark, ~1.6 GB, never mixed with .venv) and a JDK from Debian. make test-spark builds the test set
+# on local Spark and compares every published mart and the crosswalk with the DuckDB build, table by table.
+# Not part of make test.
+.PHONY: spark-install spark-build test-spark
+SPARK_VENV ?= .venv-spark
+SPARK_BIN := $(SPARK_VENV)/bin
+SPARK_JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64))
+TEST_SPARK_DIR := data/test/spark
+SPARK_ENV := JAVA_HOME=$(SPARK_JAVA_HOME) CUSTOMER360_TARGET=spark CUSTOMER360_SPARK_WAREHOUSE=$(TEST_SPARK_DIR) \
+  CUSTOMER360_SPARK_CORES=$${CUSTOMER360_SPARK_CORES:-2} CUSTOMER360_SPARK_MEMORY=$${CUSTOMER360_SPARK_MEMORY:-2g}
+
+$(SPARK_BIN)/activate: requirements-spark.txt requirements.txt python/pyproject.toml
+	$(PYTHON) -m venv $(SPARK_VENV) || python3 -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/pip install --quiet --upgrade pip
+	$(SPARK_BIN)/pip install --quiet -r requirements-spark.txt
+	$(SPARK_BIN)/pip install --quiet --no-deps -e ./python
+	touch $(SPARK_BIN)/activate
+
+spark-install: $(SPARK_BIN)/activate
+	@test -x "$(SPARK_JAVA_HOME)/bin/java" || { echo "no JDK 17/21 in /usr/lib/jvm: apt-get install openjdk-17-jre-headless"; exit 1; }
+
+spark-build: spark-install test-data
+	rm -rf $(TEST_SPARK_DIR)
+	$(SPARK_ENV) $(SPARK_BIN)/python -m customer360.spark.run build --target spark --vars '{raw_path: $(TEST_DIR)/raw}'
+
+test-spark: install spark-install test-data
+	$(SPARK_BIN)/pytest -q python/tests/test_spark_submission.py
+	test -f $(TEST_BI_DB) || $(MAKE) dbt-test
+	$(MAKE) spark-build
+	$(SPARK_ENV) $(SPARK_BIN)/python -m customer360.spark.compare --duckdb $(TEST_DB) --bi-duckdb $(TEST_BI_DB) \
+	  --warehouse $(TEST_SPARK_DIR)

@@ -1,21 +1,28 @@
-"""The local SparkSession of a dbt-spark ``session`` build, and the PII salt as a session variable.
+"""The local SparkSession of a dbt-spark ``session`` build: the PII salt as a session variable and the
+landing step's file inspection as a SQL function.
 
 dbt-spark's session cursor calls ``SparkSession.builder.enableHiveSupport().config(...).getOrCreate()``
 with the profile's ``server_side_parameters`` before every statement; the first call starts the JVM, so
 static settings (master, warehouse directory, metastore) come from the profile (``profiles.yml``, target
-``spark``). ``ensure_salt`` declares the session variable ``customer360_pii_salt`` that the macro
+``spark``). ``prepare_session`` declares the session variable ``customer360_pii_salt`` that the macro
 ``spark__pii_hash`` reads: the value is bound as a parameter, so it is in no SQL text, compiled file or
 log. The salt comes from ``CUSTOMER360_PII_SALT``, else from a random salt kept beside the warehouse
 (``<warehouse>.pii_salt``, mode 600), as the DuckDB build keeps one beside its private file.
+``prepare_session`` also registers ``customer360_inspect_file(path, format)`` (the same Python function
+the DuckDB build registers through its plugin, ``customer360.landing.files.inspect_json``) so the shared
+part of the landing macro runs unchanged; it reads the driver's files (local mode, or a driver that
+mounts the landing folder).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 
 VARIABLE = "customer360_pii_salt"
+INSPECT_FUNCTION = "customer360_inspect_file"
 WAREHOUSE_ENV = "CUSTOMER360_SPARK_WAREHOUSE"
 DEFAULT_WAREHOUSE = "data/spark"
 
@@ -57,8 +64,16 @@ def get_session(settings: dict[str, str]):
     return builder.getOrCreate()
 
 
-def ensure_salt(spark, warehouse: Path | None = None, environ: dict | None = None) -> None:
-    """Declare ``customer360_pii_salt`` in ``spark`` once per session, bound as a parameter."""
+def python_workers() -> None:
+    """Spark's Python workers (UDFs) run this interpreter, the one with the customer360 package."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+
+
+def prepare_session(spark, warehouse: Path | None = None, environ: dict | None = None) -> None:
+    """Once per session: declare ``customer360_pii_salt`` (bound as a parameter) and register
+    ``customer360_inspect_file``."""
+    from customer360.landing.files import inspect_json
     from customer360.privacy.salt_plugin import resolve_salt
 
     with _lock:
@@ -68,6 +83,7 @@ def ensure_salt(spark, warehouse: Path | None = None, environ: dict | None = Non
         salt = resolve_salt(str(warehouse), environ)
         spark.sql(f"declare or replace variable {VARIABLE} string")
         spark.sql(f"set variable {VARIABLE} = :salt", args={"salt": salt})
+        spark.udf.register(INSPECT_FUNCTION, inspect_json, "string")
         _salted.add(id(spark))
 
 

@@ -6,7 +6,7 @@ to go. ``SessionPythonJobHelper`` runs the code dbt-spark generates for the mode
 then ``dbtObj(spark.table)``, ``model(dbt, spark)`` and ``saveAsTable``) in this process with ``spark``
 bound to the session the SQL runs in. ``install()`` registers it on ``SparkAdapter`` under the name
 ``session`` and makes it the default when the profile's method is ``session``; nothing else of dbt-spark
-changes. It also gives every session the PII salt (``customer360.spark.session.ensure_salt``).
+changes. It also prepares every session (PII salt, landing inspection: ``customer360.spark.session.prepare_session``).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ class SessionPythonJobHelper(PythonJobHelper):
         self.credentials = credentials
 
     def _session(self):
-        from customer360.spark.session import ensure_salt, get_session
+        from customer360.spark.session import prepare_session, get_session
 
         spark = get_session(dict(getattr(self.credentials, "server_side_parameters", None) or {}))
-        ensure_salt(spark)
+        prepare_session(spark)
         return spark
 
     def submit(self, compiled_code: str) -> None:
@@ -47,6 +47,9 @@ def install() -> None:
 
     if getattr(SparkAdapter, "_customer360_session_helper", False):
         return
+    from customer360.spark.session import python_workers
+
+    python_workers()
     helpers = SparkAdapter.python_submission_helpers
     default_method = SparkAdapter.default_python_submission_method
 
@@ -64,9 +67,9 @@ def install() -> None:
     execute = spark_session.Cursor.execute
 
     def salted_execute(cursor, sql, *parameters):
-        from customer360.spark.session import ensure_salt, get_session
+        from customer360.spark.session import prepare_session, get_session
 
-        ensure_salt(get_session(cursor.server_side_parameters))
+        prepare_session(get_session(cursor.server_side_parameters))
         return execute(cursor, sql, *parameters)
 
     spark_session.Cursor.execute = salted_execute
