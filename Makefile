@@ -199,8 +199,10 @@ $(SPARK_BIN)/activate: requirements-spark.txt requirements.txt python/pyproject.
 spark-install: $(SPARK_BIN)/activate
 	@test -x "$(SPARK_JAVA_HOME)/bin/java" || { echo "no JDK 17/21 in /usr/lib/jvm: apt-get install openjdk-17-jre-headless"; exit 1; }
 
+# The Spark build hashes PII with the DuckDB test build's salt (copied, owner-only) so hashed columns compare.
 spark-build: spark-install test-data
-	rm -rf $(TEST_SPARK_DIR)
+	rm -rf $(TEST_SPARK_DIR) && mkdir -p $(TEST_SPARK_DIR)
+	if [ -f $(TEST_DB).pii_salt ]; then install -m 600 $(TEST_DB).pii_salt $(TEST_SPARK_DIR).pii_salt; fi
 	$(SPARK_ENV) $(SPARK_BIN)/python -m customer360.spark.run build --target spark --vars '{raw_path: $(TEST_DIR)/raw}'
 
 test-spark: install spark-install test-data

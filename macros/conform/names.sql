@@ -294,3 +294,23 @@
         else {{ column }}
     end
 {%- endmacro %}
+
+{#- Spark: the portable replace() chain with each garbled pair as a literal (Spark's chr() wraps code
+    points above 255). -#}
+{% macro spark__repair_mojibake(column) -%}
+    {%- set repaired = namespace(sql=column) -%}
+    {%- for code_point, letter in mojibake_letters() -%}
+        {%- set repaired.sql = "replace(" ~ repaired.sql ~ ", '" ~ ('Ã%c' | format(code_point)) ~ "', '" ~ letter ~ "')" -%}
+    {%- endfor -%}
+    case when {{ column }} like '%Ã%' then {{ repaired.sql }} else {{ column }} end
+{%- endmacro %}
+
+{% macro spark__name_clean(column) -%}
+    {%- set cleaned = 'lower(customer360_strip_accents(' ~ clean_text(column, null_words=false) ~ '))' -%}
+    {%- set cleaned = regexp_replace_all(cleaned, '[\\x{2018}\\x{2019}`\\x{00B4}]', "\\'") -%}
+    {%- set cleaned = regexp_replace_all(cleaned, '\\.', '') -%}
+    {%- set cleaned = regexp_replace_all(cleaned, "[^\\p{L}''\\-]+", ' ') -%}
+    {%- set cleaned = regexp_replace_all(cleaned, '\\s*-\\s*', '-') -%}
+    {%- set cleaned = regexp_replace_all(cleaned, '\\s+', ' ') -%}
+    nullif(trim(BOTH ' -\'' FROM {{ cleaned }}), '')
+{%- endmacro %}

@@ -64,37 +64,11 @@
     '{{ text | string | replace("'", "''") }}'
 {%- endmacro %}
 
-{% macro duckdb__land_sources(tables) -%}
-    {#- the audit tables exist whatever is selected, so the landing staging models always build -#}
-    {%- call statement('landing_audit', auto_begin=false) -%}
-        create schema if not exists landing;
-        create table if not exists landing.files (
-            source_system varchar,
-            source_table varchar,
-            file_path varchar,
-            file_format varchar,
-            is_present boolean,
-            file_bytes bigint,
-            file_modified_at timestamp,
-            row_count bigint,
-            unreadable_line_count bigint,
-            missing_columns varchar,
-            unknown_columns varchar,
-            landed_at timestamp
-        );
-        create table if not exists landing.unreadable_lines (
-            source_system varchar,
-            source_table varchar,
-            file_path varchar,
-            line_number bigint,
-            column_name varchar,
-            problem varchar
-        );
-        -- a system switched off since the last landing leaves nothing behind
-        {%- set enabled = landing_tables() | map(attribute='system') | unique | list %}
-        delete from landing.files where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
-        delete from landing.unreadable_lines where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
-    {%- endcall -%}
+{#- The plan of every table to land, from the inspection of its file (customer360_inspect_file, a
+    function both engines register): table, path, report, present {contract column: header name},
+    missing (optional columns the file lacks), unknown (header names the contract does not know). Raises
+    one error listing every file that breaks the contract, before any row is read. Engine-neutral. -#}
+{% macro landing_plans(tables) -%}
     {%- set raw_path = var('raw_path') | string -%}
     {%- set errors = [] -%}
     {%- set plans = [] -%}
@@ -149,6 +123,42 @@
     {%- if errors -%}
         {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ errors | join('\n  - ')) }}
     {%- endif -%}
+    {{ return(plans) }}
+{%- endmacro %}
+
+{% macro duckdb__land_sources(tables) -%}
+    {#- the audit tables exist whatever is selected, so the landing staging models always build -#}
+    {%- call statement('landing_audit', auto_begin=false) -%}
+        create schema if not exists landing;
+        create table if not exists landing.files (
+            source_system varchar,
+            source_table varchar,
+            file_path varchar,
+            file_format varchar,
+            is_present boolean,
+            file_bytes bigint,
+            file_modified_at timestamp,
+            row_count bigint,
+            unreadable_line_count bigint,
+            missing_columns varchar,
+            unknown_columns varchar,
+            landed_at timestamp
+        );
+        create table if not exists landing.unreadable_lines (
+            source_system varchar,
+            source_table varchar,
+            file_path varchar,
+            line_number bigint,
+            column_name varchar,
+            problem varchar
+        );
+        -- a system switched off since the last landing leaves nothing behind
+        {%- set enabled = landing_tables() | map(attribute='system') | unique | list %}
+        delete from landing.files where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
+        delete from landing.unreadable_lines where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
+    {%- endcall -%}
+    {%- set raw_path = var('raw_path') | string -%}
+    {%- set plans = landing_plans(tables) -%}
 
     {#- 2. load: one table per source, and the audit of what was landed -#}
     {%- for plan in plans -%}
@@ -258,5 +268,197 @@
             {%- do exceptions.warn('Landing: ' ~ row[1] ~ ' line(s) of ' ~ row[0] ~ ' could not be read as rows (first: line '
                 ~ row[2] ~ '); they are quarantined with their line numbers.') -%}
         {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Spark: the same plans (landing_plans), loaded with Spark's own readers into Parquet tables, one
+    statement per call (dbt-spark's session cursor runs one). CSV: every column as a string, header by
+    position, quoted fields over several lines, `"` as quote and escape; a record whose number of fields
+    differs from the header goes to Spark's corrupt-record column and from there to
+    landing.unreadable_lines (its line number is its record number + 1: exact unless an earlier record
+    spans lines; no column name). _source_row_number numbers the readable records in file order (one
+    file is one partition: multiLine files are not split); Parquet's is the reader's row index + 1.
+    landing.files and landing.unreadable_lines are rewritten whole (Parquet tables cannot delete rows):
+    the rows of tables landed now, plus the kept rows of other enabled tables from the last landing. -#}
+{% macro spark__land_sources(tables) -%}
+    {%- set plans = landing_plans(tables) -%}
+    {%- set enabled = landing_tables() | map(attribute='system') | unique | list -%}
+    {%- do run_query('create schema if not exists landing') -%}
+    {%- set landed_keys = [] -%}
+    {%- for plan in plans -%}
+        {%- do landed_keys.append(plan.table.system ~ '.' ~ plan.table.table) -%}
+    {%- endfor -%}
+    {%- set keep_filter -%}
+        source_system in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }})
+        and concat(source_system, '.', source_table) not in ({{ "'" ~ landed_keys | join("', '") ~ "'" if landed_keys else "''" }})
+    {%- endset -%}
+    {#- what the last landing recorded of tables not landed now, held in memory before the rewrite -#}
+    {%- set existing = run_query("show tables in landing") -%}
+    {%- set existing_names = existing.columns[1].values() | map('lower') | list if existing else [] -%}
+    {%- for name in ['files', 'unreadable_lines'] -%}
+        {%- if name in existing_names -%}
+            {%- do run_query('cache table landing_kept_' ~ name ~ ' as select * from landing.' ~ name ~ ' where ' ~ keep_filter) -%}
+        {%- else -%}
+            {%- do run_query('cache table landing_kept_' ~ name ~ ' as select * from ' ~ spark__landing_audit_empty(name)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {%- set audit_rows = [] -%}
+    {%- set unreadable_selects = [] -%}
+    {%- for plan in plans -%}
+        {%- set t = plan.table -%}
+        {%- set view = 'landing_read_' ~ t.system ~ '_' ~ t.table -%}
+        {%- do run_query('create schema if not exists ' ~ t.relation.schema) -%}
+        {%- do run_query('drop table if exists ' ~ t.relation) -%}
+        {%- if not plan.report.is_present -%}
+            {%- set create_sql -%}
+            create table {{ t.relation }} using parquet as
+            select
+                {%- for column in t.columns %}
+                cast(null as string) as {{ adapter.quote(column.name) }},
+                {%- endfor %}
+                cast(null as bigint) as _source_row_number,
+                cast(null as timestamp) as _file_modified_at
+            where false
+            {%- endset -%}
+            {%- do run_query(create_sql) -%}
+        {%- else -%}
+            {%- if t.file_format == 'parquet' -%}
+                {%- set read_sql -%}
+                create or replace temporary view {{ view }} as
+                select *, _metadata.row_index + 1 as _landing_record, cast(null as string) as _corrupt_record
+                from parquet.`{{ plan.path }}`
+                {%- endset -%}
+            {%- else -%}
+                {%- set read_sql -%}
+                create or replace temporary view {{ view }}_file (
+                    {%- for name in plan.report.columns %}
+                    {{ adapter.quote(name) }} string,
+                    {%- endfor %}
+                    _corrupt_record string
+                )
+                using csv
+                options (
+                    path {{ sql_literal(plan.path) }},
+                    header 'true',
+                    enforceSchema 'true',
+                    sep {{ sql_literal(plan.report.delimiter) }},
+                    quote '"',
+                    escape '"',
+                    multiLine 'true',
+                    mode 'PERMISSIVE',
+                    columnNameOfCorruptRecord '_corrupt_record',
+                    encoding 'UTF-8'
+                )
+                {%- endset -%}
+                {%- do run_query(read_sql) -%}
+                {#- cached: Spark reads the corrupt-record column of parsed rows only, and the numbering
+                    is then fixed for both queries below -#}
+                {%- set read_sql -%}
+                cache table {{ view }} as
+                select *, row_number() over (order by monotonically_increasing_id()) as _landing_record
+                from {{ view }}_file
+                {%- endset -%}
+            {%- endif -%}
+            {%- do run_query(read_sql) -%}
+            {%- set create_sql -%}
+            create table {{ t.relation }} using parquet as
+            select
+                {%- for column in t.columns %}
+                {%- if column.name in plan.present %}
+                {{ adapter.quote(plan.present[column.name]) }} as {{ adapter.quote(column.name) }},
+                {%- else %}
+                cast(null as string) as {{ adapter.quote(column.name) }},
+                {%- endif %}
+                {%- endfor %}
+                {%- if t.file_format == 'parquet' %}
+                _landing_record as _source_row_number,
+                {%- else %}
+                row_number() over (order by _landing_record) as _source_row_number,
+                {%- endif %}
+                cast('{{ plan.report.file_modified_at }}' as timestamp) as _file_modified_at
+            from {{ view }}
+            where _corrupt_record is null
+            {%- endset -%}
+            {%- do run_query(create_sql) -%}
+            {%- if t.file_format == 'csv' -%}
+                {%- set unreadable_sql -%}
+                select
+                    '{{ t.system }}' as source_system,
+                    '{{ t.table }}' as source_table,
+                    {{ sql_literal(t.file) }} as file_path,
+                    _landing_record + 1 as line_number,
+                    cast(null as string) as column_name,
+                    'the number of fields differs from the header' as problem
+                from {{ view }}
+                where _corrupt_record is not null
+                {%- endset -%}
+                {%- do run_query('cache table ' ~ view ~ '_unreadable as ' ~ unreadable_sql) -%}
+                {%- do unreadable_selects.append('select * from ' ~ view ~ '_unreadable') -%}
+            {%- endif -%}
+        {%- endif -%}
+        {%- set counts = run_query('select (select count(*) from ' ~ t.relation ~ '), '
+            ~ ('(select count(*) from ' ~ view ~ '_unreadable)' if plan.report.is_present and t.file_format == 'csv' else '0')) -%}
+        {%- do audit_rows.append({'plan': plan, 'rows': counts.rows[0][0], 'unreadable': counts.rows[0][1]}) -%}
+        {%- if not plan.report.is_present -%}
+            {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' does not exist; ' ~ t.system ~ '.' ~ t.table
+                ~ ' is empty in this build (data_inventory lists it as absent).') -%}
+        {%- elif plan.missing -%}
+            {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' has no column(s) ' ~ plan.missing | join(', ')
+                ~ '; they are empty in this build.') -%}
+        {%- endif -%}
+        {%- if audit_rows[-1].unreadable > 0 -%}
+            {%- do exceptions.warn('Landing: ' ~ audit_rows[-1].unreadable ~ ' line(s) of ' ~ t.system ~ '.' ~ t.table
+                ~ ' could not be read as rows; they are quarantined with their line numbers.') -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {#- the audit, rewritten whole -#}
+    {%- do run_query('drop table if exists landing.files') -%}
+    {%- set files_sql -%}
+    create table landing.files using parquet as
+    select * from landing_kept_files
+    {%- for row in audit_rows %}
+    {%- set plan = row.plan %}
+    union all
+    select
+        '{{ plan.table.system }}',
+        '{{ plan.table.table }}',
+        {{ sql_literal(plan.table.file) }},
+        '{{ plan.table.file_format }}',
+        {{ 'true' if plan.report.is_present else 'false' }},
+        cast({{ plan.report.file_bytes if plan.report.is_present else 'null' }} as bigint),
+        {{ "cast('" ~ plan.report.file_modified_at ~ "' as timestamp)" if plan.report.is_present else 'cast(null as timestamp)' }},
+        cast({{ row.rows }} as bigint),
+        cast({{ row.unreadable }} as bigint),
+        {{ sql_literal(plan.missing | join(', ')) if plan.missing else 'cast(null as string)' }},
+        {{ sql_literal(plan.unknown | join(', ')) if plan.unknown else 'cast(null as string)' }},
+        cast(current_timestamp() as timestamp)
+    {%- endfor %}
+    {%- endset -%}
+    {%- do run_query(files_sql) -%}
+    {%- do run_query('drop table if exists landing.unreadable_lines') -%}
+    {%- do run_query('create table landing.unreadable_lines using parquet as select * from landing_kept_unreadable_lines'
+        ~ (' union all ' ~ unreadable_selects | join(' union all ') if unreadable_selects else '')) -%}
+    {%- for plan in plans if plan.report.is_present and plan.table.file_format == 'csv' -%}
+        {%- do run_query('uncache table if exists landing_read_' ~ plan.table.system ~ '_' ~ plan.table.table) -%}
+    {%- endfor -%}
+    {%- do run_query('uncache table if exists landing_kept_files') -%}
+    {%- do run_query('uncache table if exists landing_kept_unreadable_lines') -%}
+{%- endmacro %}
+
+{#- An empty landing audit table's columns (Spark), as a subquery. -#}
+{% macro spark__landing_audit_empty(name) -%}
+    {%- if name == 'files' -%}
+    (select cast(null as string) as source_system, cast(null as string) as source_table,
+        cast(null as string) as file_path, cast(null as string) as file_format, cast(null as boolean) as is_present,
+        cast(null as bigint) as file_bytes, cast(null as timestamp) as file_modified_at,
+        cast(null as bigint) as row_count, cast(null as bigint) as unreadable_line_count,
+        cast(null as string) as missing_columns, cast(null as string) as unknown_columns,
+        cast(null as timestamp) as landed_at where false) as empty_files
+    {%- else -%}
+    (select cast(null as string) as source_system, cast(null as string) as source_table,
+        cast(null as string) as file_path, cast(null as bigint) as line_number,
+        cast(null as string) as column_name, cast(null as string) as problem where false) as empty_lines
     {%- endif -%}
 {%- endmacro %}

@@ -37,5 +37,48 @@
 
 {#- A picklist value as a lower snake_case category: 'Closed - Converted' -> 'closed_converted'. -#}
 {% macro category(column) -%}
-    nullif(trim(regexp_replace(lower({{ clean_text(column) }}), '[^a-z0-9]+', '_', 'g'), '_'), '')
+    nullif(trim(BOTH '_' FROM {{ regexp_replace_all('lower(' ~ clean_text(column) ~ ')', '[^a-z0-9]+', '_') }}), '')
+{%- endmacro %}
+
+{#- Spark: the same folding with a Java regular expression (the class spelt out, as RE2's \s is not
+    Java's), as a raw literal; Spark's regexp_replace replaces every match. -#}
+{% macro spark__clean_text(column, null_words=true) -%}
+    nullif(
+        case
+            when upper(trim(cast({{ column }} as string))) in (
+                {% for token in null_tokens(null_words) %}'{{ token }}'{{ ', ' if not loop.last }}{% endfor %}
+            ) then null
+            else trim(regexp_replace(cast({{ column }} as string), r'[\t\n\f\r \x{00A0}\x{200B}\x{FEFF}]+', ' '))
+        end,
+        ''
+    )
+{%- endmacro %}
+
+{#- Every match of `pattern` (a regular expression in the syntax both RE2 and Java read) replaced by
+    `replacement`: DuckDB needs the 'g' option (else only the first match), Spark replaces every match
+    and reads the pattern as a raw literal (a quote written '' for DuckDB becomes \' there). Dispatched. -#}
+{% macro regexp_replace_all(expression, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'customer360')(expression, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, r'{{ pattern | replace("''", "\\'") }}', '{{ replacement }}')
+{%- endmacro %}
+
+{#- Whether the whole of `expression` matches `pattern`: DuckDB's regexp_full_match, Spark's rlike
+    anchored. Dispatched. -#}
+{% macro regexp_full_match(expression, pattern) -%}
+    {{ return(adapter.dispatch('regexp_full_match', 'customer360')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_full_match(expression, pattern) -%}
+    regexp_full_match({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro spark__regexp_full_match(expression, pattern) -%}
+    ({{ expression }} rlike r'^(?:{{ pattern | replace("''", "\\'") }})$')
 {%- endmacro %}

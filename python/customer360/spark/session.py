@@ -8,7 +8,8 @@ static settings (master, warehouse directory, metastore) come from the profile (
 ``spark__pii_hash`` reads: the value is bound as a parameter, so it is in no SQL text, compiled file or
 log. The salt comes from ``CUSTOMER360_PII_SALT``, else from a random salt kept beside the warehouse
 (``<warehouse>.pii_salt``, mode 600), as the DuckDB build keeps one beside its private file.
-``prepare_session`` also registers ``customer360_inspect_file(path, format)`` (the same Python function
+``prepare_session`` also registers ``customer360_strip_accents`` (DuckDB's strip_accents, which Spark
+lacks) and ``customer360_inspect_file(path, format)`` (the same Python function
 the DuckDB build registers through its plugin, ``customer360.landing.files.inspect_json``) so the shared
 part of the landing macro runs unchanged; it reads the driver's files (local mode, or a driver that
 mounts the landing folder).
@@ -19,10 +20,21 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import unicodedata
 from pathlib import Path
 
 VARIABLE = "customer360_pii_salt"
 INSPECT_FUNCTION = "customer360_inspect_file"
+STRIP_ACCENTS_FUNCTION = "customer360_strip_accents"
+
+
+def strip_accents(text: str | None) -> str | None:
+    """DuckDB's strip_accents: combining marks removed after canonical decomposition ('Müller' ->
+    'Muller'; 'ø', 'ł' have no mark and stay). Spark has no such function."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
 WAREHOUSE_ENV = "CUSTOMER360_SPARK_WAREHOUSE"
 DEFAULT_WAREHOUSE = "data/spark"
 
@@ -51,6 +63,7 @@ def local_settings(warehouse: Path, cores: int = 2, memory: str = "4g") -> dict[
         "spark.hadoop.javax.jdo.option.ConnectionURL": "jdbc:derby:;databaseName=metastore_db;create=true",
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={warehouse} -Duser.timezone=UTC",
         "spark.sql.legacy.createHiveTableByDefault": "false",
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
     }
 
 
@@ -84,6 +97,7 @@ def prepare_session(spark, warehouse: Path | None = None, environ: dict | None =
         spark.sql(f"declare or replace variable {VARIABLE} string")
         spark.sql(f"set variable {VARIABLE} = :salt", args={"salt": salt})
         spark.udf.register(INSPECT_FUNCTION, inspect_json, "string")
+        spark.udf.register(STRIP_ACCENTS_FUNCTION, strip_accents, "string")
         _salted.add(id(spark))
 
 
