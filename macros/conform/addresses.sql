@@ -245,3 +245,38 @@
         struct_extract(parts, 'unit_identifier') as unit_identifier
     from standardized
 {%- endmacro %}
+
+{#- Spark: as DuckDB's, with transform(array(..), x -> ..) for the bindings ($1 for the group). -#}
+{% macro spark__postal_code(column, country_code) -%}
+    element_at(transform(
+        array(named_struct(
+            'postal_text', regexp_replace({{ clean_text(column) }}, r'^([0-9]+)\.0+$', '$1'),
+            'postal_plan', (
+                select first(named_struct(
+                    'digits', cast(countries.postal_code_digits as int),
+                    'uses_usps_zip', cast(countries.uses_usps_zip as boolean)
+                ))
+                from {{ ref('ref_countries') }} as countries
+                where countries.country_code = {{ country_code }}
+            )
+        )),
+        postal -> case
+            when postal.postal_plan.uses_usps_zip then case
+                when {{ regexp_full_match('postal.postal_text', '[0-9]{3,5}') }} then lpad(postal.postal_text, 5, '0')
+                when {{ regexp_full_match('postal.postal_text', '[0-9]{3,5}[- ][0-9]{4}') }}
+                    then lpad(regexp_extract(postal.postal_text, '^[0-9]+', 0), 5, '0')
+                when {{ regexp_full_match('postal.postal_text', '[0-9]{8,9}') }} then left(lpad(postal.postal_text, 9, '0'), 5)
+            end
+            else element_at(transform(
+                array(regexp_replace(upper(postal.postal_text), '[^A-Z0-9]', '')),
+                k -> case
+                    when not {{ regexp_full_match('k', '[A-Z0-9]{1,10}') }} or not (k rlike '[0-9]') then null
+                    when {{ regexp_full_match('k', '[0-9]+') }}
+                        and length(k) between greatest(postal.postal_plan.digits - 2, 3) and postal.postal_plan.digits - 1
+                        then lpad(k, postal.postal_plan.digits, '0')
+                    else k
+                end
+            ), 1)
+        end
+    ), 1)
+{%- endmacro %}

@@ -11,8 +11,6 @@
 {%- endmacro %}
 
 {% macro spark__full_name_parts(column) -%}{{ not_ported('full_name_parts') }}{%- endmacro %}
-{% macro spark__phone_e164(column, country_code) -%}{{ not_ported('phone_e164') }}{%- endmacro %}
-{% macro spark__postal_code(column, country_code) -%}{{ not_ported('postal_code') }}{%- endmacro %}
 {% macro spark__standardize_streets(relation, street_column) -%}{{ not_ported('standardize_streets') }}{%- endmacro %}
 {% macro spark__street_parts_from_words(words, suffix_map, directional_map, designator_map, needs_identifier_map) -%}{{ not_ported('street_parts_from_words') }}{%- endmacro %}
 {% macro spark__street_words(column) -%}{{ not_ported('street_words') }}{%- endmacro %}
