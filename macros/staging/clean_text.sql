@@ -35,9 +35,19 @@
     )
 {%- endmacro %}
 
-{#- A picklist value as a lower snake_case category: 'Closed - Converted' -> 'closed_converted'. -#}
+{#- A picklist value as a lower snake_case category: 'Closed - Converted' -> 'closed_converted'. Dispatched. -#}
 {% macro category(column) -%}
-    nullif(trim(BOTH '_' FROM {{ regexp_replace_all('lower(' ~ clean_text(column) ~ ')', '[^a-z0-9]+', '_') }}), '')
+    {{ return(adapter.dispatch('category', 'customer360')(column)) }}
+{%- endmacro %}
+
+{% macro default__category(column) -%}
+    nullif(trim(regexp_replace(lower({{ clean_text(column) }}), '[^a-z0-9]+', '_', 'g'), '_'), '')
+{%- endmacro %}
+
+{#- Spark: every match replaced without a flag; trim(BOTH .. FROM ..) as Spark's two-argument trim
+    takes its arguments the other way round. -#}
+{% macro spark__category(column) -%}
+    nullif(trim(BOTH '_' FROM regexp_replace(lower({{ clean_text(column) }}), '[^a-z0-9]+', '_')), '')
 {%- endmacro %}
 
 {#- Spark: the same folding with a Java regular expression (the class spelt out, as RE2's \s is not

@@ -10,7 +10,3 @@
     null
 {%- endmacro %}
 
-{% macro spark__full_name_parts(column) -%}{{ not_ported('full_name_parts') }}{%- endmacro %}
-{% macro spark__standardize_streets(relation, street_column) -%}{{ not_ported('standardize_streets') }}{%- endmacro %}
-{% macro spark__street_parts_from_words(words, suffix_map, directional_map, designator_map, needs_identifier_map) -%}{{ not_ported('street_parts_from_words') }}{%- endmacro %}
-{% macro spark__street_words(column) -%}{{ not_ported('street_words') }}{%- endmacro %}
