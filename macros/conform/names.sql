@@ -63,14 +63,14 @@
     and the initial; other values come back unchanged, with no initial. -#}
 {% macro name_without_trailing_initial(column) -%}
     case
-        when regexp_full_match({{ column }}, '\S+ \S') then split_part({{ column }}, ' ', 1)
+        when {{ regexp_full_match(column, '\\S+ \\S') }} then split_part({{ column }}, ' ', 1)
         else {{ column }}
     end
 {%- endmacro %}
 
 {% macro trailing_initial(column) -%}
     case
-        when regexp_full_match({{ column }}, '\S+ \S') then right({{ column }}, 1)
+        when {{ regexp_full_match(column, '\\S+ \\S') }} then right({{ column }}, 1)
     end
 {%- endmacro %}
 

@@ -292,14 +292,15 @@
         source_system in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }})
         and concat(source_system, '.', source_table) not in ({{ "'" ~ landed_keys | join("', '") ~ "'" if landed_keys else "''" }})
     {%- endset -%}
-    {#- what the last landing recorded of tables not landed now, held in memory before the rewrite -#}
+    {#- what the last landing recorded of tables not landed now, copied aside before the rewrite -#}
     {%- set existing = run_query("show tables in landing") -%}
     {%- set existing_names = existing.columns[1].values() | map('lower') | list if existing else [] -%}
     {%- for name in ['files', 'unreadable_lines'] -%}
+        {%- do run_query('drop table if exists landing.kept_' ~ name) -%}
         {%- if name in existing_names -%}
-            {%- do run_query('cache table landing_kept_' ~ name ~ ' as select * from landing.' ~ name ~ ' where ' ~ keep_filter) -%}
+            {%- do run_query('create table landing.kept_' ~ name ~ ' using parquet as select * from landing.' ~ name ~ ' where ' ~ keep_filter) -%}
         {%- else -%}
-            {%- do run_query('cache table landing_kept_' ~ name ~ ' as select * from ' ~ spark__landing_audit_empty(name)) -%}
+            {%- do run_query('create table landing.kept_' ~ name ~ ' using parquet as select * from ' ~ spark__landing_audit_empty(name)) -%}
         {%- endif -%}
     {%- endfor -%}
 
@@ -417,7 +418,7 @@
     {%- do run_query('drop table if exists landing.files') -%}
     {%- set files_sql -%}
     create table landing.files using parquet as
-    select * from landing_kept_files
+    select * from landing.kept_files
     {%- for row in audit_rows %}
     {%- set plan = row.plan %}
     union all
@@ -438,13 +439,13 @@
     {%- endset -%}
     {%- do run_query(files_sql) -%}
     {%- do run_query('drop table if exists landing.unreadable_lines') -%}
-    {%- do run_query('create table landing.unreadable_lines using parquet as select * from landing_kept_unreadable_lines'
+    {%- do run_query('create table landing.unreadable_lines using parquet as select * from landing.kept_unreadable_lines'
         ~ (' union all ' ~ unreadable_selects | join(' union all ') if unreadable_selects else '')) -%}
     {%- for plan in plans if plan.report.is_present and plan.table.file_format == 'csv' -%}
         {%- do run_query('uncache table if exists landing_read_' ~ plan.table.system ~ '_' ~ plan.table.table) -%}
     {%- endfor -%}
-    {%- do run_query('uncache table if exists landing_kept_files') -%}
-    {%- do run_query('uncache table if exists landing_kept_unreadable_lines') -%}
+    {%- do run_query('drop table if exists landing.kept_files') -%}
+    {%- do run_query('drop table if exists landing.kept_unreadable_lines') -%}
 {%- endmacro %}
 
 {#- An empty landing audit table's columns (Spark), as a subquery. -#}
