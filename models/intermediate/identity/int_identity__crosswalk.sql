@@ -37,7 +37,7 @@ deterministic_ends as (
 deterministic_by_record as (
     select
         record_key,
-        string_agg(distinct link_rule, ', ' order by link_rule) as link_rules
+        {{ string_agg_distinct_sorted('link_rule', ', ') }} as link_rules
     from deterministic_ends
     group by record_key
 ),

@@ -83,7 +83,7 @@ final as (
         || case when scope = 'household' then ' of another household member' else '' end
         || ': no ' || suppressed_intent
         || case when requires_same_offer then ' of ' || coalesce(offer_key, 'the same campaign') else '' end
-        || ' within ' || cast(window_days as varchar) || ' days (rule '
+        || ' within ' || cast(window_days as {{ dbt.type_string() }}) || ' days (rule '
         || rule_id || ')' as suppression_reason,
         cast(window_days as integer) as window_days,
         {{ as_of_date() }} as as_of_date,

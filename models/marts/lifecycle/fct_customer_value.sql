@@ -142,9 +142,9 @@ final as (
     select
         customer_values.customer_id,
         segmented.rfm_segment,
-        cast(segmented.recency_score as varchar)
-        || cast(segmented.frequency_score as varchar)
-        || cast(segmented.monetary_score as varchar) as rfm_score,
+        cast(segmented.recency_score as {{ dbt.type_string() }})
+        || cast(segmented.frequency_score as {{ dbt.type_string() }})
+        || cast(segmented.monetary_score as {{ dbt.type_string() }}) as rfm_score,
         clv.clv_model_status,
         customer_values.order_count,
         customer_values.store_purchase_count,

@@ -8,8 +8,8 @@ static settings (master, warehouse directory, metastore) come from the profile (
 ``spark__pii_hash`` reads: the value is bound as a parameter, so it is in no SQL text, compiled file or
 log. The salt comes from ``CUSTOMER360_PII_SALT``, else from a random salt kept beside the warehouse
 (``<warehouse>.pii_salt``, mode 600), as the DuckDB build keeps one beside its private file.
-``prepare_session`` also registers ``customer360_strip_accents`` (DuckDB's strip_accents, which Spark
-lacks) and ``customer360_inspect_file(path, format)`` (the same Python function
+``prepare_session`` also registers ``customer360_strip_accents`` and ``damerau_levenshtein`` (DuckDB
+functions Spark lacks, as Python functions) and ``customer360_inspect_file(path, format)`` (the same Python function
 the DuckDB build registers through its plugin, ``customer360.landing.files.inspect_json``) so the shared
 part of the landing macro runs unchanged; it reads the driver's files (local mode, or a driver that
 mounts the landing folder).
@@ -26,6 +26,16 @@ from pathlib import Path
 VARIABLE = "customer360_pii_salt"
 INSPECT_FUNCTION = "customer360_inspect_file"
 STRIP_ACCENTS_FUNCTION = "customer360_strip_accents"
+DAMERAU_LEVENSHTEIN_FUNCTION = "damerau_levenshtein"
+
+
+def damerau_levenshtein(left: str | None, right: str | None) -> int | None:
+    """DuckDB's damerau_levenshtein (edits with adjacent transpositions), which Spark lacks; rapidfuzz's."""
+    if left is None or right is None:
+        return None
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    return int(DamerauLevenshtein.distance(left, right))
 
 
 def strip_accents(text: str | None) -> str | None:
@@ -98,6 +108,7 @@ def prepare_session(spark, warehouse: Path | None = None, environ: dict | None =
         spark.sql(f"set variable {VARIABLE} = :salt", args={"salt": salt})
         spark.udf.register(INSPECT_FUNCTION, inspect_json, "string")
         spark.udf.register(STRIP_ACCENTS_FUNCTION, strip_accents, "string")
+        spark.udf.register(DAMERAU_LEVENSHTEIN_FUNCTION, damerau_levenshtein, "int")
         _salted.add(id(spark))
 
 
