@@ -89,3 +89,100 @@
 {% macro spark__string_agg_distinct_sorted(value_sql, separator) -%}
     nullif(array_join(array_sort(collect_set({{ value_sql }})), '{{ separator }}'), '')
 {%- endmacro %}
+
+{#- The number of `unit` boundaries (day, minute, second, ...) between two dates or timestamps, as
+    DuckDB's date_diff counts them (10:00:30 to 10:01:10 is one minute); dispatched: Spark's
+    timestampdiff counts whole units elapsed, so both ends are truncated to the unit first. -#}
+{% macro date_diff_sql(unit, start_sql, end_sql) -%}
+    {{ return(adapter.dispatch('date_diff_sql', 'customer360')(unit, start_sql, end_sql)) }}
+{%- endmacro %}
+{% macro default__date_diff_sql(unit, start_sql, end_sql) -%}
+    date_diff('{{ unit }}', {{ start_sql }}, {{ end_sql }})
+{%- endmacro %}
+{% macro spark__date_diff_sql(unit, start_sql, end_sql) -%}
+    timestampdiff({{ unit }}, date_trunc('{{ unit }}', {{ start_sql }}), date_trunc('{{ unit }}', {{ end_sql }}))
+{%- endmacro %}
+
+{#- Whether a regular expression (a SQL expression, e.g. a seed column) matches anywhere in a text;
+    dispatched (regexp_matches / rlike). -#}
+{% macro regexp_matches_sql(expression, pattern_sql) -%}
+    {{ return(adapter.dispatch('regexp_matches_sql', 'customer360')(expression, pattern_sql)) }}
+{%- endmacro %}
+{% macro default__regexp_matches_sql(expression, pattern_sql) -%}
+    regexp_matches({{ expression }}, {{ pattern_sql }})
+{%- endmacro %}
+{% macro spark__regexp_matches_sql(expression, pattern_sql) -%}
+    ({{ expression }} rlike {{ pattern_sql }})
+{%- endmacro %}
+
+{#- A date or timestamp as text in a strftime format ('%Y-%m-%d', '%Y-%m'); dispatched (strftime /
+    date_format with the same pattern). -#}
+{% macro format_date_sql(expression, format) -%}
+    {{ return(adapter.dispatch('format_date_sql', 'customer360')(expression, format)) }}
+{%- endmacro %}
+{% macro default__format_date_sql(expression, format) -%}
+    strftime({{ expression }}, '{{ format }}')
+{%- endmacro %}
+{% macro spark__format_date_sql(expression, format) -%}
+    date_format({{ expression }}, '{{ format | replace('%Y', 'yyyy') | replace('%m', 'MM') | replace('%d', 'dd') }}')
+{%- endmacro %}
+
+{#- One row per month from `start_sql` to `end_sql` (both included), in a select list; dispatched. -#}
+{% macro unnest_month_series(start_sql, end_sql) -%}
+    {{ return(adapter.dispatch('unnest_month_series', 'customer360')(start_sql, end_sql)) }}
+{%- endmacro %}
+{% macro default__unnest_month_series(start_sql, end_sql) -%}
+    unnest(generate_series({{ start_sql }}, {{ end_sql }}, interval 1 month))
+{%- endmacro %}
+{% macro spark__unnest_month_series(start_sql, end_sql) -%}
+    explode(sequence({{ start_sql }}, {{ end_sql }}, interval 1 month))
+{%- endmacro %}
+
+{#- An interval of `months_sql` months; dispatched (to_months / make_ym_interval). -#}
+{% macro months_interval(months_sql) -%}
+    {{ return(adapter.dispatch('months_interval', 'customer360')(months_sql)) }}
+{%- endmacro %}
+{% macro default__months_interval(months_sql) -%}
+    to_months({{ months_sql }})
+{%- endmacro %}
+{% macro spark__months_interval(months_sql) -%}
+    make_ym_interval(0, {{ months_sql }})
+{%- endmacro %}
+
+{#- A select of one row per day, column date_day, from `start_sql` up to `end_sql` excluded; dispatched. -#}
+{% macro day_rows(start_sql, end_sql) -%}
+    {{ return(adapter.dispatch('day_rows', 'customer360')(start_sql, end_sql)) }}
+{%- endmacro %}
+{% macro default__day_rows(start_sql, end_sql) -%}
+    select cast(range as date) as date_day
+    from range({{ start_sql }}, {{ end_sql }}, interval 1 day)
+{%- endmacro %}
+{% macro spark__day_rows(start_sql, end_sql) -%}
+    select explode(sequence({{ start_sql }}, {{ end_sql }} - 1, interval 1 day)) as date_day
+{%- endmacro %}
+
+{#- One row per element of a list with its 1-based position, in a select list: columns `value_alias`
+    then `position_alias`; dispatched (two zipped unnests / inline of a transform). -#}
+{% macro unnest_with_position(list_sql, value_alias, position_alias) -%}
+    {{ return(adapter.dispatch('unnest_with_position', 'customer360')(list_sql, value_alias, position_alias)) }}
+{%- endmacro %}
+{% macro default__unnest_with_position(list_sql, value_alias, position_alias) -%}
+    unnest({{ list_sql }}) as {{ value_alias }},
+    unnest(range(1, len({{ list_sql }}) + 1)) as {{ position_alias }}
+{%- endmacro %}
+{% macro spark__unnest_with_position(list_sql, value_alias, position_alias) -%}
+    inline(transform({{ list_sql }}, (list_value, list_index) -> named_struct(
+        '{{ value_alias }}', list_value, '{{ position_alias }}', list_index + 1
+    )))
+{%- endmacro %}
+
+{#- Whether a regular expression literal (RE2 and Java) matches anywhere in a text; dispatched. -#}
+{% macro regexp_contains(expression, pattern) -%}
+    {{ return(adapter.dispatch('regexp_contains', 'customer360')(expression, pattern)) }}
+{%- endmacro %}
+{% macro default__regexp_contains(expression, pattern) -%}
+    regexp_matches({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+{% macro spark__regexp_contains(expression, pattern) -%}
+    ({{ expression }} rlike r'{{ pattern }}')
+{%- endmacro %}

@@ -188,9 +188,9 @@ final as (
         satisfaction_score,
         duration_seconds,
         round(
-            date_diff(
-                'minute', opened_at, case when outcome = 'ticket_created' then linked_resolved_at else resolved_at end
-            ) / 60.0,
+            {{ date_diff_sql(
+                'minute', 'opened_at', "case when outcome = 'ticket_created' then linked_resolved_at else resolved_at end"
+            ) }} / 60.0,
             1
         ) as resolution_hours,
         case

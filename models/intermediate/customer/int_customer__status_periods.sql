@@ -118,7 +118,7 @@ contract_states as (
         change_date,
         sum(sum(in_force_change)) over running as contracts_in_force,
         max(max(ended_date)) over running as latest_contract_end_date,
-        last_value(string_agg(distinct end_type, ',' order by end_type) ignore nulls) over running
+        last_value({{ string_agg_distinct_sorted('end_type', ',') }} ignore nulls) over running
             as latest_contract_end_type
     from contract_changes
     group by customer_id, change_date
@@ -168,10 +168,10 @@ activity_states as (
                     prior_contract_end_date >= previous_activity_date
                     and (
                         previous_purchase_date is null
-                        or date_diff('day', previous_purchase_date, activity_date - 1) >= {{ at_risk_days }}
+                        or {{ date_diff_sql('day', 'previous_purchase_date', 'activity_date - 1') }} >= {{ at_risk_days }}
                     )
                 )
-                or date_diff('day', previous_activity_date, activity_date - 1) >= {{ lost_days }}
+                or {{ date_diff_sql('day', 'previous_activity_date', 'activity_date - 1') }} >= {{ lost_days }}
             ) as is_reactivation
         from activity_prior_contracts
     ) as flagged
@@ -201,13 +201,13 @@ candidates as (
     union all
     select
         customer_id,
-        unnest([
-            activity_date + {{ at_risk_days }},
-            activity_date + {{ lapsed_days }},
-            activity_date + {{ lost_days }},
-            case when activity_date = first_activity_date then activity_date + {{ new_days }} end,
-            case when is_reactivation then activity_date + {{ reactivated_days }} end
-        ]) as status_date,
+        {{ unnest_list(list_of([
+            'activity_date + ' ~ at_risk_days,
+            'activity_date + ' ~ lapsed_days,
+            'activity_date + ' ~ lost_days,
+            'case when activity_date = first_activity_date then activity_date + ' ~ new_days ~ ' end',
+            'case when is_reactivation then activity_date + ' ~ reactivated_days ~ ' end',
+        ])) }} as status_date,
         5 as trigger_rank
     from activity_states
 ),
@@ -255,15 +255,15 @@ classified as (
                 and latest_contract_end_date >= last_activity_date
                 and (
                     last_purchase_date is null
-                    or date_diff('day', last_purchase_date, status_date) >= {{ at_risk_days }}
+                    or {{ date_diff_sql('day', 'last_purchase_date', 'status_date') }} >= {{ at_risk_days }}
                 )
                 then 'contractual'
-            when date_diff('day', latest_reactivation_date, status_date) < {{ reactivated_days }} then 'reactivated'
-            when date_diff('day', first_activity_date, status_date) < {{ new_days }} then 'new'
+            when {{ date_diff_sql('day', 'latest_reactivation_date', 'status_date') }} < {{ reactivated_days }} then 'reactivated'
+            when {{ date_diff_sql('day', 'first_activity_date', 'status_date') }} < {{ new_days }} then 'new'
             when has_contract_in_force then 'active'
-            when date_diff('day', last_activity_date, status_date) < {{ at_risk_days }} then 'active'
-            when date_diff('day', last_activity_date, status_date) < {{ lapsed_days }} then 'at_risk'
-            when date_diff('day', last_activity_date, status_date) < {{ lost_days }} then 'lapsed'
+            when {{ date_diff_sql('day', 'last_activity_date', 'status_date') }} < {{ at_risk_days }} then 'active'
+            when {{ date_diff_sql('day', 'last_activity_date', 'status_date') }} < {{ lapsed_days }} then 'at_risk'
+            when {{ date_diff_sql('day', 'last_activity_date', 'status_date') }} < {{ lost_days }} then 'lapsed'
             else 'silent'
         end as status_rule
     from evaluated
@@ -298,7 +298,7 @@ transitions as (
 
 final as (
     select
-        customer_id || ':' || strftime(status_date, '%Y-%m-%d') as status_transition_id,
+        customer_id || ':' || cast(status_date as {{ dbt.type_string() }}) as status_transition_id,
         customer_id,
         previous_status,
         customer_status,

@@ -78,8 +78,8 @@ final as (
         period_kind as blocking_kind,
         source_system as blocking_source_system,
         period_intent || ' (' || period_kind || ', ' || source_system || ') from '
-        || strftime(started_date, '%Y-%m-%d')
-        || case when ended_date > started_date then ' to ' || strftime(ended_date, '%Y-%m-%d') else '' end
+        || {{ format_date_sql('started_date', '%Y-%m-%d') }}
+        || case when ended_date > started_date then ' to ' || {{ format_date_sql('ended_date', '%Y-%m-%d') }} else '' end
         || case when scope = 'household' then ' of another household member' else '' end
         || ': no ' || suppressed_intent
         || case when requires_same_offer then ' of ' || coalesce(offer_key, 'the same campaign') else '' end

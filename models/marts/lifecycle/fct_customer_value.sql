@@ -97,7 +97,7 @@ customer_values as (
         coalesce(contracts_in_force.contracts_in_force_count, 0) as contracts_in_force_count,
         cast(coalesce(contracts_in_force.annual_premium_in_force_usd, 0) as decimal(18, 2))
             as annual_premium_in_force_usd,
-        date_diff('day', revenue.last_purchase_date, {{ as_of_date() }}) as days_since_last_purchase,
+        {{ date_diff_sql('day', 'revenue.last_purchase_date', as_of_date()) }} as days_since_last_purchase,
         revenue.first_purchase_date,
         revenue.last_purchase_date
     from customers

@@ -48,11 +48,11 @@ assumptions as (
 months as (
     select
         cast(
-            unnest(generate_series(
-                cast(date_trunc('month', {{ as_of_date() }}) as date) - to_months({{ var('roi_months') }} - 1),
-                cast(date_trunc('month', {{ as_of_date() }}) as date),
-                interval 1 month
-            )) as date
+            {{ unnest_month_series(
+                "cast(date_trunc('month', " ~ as_of_date() ~ ") as date) - "
+                ~ months_interval(var('roi_months') ~ ' - 1'),
+                "cast(date_trunc('month', " ~ as_of_date() ~ ") as date)"
+            ) }} as date
         ) as report_month
 ),
 
@@ -143,7 +143,7 @@ with_totals as (
 
 final as (
     select
-        strftime(report_month, '%Y-%m') as report_month_id,
+        {{ format_date_sql('report_month', '%Y-%m') }} as report_month_id,
         cast(duplicate_mailing_count as integer) as duplicate_mailing_count,
         cast(conflicting_communication_count as integer) as conflicting_communication_count,
         cast(recovered_detractor_count as integer) as recovered_detractor_count,
