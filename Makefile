@@ -177,6 +177,22 @@ layers: install
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) parse --quiet
 	$(BIN)/customer360 layers --manifest target/manifest.json
 
+# The scenario matrix (python/customer360/scenarios.py): the test data built with each system switched off
+# (on no rows: --empty) and with the subsets a company may start with, each into its own DuckDB file under
+# data/scenarios/. Not part of make test (its time budget); .ci/run calls it after make test.
+.PHONY: test-scenarios
+test-scenarios: install test-data
+	$(BIN)/customer360 scenarios --raw $(TEST_DIR)/raw --workdir data/scenarios --jobs 2 --threads 1
+
+# Whole-build benchmark (python/customer360/build_bench.py): full dbt build, +1% incremental build and a
+# marts equality check per size, with wall, CPU, peak memory and the load average. Prints figures only.
+# BENCH_SIZES='100k 1M'; BENCH_ARGS='--with-10m --node-times --no-equality'.
+BENCH_SIZES ?= 100k
+BENCH_ARGS ?=
+.PHONY: bench-build
+bench-build: install
+	$(BIN)/customer360 bench build --sizes $(BENCH_SIZES) --workdir data/bench $(BENCH_ARGS)
+
 # Apache Spark in local mode (issue 18; README "Running on Apache Spark"): its own virtual environment
 # (.venv-spark, ~1.6 GB, never mixed with .venv) and a JDK from Debian. make test-spark builds the test set
 # on local Spark and compares every published mart and the crosswalk with the DuckDB build, table by table.

@@ -64,6 +64,12 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "scenarios", "build the test data with each system switched off and with subsets of systems (the scenario matrix)",
+        "customer360.scenarios", "python -m customer360.scenarios",
+        ("customer360 scenarios --raw data/test/raw",
+         "customer360 scenarios --raw data/test/raw --only crm_policy,billing --jobs 1"),
+    ),
+    Command(
         "train", "retrain the probabilistic matching model (Splink) on a built database",
         "customer360.identity.train", "python -m customer360.identity.train",
         ("customer360 train --db data/customer360.duckdb",
@@ -75,6 +81,12 @@ COMMANDS: tuple[Command, ...] = (
             Command("generator", "generator throughput at ~1M source records",
                     "customer360.synth.bench", "python -m customer360.synth.bench",
                     ("customer360 bench generator --records 1000000",)),
+            Command("build", "full dbt build, +1% incremental build and marts equality at 100k / 1M / 10M records: "
+                             "wall, CPU, peak memory, PASS/WARN/ERROR, load average",
+                    "customer360.build_bench", "python -m customer360.build_bench",
+                    ("customer360 bench build --sizes 100k",
+                     "customer360 bench build --sizes 100k 1M --node-times --workdir data/bench",
+                     "customer360 bench build --sizes 1M --with-10m --no-equality")),
             Command("identity", "identity-stage time and memory at ~100k and ~1M records, against Splink alone",
                     "customer360.identity_bench", "python -m customer360.identity_bench",
                     ("customer360 bench identity --records 100000 --repeat 1",)),

@@ -197,6 +197,33 @@ def gamma_gamma_log_likelihood(params: GammaGammaParams, frequency, monetary_val
     )
 
 
+class _GammaGammaTerms:
+    """``gamma_gamma_log_likelihood`` for fixed data, evaluated many times by the fit: the terms that do not
+    depend on the parameters are computed once, and the log-gamma terms once per distinct x (repeat counts
+    are small integers, mean values nearly all distinct). The same operations on the same numbers in the same
+    order, so every value is bit for bit the one ``gamma_gamma_log_likelihood`` gives."""
+
+    def __init__(self, frequency, monetary_value):
+        self.x, self.m = _arrays(frequency, monetary_value)
+        self.distinct_x, self.position = np.unique(self.x, return_inverse=True)
+        self.log_m = np.log(self.m)
+        self.log_x = np.log(self.x)
+
+    def log_likelihood(self, params: GammaGammaParams) -> np.ndarray:
+        p, q, v = params.p, params.q, params.v
+        px = p * self.x
+        distinct_px = p * self.distinct_x
+        return (
+            gammaln(distinct_px + q)[self.position]
+            - gammaln(distinct_px)[self.position]
+            - gammaln(q)
+            + q * np.log(v)
+            + (px - 1.0) * self.log_m
+            + px * self.log_x
+            - (px + q) * np.log(v + self.m * self.x)
+        )
+
+
 def gamma_gamma_expected_value(params: GammaGammaParams, frequency, monetary_value) -> np.ndarray:
     """E[mean transaction value | x, m]: a weighted mean of the population mean p v / (q - 1) and the
     customer's own mean m (FHL 2005b, equation 5); the population mean when x = 0."""
@@ -222,10 +249,11 @@ def fit_gamma_gamma(frequency, monetary_value, *, initial: GammaGammaParams | No
     rows, counts = np.unique(np.column_stack([x, m]), axis=0, return_counts=True)
     ux, um_scaled = rows[:, 0], rows[:, 1] / scale
     total = counts.sum()
+    terms = _GammaGammaTerms(ux, um_scaled)
 
     def negative_mean_log_likelihood(log_params):
         params = GammaGammaParams(*np.exp(log_params))
-        value = -np.dot(counts, gamma_gamma_log_likelihood(params, ux, um_scaled)) / total
+        value = -np.dot(counts, terms.log_likelihood(params)) / total
         return value if np.isfinite(value) else 1e300
 
     if initial is None:

@@ -5,8 +5,8 @@
 For each size: generate a data set of about that many source records (raw rows over all tables),
 build everything the identity models need (seeds, staging, conformed layer) into a fresh DuckDB
 file, then time the identity stage alone (``dbt build --select path:models/intermediate/identity
-path:snapshots``: its models, the customer-id snapshot, data tests and unit tests), and Splink
-alone on the same records (scoring with the committed model and Splink's own clustering, run
+path:snapshots``: its models, the customer-id snapshot, data tests and unit tests), and Splink 5
+alone with ordinary settings on the same records (training, scoring and Splink's own clustering, run
 in its own process; see ``splink_only``).
 Each timed step runs as a child process; its peak memory is the child's maximum resident set size
 (``os.wait4`` resource usage). Both run ``--repeat`` times (each identity run from the same upstream
@@ -128,8 +128,8 @@ def bench_size(records: int, per_customer: float, args, project: Path, work: Pat
             raise SystemExit(f"identity stage failed: see {folder / 'dbt_identity.log'}")
         if not args.skip_splink:
             rc, sp_secs, sp_mem = measured(
-                [sys.executable, "-m", "customer360.identity_bench", "splink", "--db", str(db),
-                 "--threshold", str(args.threshold)], log=folder / "splink.log")
+                [sys.executable, "-m", "customer360.identity_bench", "splink", "--db", str(db)],
+                log=folder / "splink.log")
             detail = (folder / "splink.log").read_text().strip().splitlines()
             sp_runs.append((sp_secs, sp_mem))
             print(f"[{records:,}] run {run}: Splink alone: {sp_secs:.1f} s, peak {sp_mem:,.0f} MiB"
@@ -146,18 +146,40 @@ def bench_size(records: int, per_customer: float, args, project: Path, work: Pat
     return result
 
 
+#: The identity stage's model input (``prepare.prepare_records``) in the baseline's vocabulary
+#: (``customer360.evaluate.baseline.COLUMNS``): Splink alone gets exactly the records the stage scores.
+BASELINE_SQL = """
+select
+    unique_id,
+    first_name as given_name,
+    last_name as surname,
+    strftime(birth_date, '%Y-%m-%d') as date_of_birth,
+    address_line_1 as street,
+    postal_code as postcode,
+    national_id,
+    email_key as email,
+    phone_e164 as phone
+from prepared
+order by unique_id
+"""
+
+
 def splink_only(argv: list[str]) -> int:
-    """Child process: Splink alone on the identity records of a built database (read-only): the records
-    prepared for Splink, the committed model scoring the blocked pairs, and Splink's own clustering at
-    the threshold — what a project using Splink and nothing else would run. Our explanation of each
-    link, the deterministic rules and the checked clustering are the identity stage's extra work."""
+    """Child process: Splink 5 alone, with ordinary settings, on the records the identity stage scores.
+
+    The records are read from a built database (read-only) and prepared as the stage prepares them
+    (``prepare_records``: every person record with a field to compare); then what a user who knows Splink
+    and nothing of this project would run (``customer360.evaluate.baseline``): comparisons from Splink's
+    comparison library, ordinary blocking rules, the prior from deterministic rules, u by random sampling,
+    m by EM, predictions and Splink's own clustering at 0.5. Training is included, as the identity stage
+    trains its model on every build too. The stage's extra work is its own comparisons, the explanation
+    of every link, the threshold by expected F1, the deterministic rules and the checked clustering."""
     ap = argparse.ArgumentParser(prog="python -m customer360.identity_bench splink")
     ap.add_argument("--db", required=True)
-    ap.add_argument("--threshold", type=float, default=0.8)  # = var identity_match_probability_threshold
     a = ap.parse_args(argv)
     import duckdb
 
-    from customer360.identity import matching
+    from customer360.evaluate import baseline
     from customer360.identity.prepare import prepare_records
 
     con = duckdb.connect(a.db, read_only=True)
@@ -165,13 +187,15 @@ def splink_only(argv: list[str]) -> int:
     con.close()
     t0 = time.perf_counter()
     prepared = prepare_records(records)
-    linker, scored = matching.score(prepared, matching.load_model(), a.threshold)
-    t1 = time.perf_counter()
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(scored, a.threshold)
-    cluster_count = clusters.as_duckdbpyrelation().aggregate("count(distinct cluster_id)").fetchone()[0]
-    t2 = time.perf_counter()
-    print(f"{prepared.num_rows:,} named person records -> {cluster_count:,} clusters at p >= {a.threshold}: "
-          f"scoring {t1 - t0:.1f} s + clustering {t2 - t1:.1f} s")
+    mem = duckdb.connect(":memory:")
+    mem.register("prepared", prepared)
+    vocabulary = mem.sql(BASELINE_SQL).to_arrow_table()
+    mem.close()
+    result = baseline.run(vocabulary, oracle=False)
+    clusters = len(set(result.clusters.values()))
+    print(f"{vocabulary.num_rows:,} person records -> {clusters:,} Splink clusters at p >= {baseline.THRESHOLD} "
+          f"(comparisons on {', '.join(result.plan.columns)}): {time.perf_counter() - t0:.1f} s "
+          f"(train + predict + cluster {result.seconds:.1f} s)")
     return 0
 
 
@@ -180,8 +204,6 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
                     help="target numbers of source records (default 100000 1000000)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--as-of", default="2026-01-01")
-    ap.add_argument("--threshold", type=float, default=0.8,
-                    help="Splink match probability threshold (default: the project var identity_match_probability_threshold)")
     ap.add_argument("--workdir", help="data, databases and logs (default: a new temp folder, kept)")
     ap.add_argument("--project-dir", default=str(REPO))
     ap.add_argument("--skip-splink", action="store_true")

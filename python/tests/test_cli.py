@@ -24,9 +24,11 @@ MINIMAL = {
     ("train",): (["--db", "b.duckdb", "--out", "m.json", "--quiet"], {"db": "b.duckdb", "out": "m.json", "quiet": True}),
     ("bench", "generator"): (["--records", "5000"], {"records": 5000}),
     ("bench", "identity"): (["--records", "1000", "2000"], {"records": [1000, 2000]}),
+    ("bench", "build"): (["--sizes", "100k", "1M", "--no-equality"], {"sizes": ["100k", "1M"], "no_equality": True}),
     ("app",): (["--bi", "x_bi.duckdb", "--port", "9000"], {"bi": "x_bi.duckdb", "port": 9000}),
     ("privacy-check",): (["--bi", "b", "--private", "p"], {"bi": "b", "private": "p", "target_dir": []}),
     ("layers",): (["--manifest", "m.json"], {"manifest": Path("m.json")}),
+    ("scenarios",): (["--raw", "landing", "--only", "billing"], {"raw": "landing", "only": "billing", "jobs": 2}),
 }
 
 

@@ -90,6 +90,34 @@ def test_a_pair_scored_apart_keeps_a_shared_record_from_chaining_two_people():
     assert _groups(out) == [["m", "mother", "son"]] and refused.num_rows == 0
 
 
+def test_one_pair_scored_apart_does_not_veto_what_every_other_pair_says():
+    # five records of one person; a sixth (her email typed wrong, a nickname) links to four of them and
+    # was scored apart from the fifth: the scored pairs between the two sides add up to a match
+    records = _records([(k, True, i) for i, k in enumerate(["a", "b", "c", "d", "e", "odd"])])
+    deterministic = _links([("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
+    model = _links([("odd", "a"), ("odd", "b"), ("odd", "c"), ("odd", "d")], [6.0, 6.0, 5.0, 5.0])
+    apart = _links([("odd", "e")], [-14.0])
+    out, refused = _assign(records, deterministic, model=model, apart=apart)
+    assert _groups(out) == [["a", "b", "c", "d", "e", "odd"]] and refused.num_rows == 0
+    # the same record scored apart from two of them weighs against the join: refused
+    apart = _links([("odd", "e"), ("odd", "d")], [-14.0, -14.0])
+    model = _links([("odd", "a"), ("odd", "b"), ("odd", "c")], [6.0, 6.0, 5.0])
+    out, refused = _assign(records, deterministic, model=model, apart=apart)
+    assert _groups(out) == [["a", "b", "c", "d", "e"], ["odd"]]
+    assert set(refused.column("refusal_rule").to_pylist()) == {constraints.CANNOT_LINK_RULE}
+
+
+def test_a_family_mailbox_does_not_chain_a_household_even_with_weighed_pairs():
+    # m links strongly to both; the mother's and the son's records score apart pair by pair
+    records = _records([(k, True, i) for i, k in enumerate(["mother1", "mother2", "son1", "son2", "m"])])
+    deterministic = _links([("mother1", "mother2"), ("son1", "son2")])
+    model = _links([("m", "mother1"), ("m", "son1")], [9.0, 8.0])
+    apart = _links([("mother1", "son1"), ("mother1", "son2"), ("mother2", "son1"), ("mother2", "son2")],
+                   [-14.0, -14.0, -14.0, -14.0])
+    out, _ = _assign(records, deterministic, model=model, apart=apart)
+    assert _groups(out) == [["m", "mother1", "mother2"], ["son1", "son2"]]
+
+
 def test_model_links_are_taken_strongest_first_whatever_the_input_order():
     records = _records([("a", True, 1), ("b", True, 2), ("c", True, 3)])
     apart = _links([("a", "c")])

@@ -140,6 +140,13 @@ def test_nothing_to_compare_is_no_model_not_a_crash():
         training.train(prepare_records(one))
 
 
+def test_blocking_rule_counts_without_a_model_are_an_empty_table():
+    """A build with no records to train on (a system switched off, ``dbt build --empty``) has no model."""
+    counts = matching.blocking_rule_pair_counts(prepare_records(_records([])), None)
+    assert counts.num_rows == 0
+    assert "pairs_marginal" in counts.column_names
+
+
 @pytest.fixture(scope="module")
 def trained():
     records, truth = _population(120)

@@ -26,7 +26,7 @@ crm_contacts as (
         mailing_postal_code as postal_code,
         mailing_country as country,
         birth_date,
-        null as national_id,
+        national_id,
         record_key as source_customer_key,
         created_at as first_seen_at,
         coalesce(last_modified_at, created_at) as last_seen_at

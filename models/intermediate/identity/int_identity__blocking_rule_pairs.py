@@ -4,14 +4,13 @@ import json
 
 from customer360.frames import to_arrow, to_model_result
 from customer360.identity import matching
-from customer360.identity.prepare import prepare_records
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     match_model = to_arrow(dbt.ref("int_identity__match_model"))
     text = match_model.column("model_json")[0].as_py()
-    records = prepare_records(to_arrow(dbt.ref("int_identity__records")))
+    records = to_arrow(dbt.ref("int_identity__model_input")).sort_by("unique_id")
     return to_model_result(
         matching.blocking_rule_pair_counts(records, json.loads(text) if text else None),
         session,

@@ -10,7 +10,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     return to_model_result(
         stages.match_model(
-            to_arrow(dbt.ref("int_identity__records")),
+            to_arrow(dbt.ref("int_identity__model_input")),
             to_arrow(dbt.ref("int_identity__deterministic_links")),
             pinned_path=dbt.config.meta_get("model_path") or None,
             seed=int(dbt.config.meta_get("training_seed")),

@@ -11,7 +11,7 @@ def model(dbt, session):
     threshold = dbt.config.meta_get("match_probability_threshold")
     return to_model_result(
         stages.scored_pairs(
-            to_arrow(dbt.ref("int_identity__records")),
+            to_arrow(dbt.ref("int_identity__model_input")),
             to_arrow(dbt.ref("int_identity__match_model")),
             threshold=float(threshold) if threshold not in (None, "", "None", "none") else None,
         ),

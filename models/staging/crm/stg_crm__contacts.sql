@@ -25,6 +25,7 @@ renamed as (
         {{ category('lead_source') }} as lead_source,
         {{ parse_boolean('is_deleted') }} as is_deleted,
         {{ parse_date('birthdate') }} as birth_date,
+        {{ clean_text('national_id') }} as national_id,
         {{ parse_timestamp_utc('created_date') }} as created_at,
         {{ parse_timestamp_utc('last_modified_date') }} as last_modified_at,
         coalesce({{ parse_timestamp_utc('_fivetran_synced') }}, _file_modified_at) as loaded_at,
@@ -76,6 +77,7 @@ final as (
         rejection_reason is not null as is_rejected,
         is_deleted,
         birth_date,
+        national_id,
         created_at,
         last_modified_at,
         loaded_at

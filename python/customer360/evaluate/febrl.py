@@ -162,12 +162,13 @@ def created_date(index: int) -> dt.date:
     return CREATED_FROM + dt.timedelta(days=(index * 37) % 4000)
 
 
-def crm_contact(row: Mapping[str, str], index: int, iso_dates: bool) -> dict[str, str]:
+def crm_contact(row: Mapping[str, str], index: int, iso_dates: bool, with_id: bool = True) -> dict[str, str]:
     return {
         "id": row["rec_id"],
         "first_name": row["given_name"],
         "last_name": row["surname"],
         "birthdate": birth_date(row["date_of_birth"], "iso" if iso_dates else "as_given"),
+        "national_id": row["soc_sec_id"] if with_id else "",
         "mailing_street": street(row),
         "mailing_city": row["suburb"],
         "mailing_state": row["state"],
@@ -197,7 +198,7 @@ def policy_holder(row: Mapping[str, str], index: int, iso_dates: bool, with_id: 
 
 #: (system, table) each FEBRL file lands in, and the row mapper.
 LANDING = {
-    ("crm", "contacts"): lambda row, i, v: crm_contact(row, i, v.iso_dates),
+    ("crm", "contacts"): lambda row, i, v: crm_contact(row, i, v.iso_dates, v.with_id),
     ("policy", "policy_holders"): lambda row, i, v: policy_holder(row, i, v.iso_dates, v.with_id),
 }
 
@@ -277,10 +278,11 @@ def mapping_notes(variant: FebrlVariant, empty: Iterable[str]) -> list[str]:
     for file_name, (system, table) in targets(variant):
         notes.append(f"{file_name} -> {system}.{table}: invented {', '.join(sorted(INVENTED[(system, table)]))}")
         unmapped = [c for c in FEBRL_COLUMNS if c in UNMAPPED[(system, table)]]
-        if system == "policy":
-            unmapped += [] if variant.with_id else ["soc_sec_id (variant _noid)"]
-            if variant.with_id:
-                notes.append(f"{file_name} -> policy.policy_holders: ssn = soc_sec_id (7 digits)")
+        id_column = {"policy": "ssn", "crm": "national_id"}[system]
+        if variant.with_id:
+            notes.append(f"{file_name} -> {system}.{table}: {id_column} = soc_sec_id (7 digits)")
+        else:
+            unmapped += ["soc_sec_id (variant _noid)"]
         if unmapped:
             notes.append(f"{file_name} -> {system}.{table}: no contract column for {', '.join(unmapped)}")
     dates = ("as given (YYYYMMDD)" if not variant.iso_dates
@@ -298,7 +300,7 @@ INVENTED = {
 }
 #: FEBRL fields with no column in the target table (``id``/``holder_id`` take rec_id, a record id).
 UNMAPPED = {
-    ("crm", "contacts"): {"address_2", "soc_sec_id"},
+    ("crm", "contacts"): {"address_2"},
     ("policy", "policy_holders"): set(),
 }
 

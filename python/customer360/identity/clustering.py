@@ -45,7 +45,10 @@ def _profiles(records: pa.Table) -> list[Profile | None]:
     ]
 
 
-def _links(table: pa.Table | None, index: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _links(
+    table: pa.Table | None, index: dict[str, int], default_weight: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, match_weight) positions of a link table; ``default_weight`` where it has no weights."""
     if table is None or table.num_rows == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
@@ -54,7 +57,7 @@ def _links(table: pa.Table | None, index: dict[str, int]) -> tuple[np.ndarray, n
     weight = (
         np.nan_to_num(table.column("match_weight").cast(pa.float64()).to_numpy(zero_copy_only=False), nan=0.0)
         if "match_weight" in table.column_names
-        else np.zeros(table.num_rows)
+        else np.full(table.num_rows, default_weight)
     )
     known = (a >= 0) & (b >= 0)  # a reference to a quarantined or missing record links nothing
     return a[known], b[known], weight[known]
@@ -86,10 +89,7 @@ def assign_customers(
         raise ValueError("record keys must be unique")
     det_a, det_b, _ = _links(deterministic, index)
     mod = _links(model, index)
-    cannot_a, cannot_b, _ = _links(apart, index)
-    labels, refused = components.cluster(
-        len(keys), (det_a, det_b), mod, _profiles(records), (cannot_a, cannot_b), rules
-    )
+    labels, refused = components.cluster(len(keys), (det_a, det_b), mod, _profiles(records), _links(apart, index, -np.inf), rules)
 
     identifiable = np.asarray(records.column("is_identifiable").fill_null(False).to_numpy(zero_copy_only=False))
     seen = records.column("first_seen_at")

@@ -1,8 +1,11 @@
 """Customers as components of the link graph: deterministic links followed as they are, model links
 followed strongest first unless the two customers they would join are proven two people — by a
-constraint (``constraints.conflict``) or by the model itself, which scored a pair of their records as
-almost surely two people (a cannot-link). So one record shared by two people (a family mailbox, a
-landline) cannot chain them into one customer."""
+constraint (``constraints.conflict``) or by the model's own evidence: when a pair of their records was
+scored as almost surely two people (a cannot-link), the join goes ahead only if the match weights of all
+the scored pairs between the two customers (links and cannot-links) still add up to more than nothing.
+So one record shared by two people (a family mailbox, a landline) cannot chain them into one customer —
+their records score apart many times over — while one odd record among many of the same person (a typo'd
+email, a replaced first name) no longer vetoes what every other pair says."""
 
 from __future__ import annotations
 
@@ -45,23 +48,28 @@ class UnionFind:
         return np.unique(roots, return_inverse=True)[1].astype(np.int64)
 
 
-class CannotLinks:
-    """Pairs of records scored as two people, looked up by record (a compressed adjacency list)."""
+class ScoredPairs:
+    """The model links and cannot-links with their match weights, looked up by record (compressed adjacency)."""
 
-    def __init__(self, n: int, a: np.ndarray, b: np.ndarray) -> None:
+    def __init__(self, n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray, is_apart: np.ndarray) -> None:
         ends = np.concatenate([a, b]).astype(np.int64)
-        partners = np.concatenate([b, a]).astype(np.int64)
         order = np.argsort(ends, kind="stable")
-        self.partners = partners[order]
+        self.partners = np.concatenate([b, a]).astype(np.int64)[order]
+        self.weights = np.concatenate([weight, weight]).astype(float)[order]
+        self.is_apart = np.concatenate([is_apart, is_apart]).astype(bool)[order]
         self.start = np.searchsorted(ends[order], np.arange(n + 1))
 
-    def between(self, sets: UnionFind, small: int, big: int) -> bool:
-        """Whether a record of component ``small`` is scored apart from a record of component ``big``."""
+    def between(self, sets: UnionFind, small: int, big: int) -> tuple[bool, float]:
+        """Whether a record of component ``small`` was scored apart from a record of component ``big``, and
+        the summed match weight of every scored pair between the two components."""
+        apart, total = False, 0.0
         for record in sets.of(small):
-            for partner in self.partners[self.start[record]:self.start[record + 1]]:
+            lo, hi = self.start[record], self.start[record + 1]
+            for partner, weight, is_apart in zip(self.partners[lo:hi], self.weights[lo:hi], self.is_apart[lo:hi]):
                 if sets.find(int(partner)) == big:
-                    return True
-        return False
+                    apart = apart or bool(is_apart)
+                    total += float(weight)
+        return apart, total
 
 
 def cluster(
@@ -69,15 +77,17 @@ def cluster(
     deterministic: tuple[np.ndarray, np.ndarray],
     model: tuple[np.ndarray, np.ndarray, np.ndarray],
     profiles: Sequence[Profile | None],
-    cannot: tuple[np.ndarray, np.ndarray] | None = None,
+    cannot: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     rules: Collection[str] = (),
 ) -> tuple[np.ndarray, list[tuple[int, str]]]:
     """Component label of each of ``n`` records, and the model links refused (index, rule).
 
     ``deterministic`` is (a, b) record positions; ``model`` is (a, b, match_weight); ``profiles[i]`` the
-    constraint values of record i (None when it has none); ``cannot`` (a, b) pairs the model scored as
-    two people; ``rules`` the active constraint rules. Model links are taken strongest first, ties by
-    record positions, so the result does not depend on the input order.
+    constraint values of record i (None when it has none); ``cannot`` (a, b, match_weight) pairs the model
+    scored as two people; ``rules`` the active constraint rules. Model links are taken strongest first,
+    ties by record positions, so the result does not depend on the input order. A link between two
+    customers with a cannot-link between them is refused when the match weights of every scored pair
+    between them (links and cannot-links) sum to zero or less.
     """
     sets = UnionFind(n)
     for a, b in zip(*deterministic):
@@ -92,8 +102,17 @@ def cluster(
                 merged[root].merge(profile)
             else:
                 merged[root] = Profile(set(profile.national_ids), set(profile.birth_dates), dict(profile.first_names))
-    apart = CannotLinks(n, *cannot) if cannot is not None and len(cannot[0]) else None
     a, b, weight = model
+    scored = None
+    if cannot is not None and len(cannot[0]):
+        ca, cb, cw = cannot
+        scored = ScoredPairs(
+            n,
+            np.concatenate([a, ca]),
+            np.concatenate([b, cb]),
+            np.concatenate([np.asarray(weight, dtype=float), np.asarray(cw, dtype=float)]),
+            np.concatenate([np.zeros(len(a), dtype=bool), np.ones(len(ca), dtype=bool)]),
+        )
     refused: list[tuple[int, str]] = []
     for k in np.lexsort((b, a, -np.asarray(weight, dtype=float))):
         x, y = sets.find(int(a[k])), sets.find(int(b[k]))
@@ -101,9 +120,10 @@ def cluster(
             continue
         px, py = merged.get(x), merged.get(y)
         rule = conflict(px, py, rules) if rules and px is not None and py is not None else None
-        if rule is None and apart is not None:
+        if rule is None and scored is not None:
             small, big = (x, y) if len(sets.of(x)) <= len(sets.of(y)) else (y, x)
-            if apart.between(sets, small, big):
+            apart, total = scored.between(sets, small, big)
+            if apart and total <= 0:
                 rule = CANNOT_LINK_RULE
         if rule is not None:
             refused.append((int(k), rule))

@@ -43,7 +43,10 @@ RULES = {
 }
 #: The refusal named when the model itself scored a pair of the two customers as two people.
 CANNOT_LINK_RULE = "scored_apart"
-CANNOT_LINK_REASON = "a pair of their records was scored as almost surely two people"
+CANNOT_LINK_REASON = (
+    "a pair of their records was scored as almost surely two people, and the match weights of all the scored"
+    " pairs between them do not add up to a match"
+)
 
 
 def one_edit(a: str, b: str) -> bool:

@@ -215,8 +215,10 @@ def blocking_rule_pair_counts(records: pa.Table, model: Mapping[str, Any]) -> pa
     from .training import count_pairs
 
     by_sql = {r.sql: r for r in BLOCKING_RULES}
-    rules = [by_sql[r["blocking_rule"]] for r in model["splink"]["blocking_rules_to_generate_predictions"]]
-    marginal = count_pairs(records, rules)
+    # No model (no records to train on): no rule generated any pair; the table is empty, not an error.
+    predictions = model["splink"]["blocking_rules_to_generate_predictions"] if model else []
+    rules = [by_sql[r["blocking_rule"]] for r in predictions]
+    marginal = count_pairs(records, rules) if rules else []
     cumulative = np.cumsum(marginal).tolist() if marginal else []
     n = records.num_rows
     for rule, pairs, total in zip(rules, marginal, cumulative):

@@ -53,11 +53,15 @@ def to_arrow_table(data) -> pa.Table:
 def prepare_records(records) -> pa.Table:
     """The model input, one row per named person record, sorted by ``unique_id`` (the record key).
 
-    ``records`` needs the int_identity__records columns used here.
+    ``records`` needs the int_identity__records columns used here. Records that are already the model
+    input (int_identity__model_input: ``unique_id`` and no ``record_kind``) come back as they are, sorted.
     """
+    table = to_arrow_table(records)
+    if "unique_id" in table.column_names and "record_kind" not in table.column_names:
+        return table.sort_by("unique_id")
     con = duckdb.connect(":memory:")
     try:
-        con.register("records", to_arrow_table(records))
+        con.register("records", table)
         return con.sql(PREPARE_SQL).to_arrow_table()
     finally:
         con.close()

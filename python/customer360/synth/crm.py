@@ -13,7 +13,7 @@ COLS = {
                  "billing_postal_code", "billing_country", "phone", "owner_id", "created_date",
                  "last_modified_date", "is_deleted", "_fivetran_synced"],
     "contacts": ["id", "account_id", "salutation", "first_name", "middle_name", "last_name", "suffix",
-                 "email", "phone", "mobile_phone", "birthdate", "mailing_street", "mailing_city",
+                 "email", "phone", "mobile_phone", "birthdate", "national_id", "mailing_street", "mailing_city",
                  "mailing_state", "mailing_postal_code", "mailing_country", "lead_source", "owner_id",
                  "created_date", "last_modified_date", "is_deleted", "_fivetran_synced"],
     "leads": ["id", "first_name", "last_name", "company", "email", "phone", "street", "city", "state",
@@ -231,7 +231,7 @@ def build(c):
     t.set(id=contact_ids, account_id=c_acct, salutation=sal, first_name=f, middle_name=ty.middle(cp),
           last_name=l_, suffix=ty.suffix(cp), email=ty.email(cp, "crm"), phone=ty.phone(cp),
           mobile_phone=opt(ty.phone(cp, False), rng.random(ncn) < 0.4),
-          birthdate=bd, mailing_street=ca["line1"], mailing_city=ca["city"], mailing_state=ca["state"],
+          birthdate=bd, national_id=[None] * ncn, mailing_street=ca["line1"], mailing_city=ca["city"], mailing_state=ca["state"],
           mailing_postal_code=ca["zip"], mailing_country=list(pick_w(rng, _countries(w), COUNTRY_W, ncn)),
           lead_source=list(pick_w(rng, SOURCES, SOURCE_W, ncn)), owner_id=list(U["ids"][c_owner]),
           is_deleted=tf(rng.random(ncn) < 0.01))
