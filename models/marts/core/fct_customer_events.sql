@@ -12,7 +12,7 @@
     'resolved_through', 'amount_usd', 'is_customer_contact', 'is_purchase', 'event_date', 'occurred_at',
 ] %}
 
-{#- Spark without Delta or Iceberg (local mode, DECISIONS NN) cannot delete rows: a table, rebuilt whole. -#}
+{#- Spark without Delta or Iceberg (local mode, DECISIONS §43) cannot delete rows: a table, rebuilt whole. -#}
 {{ config(
     materialized='table' if target.type == 'spark' else 'incremental',
     unique_key='event_key',
