@@ -63,3 +63,42 @@ def test_tolerance_and_columns(tmp_path: Path):
         == "rows differ"
     assert verdicts["marts.b"].verdict == "columns differ"
     assert "Spark only ['extra']" in verdicts["marts.b"].detail
+
+
+def test_the_tables_a_spark_run_built(tmp_path: Path):
+    import json
+
+    private, bi = _duckdb_builds(tmp_path)
+    warehouse = tmp_path / "spark"
+    target = tmp_path / "target"
+    target.mkdir()
+    nodes = {
+        "model.p.a": {"resource_type": "model", "schema": "marts", "alias": "a", "config": {"materialized": "table"}},
+        "model.p.v": {"resource_type": "model", "schema": "marts", "alias": "v", "config": {"materialized": "view"}},
+        "model.p.x": {"resource_type": "model", "schema": "intermediate", "alias": "int_identity__crosswalk",
+                      "config": {"materialized": "table"}},
+        "model.p.c": {"resource_type": "model", "schema": "marts", "alias": "c", "config": {"materialized": "table"}},
+        "model.p.n": {"resource_type": "model", "schema": "marts", "alias": "nowhere",
+                      "config": {"materialized": "table"}},
+    }
+    (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
+    results = [{"unique_id": "model.p.a", "status": "success"}, {"unique_id": "model.p.v", "status": "success"},
+               {"unique_id": "model.p.x", "status": "success"}, {"unique_id": "model.p.c", "status": "error"},
+               {"unique_id": "model.p.n", "status": "success"}]
+    (target / "run_results.json").write_text(json.dumps({"results": results}))
+    tables, failed = compare.built_tables(target / "run_results.json")
+    assert tables == [("intermediate", "int_identity__crosswalk"), ("marts", "a"), ("marts", "nowhere")]
+    assert [(v.table, v.verdict) for v in failed] == [("marts.c", "not built on Spark")]
+    _spark_table(warehouse, "marts", "a", "select * from (values (1, 0.3, 'x', timestamp '2026-01-02 03:04:05'),"
+                 " (2, 1.5, null, null)) as v(id, amount, name, seen_at)")
+    _spark_table(warehouse, "intermediate", "int_identity__crosswalk", "select 'k' as record_key, 'c' as customer_id")
+    verdicts = {v.table: v.verdict for v in compare.compare_builds(private, bi, warehouse, tables=tables)}
+    assert verdicts == {"intermediate.int_identity__crosswalk": "same", "marts.a": "same",
+                        "marts.nowhere": "missing on DuckDB"}
+    argv = ["--duckdb", str(private), "--bi-duckdb", str(bi), "--warehouse", str(warehouse),
+            "--run-results", str(target / "run_results.json")]
+    assert compare.main(argv) == 1  # marts.c failed, marts.nowhere has no DuckDB table
+    results.pop(3)
+    results.pop(3)
+    (target / "run_results.json").write_text(json.dumps({"results": results}))
+    assert compare.main(argv) == 0

@@ -13,11 +13,17 @@ stated tolerance is 5e-7 absolute) as a double, every timestamp as a UTC timesta
 hashes differ, the rows found on one side only are counted. Both builds must use the same as-of date
 (var lifecycle_as_of_date) and PII salt, or dates and hashed columns differ by construction.
 Exit status 1 when any table differs or is missing on either side.
+
+With ``--run-results <target>/run_results.json`` (and the ``manifest.json`` beside it) the tables compared
+are instead every table a Spark run built (models materialised as tables, incremental or Python; seeds):
+each against the DuckDB table of the same schema and name, looked up in the private file, then in the BI
+file. A node that did not succeed in that run counts as a difference.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,21 +84,60 @@ def _spark_source(warehouse: Path, schema: str, table: str) -> str | None:
     return f"read_parquet('{path.as_posix()}/*.parquet')"
 
 
+TABLE_MATERIALIZATIONS = ("table", "incremental", "seed")
+
+
+def built_tables(run_results: Path) -> tuple[list[tuple[str, str]], list[Verdict]]:
+    """The (schema, table) of every table node a dbt run built, from its run_results.json and the
+    manifest.json beside it; and a Verdict for every node of the run that did not succeed."""
+    results = json.loads(run_results.read_text())
+    nodes = json.loads((run_results.parent / "manifest.json").read_text())["nodes"]
+    tables, failed = [], []
+    for result in results["results"]:
+        node = nodes.get(result["unique_id"])
+        if node is None or node["resource_type"] not in ("model", "seed"):
+            continue
+        label = f"{node['schema']}.{node['alias']}"
+        if result["status"] not in ("success", "pass"):
+            failed.append(Verdict(label, "not built on Spark", str(result["status"])))
+        elif node["config"].get("materialized") in TABLE_MATERIALIZATIONS or node["resource_type"] == "seed":
+            tables.append((node["schema"], node["alias"]))
+    return sorted(set(tables)), failed
+
+
+def _duckdb_catalog(con, schema: str, table: str) -> str | None:
+    for catalog in ("private", "bi"):
+        found = con.execute(
+            "select count(*) from information_schema.tables where table_catalog = ? and table_schema = ? "
+            "and table_name = ?", [catalog, schema, table]).fetchone()[0]
+        if found:
+            return catalog
+    return None
+
+
 def compare_builds(duckdb_path: Path, bi_path: Path, warehouse: Path,
-                   decimals: int = DEFAULT_DECIMALS) -> list[Verdict]:
-    """One Verdict per published mart and the crosswalk."""
+                   decimals: int = DEFAULT_DECIMALS,
+                   tables: list[tuple[str, str]] | None = None) -> list[Verdict]:
+    """One Verdict per published mart and the crosswalk; or per (schema, table) of ``tables``."""
     con = duckdb.connect(":memory:")
     try:
         con.execute("set TimeZone = 'UTC'")
         con.execute(f"attach '{bi_path.as_posix()}' as bi (read_only)")
         con.execute(f"attach '{duckdb_path.as_posix()}' as private (read_only)")
-        marts = [row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_catalog = 'bi' and table_schema = ? "
-            "and table_type = 'BASE TABLE' order by table_name", [MARTS_SCHEMA]).fetchall()]
-        targets = [("bi", MARTS_SCHEMA, name) for name in marts] + [("private", *CROSSWALK)]
+        if tables is None:
+            marts = [row[0] for row in con.execute(
+                "select table_name from information_schema.tables where table_catalog = 'bi' "
+                "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+                [MARTS_SCHEMA]).fetchall()]
+            targets = [("bi", MARTS_SCHEMA, name) for name in marts] + [("private", *CROSSWALK)]
+        else:
+            targets = [(_duckdb_catalog(con, schema, table), schema, table) for schema, table in tables]
         verdicts = []
         for catalog, schema, table in targets:
             label = f"{schema}.{table}"
+            if catalog is None:
+                verdicts.append(Verdict(label, "missing on DuckDB", "not in the private or the BI file"))
+                continue
             duck, duck_select = _summarise(con, f'{catalog}."{schema}"."{table}"', decimals)
             source = _spark_source(warehouse, schema, table)
             if source is None:
@@ -131,12 +176,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="the Spark build's CUSTOMER360_SPARK_WAREHOUSE folder")
     parser.add_argument("--decimals", type=int, default=DEFAULT_DECIMALS,
                         help=f"decimal places floats and decimals are rounded to (default {DEFAULT_DECIMALS})")
+    parser.add_argument("--run-results", type=Path,
+                        help="compare every table this Spark run built (its run_results.json, manifest.json beside "
+                             "it) instead of the marts and the crosswalk")
     args = parser.parse_args(argv)
-    for path in (args.duckdb, args.bi_duckdb, args.warehouse):
+    for path in (args.duckdb, args.bi_duckdb, args.warehouse) + ((args.run_results,) if args.run_results else ()):
         if not path.exists():
             print(f"{path} does not exist", file=sys.stderr)
             return 2
-    verdicts = compare_builds(args.duckdb, args.bi_duckdb, args.warehouse, args.decimals)
+    tables, failed = built_tables(args.run_results) if args.run_results else (None, [])
+    verdicts = failed + compare_builds(args.duckdb, args.bi_duckdb, args.warehouse, args.decimals, tables)
+    if not verdicts:
+        print("no tables to compare", file=sys.stderr)
+        return 1
     width = max(len(v.table) for v in verdicts)
     for v in verdicts:
         print(f"{v.table:<{width}}  {v.verdict:<17}  {v.detail}")
