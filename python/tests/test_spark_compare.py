@@ -102,3 +102,17 @@ def test_the_tables_a_spark_run_built(tmp_path: Path):
     results.pop(3)
     (target / "run_results.json").write_text(json.dumps({"results": results}))
     assert compare.main(argv) == 0
+
+
+def test_an_ignored_column_must_exist_but_its_values_are_not_compared(tmp_path: Path):
+    private, bi = _duckdb_builds(tmp_path)
+    warehouse = tmp_path / "spark"
+    _spark_table(warehouse, "marts", "a", "select * from (values (1, 0.3, 'y', timestamp '2026-01-02 03:04:05'),"
+                 " (2, 1.5, null, null)) as v(id, amount, name, seen_at)")
+    _spark_table(warehouse, "marts", "b", "select 1 as other")
+    tables = [("marts", "a"), ("marts", "b")]
+    verdicts = {v.table: v.verdict for v in compare.compare_builds(private, bi, warehouse, tables=tables)}
+    assert verdicts == {"marts.a": "rows differ", "marts.b": "columns differ"}
+    verdicts = {v.table: v.verdict for v in compare.compare_builds(
+        private, bi, warehouse, tables=tables, ignored_columns=frozenset({"name", "id"}))}
+    assert verdicts == {"marts.a": "same", "marts.b": "columns differ"}

@@ -59,11 +59,14 @@ def _canonical(name: str, kind: str, decimals: int) -> str:
     return quoted
 
 
-def _summarise(con: duckdb.DuckDBPyConnection, source: str, decimals: int) -> tuple[Side, str]:
-    """The Side of a relation (SQL text ``source``) and the canonical select used for it."""
+def _summarise(con: duckdb.DuckDBPyConnection, source: str, decimals: int,
+               ignored: frozenset[str] = frozenset()) -> tuple[Side, str]:
+    """The Side of a relation (SQL text ``source``) and the canonical select used for it (columns named
+    in ``ignored`` are listed but their values left out)."""
     described = con.execute(f"describe select * from {source}").fetchall()
     columns = tuple(row[0] for row in described)
-    select = ", ".join(_canonical(row[0], row[1], decimals) for row in described) or "1 as no_columns"
+    select = ", ".join(_canonical(row[0], row[1], decimals) for row in described
+                       if row[0] not in ignored) or "1 as no_columns"
     canonical = f"(select {select} from {source})"
     count, digest = con.execute(
         f"select count(*), md5(coalesce(string_agg(cast(t as varchar), chr(10) order by cast(t as varchar)), '')) "
@@ -117,8 +120,10 @@ def _duckdb_catalog(con, schema: str, table: str) -> str | None:
 
 def compare_builds(duckdb_path: Path, bi_path: Path, warehouse: Path,
                    decimals: int = DEFAULT_DECIMALS,
-                   tables: list[tuple[str, str]] | None = None) -> list[Verdict]:
-    """One Verdict per published mart and the crosswalk; or per (schema, table) of ``tables``."""
+                   tables: list[tuple[str, str]] | None = None,
+                   ignored_columns: frozenset[str] = frozenset()) -> list[Verdict]:
+    """One Verdict per published mart and the crosswalk; or per (schema, table) of ``tables``. Columns
+    named in ``ignored_columns`` must exist on both sides; their values are not compared."""
     con = duckdb.connect(":memory:")
     try:
         con.execute("set TimeZone = 'UTC'")
@@ -138,12 +143,12 @@ def compare_builds(duckdb_path: Path, bi_path: Path, warehouse: Path,
             if catalog is None:
                 verdicts.append(Verdict(label, "missing on DuckDB", "not in the private or the BI file"))
                 continue
-            duck, duck_select = _summarise(con, f'{catalog}."{schema}"."{table}"', decimals)
+            duck, duck_select = _summarise(con, f'{catalog}."{schema}"."{table}"', decimals, ignored_columns)
             source = _spark_source(warehouse, schema, table)
             if source is None:
                 verdicts.append(Verdict(label, "missing on Spark", f"DuckDB {duck.row_count} rows"))
                 continue
-            spark, spark_select = _summarise(con, source, decimals)
+            spark, spark_select = _summarise(con, source, decimals, ignored_columns)
             verdicts.append(_verdict(con, label, duck, spark, duck_select, spark_select))
         return verdicts
     finally:
@@ -179,13 +184,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-results", type=Path,
                         help="compare every table this Spark run built (its run_results.json, manifest.json beside "
                              "it) instead of the marts and the crosswalk")
+    parser.add_argument("--ignore-column", action="append", default=[], metavar="NAME",
+                        help="a column whose values differ by construction (the run's own time, e.g. landed_at): "
+                             "it must exist on both sides, its values are not compared; repeatable")
     args = parser.parse_args(argv)
     for path in (args.duckdb, args.bi_duckdb, args.warehouse) + ((args.run_results,) if args.run_results else ()):
         if not path.exists():
             print(f"{path} does not exist", file=sys.stderr)
             return 2
     tables, failed = built_tables(args.run_results) if args.run_results else (None, [])
-    verdicts = failed + compare_builds(args.duckdb, args.bi_duckdb, args.warehouse, args.decimals, tables)
+    verdicts = failed + compare_builds(args.duckdb, args.bi_duckdb, args.warehouse, args.decimals, tables,
+                                        frozenset(args.ignore_column))
     if not verdicts:
         print("no tables to compare", file=sys.stderr)
         return 1
@@ -193,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     for v in verdicts:
         print(f"{v.table:<{width}}  {v.verdict:<17}  {v.detail}")
     same = sum(v.verdict == "same" for v in verdicts)
-    print(f"{same} of {len(verdicts)} tables identical (floats and decimals to {args.decimals} decimal places)")
+    ignored = f"; values of {', '.join(sorted(args.ignore_column))} not compared" if args.ignore_column else ""
+    print(f"{same} of {len(verdicts)} tables identical (floats and decimals to {args.decimals} decimal places{ignored})")
     return 0 if same == len(verdicts) else 1
 
 
