@@ -66,7 +66,8 @@
 
 {#- Every match of `pattern` (a regular expression in the syntax both RE2 and Java read) replaced by
     `replacement`: DuckDB needs the 'g' option (else only the first match), Spark replaces every match
-    and reads the pattern as a raw literal (a quote written '' for DuckDB becomes \' there). Dispatched. -#}
+    and reads the pattern as a raw literal, which cannot hold a quote: a quote written '' for DuckDB becomes
+    the regular expression escape \x{27} there. Dispatched. -#}
 {% macro regexp_replace_all(expression, pattern, replacement) -%}
     {{ return(adapter.dispatch('regexp_replace_all', 'customer360')(expression, pattern, replacement)) }}
 {%- endmacro %}
@@ -76,7 +77,7 @@
 {%- endmacro %}
 
 {% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
-    regexp_replace({{ expression }}, r'{{ pattern | replace("''", "\\'") }}', '{{ replacement }}')
+    regexp_replace({{ expression }}, r'{{ pattern | replace("''", "\\x{27}") }}', '{{ replacement }}')
 {%- endmacro %}
 
 {#- Whether the whole of `expression` matches `pattern`: DuckDB's regexp_full_match, Spark's rlike
@@ -90,5 +91,5 @@
 {%- endmacro %}
 
 {% macro spark__regexp_full_match(expression, pattern) -%}
-    ({{ expression }} rlike r'^(?:{{ pattern | replace("''", "\\'") }})$')
+    ({{ expression }} rlike r'^(?:{{ pattern | replace("''", "\\x{27}") }})$')
 {%- endmacro %}

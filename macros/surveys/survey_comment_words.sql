@@ -17,7 +17,7 @@
 {#- Spark: split() reads its separator as a regular expression, as string_split_regex does. -#}
 {% macro spark__survey_comment_words(text) -%}
     split(
-        trim(regexp_replace(regexp_replace(lower({{ text }}), r'[\'’]', ''), '[^a-z0-9]+', ' ')),
+        trim(regexp_replace(regexp_replace(lower({{ text }}), '[\'’]', ''), '[^a-z0-9]+', ' ')),
         ' '
     )
 {%- endmacro %}

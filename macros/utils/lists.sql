@@ -184,5 +184,5 @@
     regexp_matches({{ expression }}, '{{ pattern }}')
 {%- endmacro %}
 {% macro spark__regexp_contains(expression, pattern) -%}
-    ({{ expression }} rlike r'{{ pattern }}')
+    ({{ expression }} rlike r'{{ pattern | replace("''", "\\x{27}") }}')
 {%- endmacro %}

@@ -132,7 +132,10 @@ activity_sequence as (
         is_purchase_day,
         lag(activity_date) over by_date as previous_activity_date,
         max(case when is_purchase_day then activity_date end) over (
-            by_date rows between unbounded preceding and 1 preceding
+            {{ window_with_frame(
+                'by_date', 'partition by customer_id order by activity_date',
+                'rows between unbounded preceding and 1 preceding'
+            ) }}
         ) as previous_purchase_date,
         min(activity_date) over (partition by customer_id) as first_activity_date
     from activity_days
