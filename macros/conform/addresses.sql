@@ -70,7 +70,7 @@
         where
             subdivisions.country_code = {{ country }}
             and subdivisions.subdivision_input = case
-                when starts_with({{ key }}, {{ country }} || ' ') and length({{ key }}) <= length({{ country }}) + 4
+                when {{ starts_with_sql(key, country ~ " || ' '") }} and length({{ key }}) <= length({{ country }}) + 4
                     then substr({{ key }}, length({{ country }}) + 2)
                 else {{ key }}
             end

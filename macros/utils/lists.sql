@@ -186,3 +186,36 @@
 {% macro spark__regexp_contains(expression, pattern) -%}
     ({{ expression }} rlike r'{{ pattern | replace("''", "\\x{27}") }}')
 {%- endmacro %}
+
+{#- Whether a text starts / ends with another (DuckDB starts_with / ends_with, Spark startswith /
+    endswith); dispatched. -#}
+{% macro starts_with_sql(expression, prefix_sql) -%}
+    {{ return(adapter.dispatch('starts_with_sql', 'customer360')(expression, prefix_sql)) }}
+{%- endmacro %}
+{% macro default__starts_with_sql(expression, prefix_sql) -%}
+    starts_with({{ expression }}, {{ prefix_sql }})
+{%- endmacro %}
+{% macro spark__starts_with_sql(expression, prefix_sql) -%}
+    startswith({{ expression }}, {{ prefix_sql }})
+{%- endmacro %}
+
+{% macro ends_with_sql(expression, suffix_sql) -%}
+    {{ return(adapter.dispatch('ends_with_sql', 'customer360')(expression, suffix_sql)) }}
+{%- endmacro %}
+{% macro default__ends_with_sql(expression, suffix_sql) -%}
+    ends_with({{ expression }}, {{ suffix_sql }})
+{%- endmacro %}
+{% macro spark__ends_with_sql(expression, suffix_sql) -%}
+    endswith({{ expression }}, {{ suffix_sql }})
+{%- endmacro %}
+
+{#- An interval of a number of seconds, added to a timestamp; dispatched (to_seconds / make_dt_interval). -#}
+{% macro seconds_interval(seconds_sql) -%}
+    {{ return(adapter.dispatch('seconds_interval', 'customer360')(seconds_sql)) }}
+{%- endmacro %}
+{% macro default__seconds_interval(seconds_sql) -%}
+    to_seconds({{ seconds_sql }})
+{%- endmacro %}
+{% macro spark__seconds_interval(seconds_sql) -%}
+    make_dt_interval(0, 0, 0, {{ seconds_sql }})
+{%- endmacro %}

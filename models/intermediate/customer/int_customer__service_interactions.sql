@@ -114,7 +114,7 @@ contact_center_rows as (
         interactions.started_at as opened_at,
         case
             when interactions.outcome = 'resolved'
-                then interactions.started_at + to_seconds(coalesce(interactions.duration_seconds, 0))
+                then interactions.started_at + {{ seconds_interval('coalesce(interactions.duration_seconds, 0)') }}
         end as resolved_at
     from {{ ref('stg_contact_center__interactions') }} as interactions
     inner join crosswalk

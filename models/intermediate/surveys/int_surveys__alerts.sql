@@ -27,8 +27,7 @@ keywords as (
 keyword_patterns as (
     select
         reason,
-        '\b' || regexp_escape(rtrim(lower(trim(keyword)), '*'))
-        || case when ends_with(trim(keyword), '*') then '\w*' else '\b' end as pattern
+        {{ survey_keyword_pattern('keyword') }} as pattern
     from keywords
 ),
 
