@@ -246,19 +246,15 @@
     from standardized
 {%- endmacro %}
 
-{#- Spark: as DuckDB's, with transform(array(..), x -> ..) for the bindings ($1 for the group). -#}
+{#- Spark: as DuckDB's, with transform(array(..), x -> ..) for the bindings ($1 for the group); the plan
+    lookup is the argument of a session SQL function holding the steps (Spark refuses a
+    subquery inside a higher-order function; spark_session_function). -#}
 {% macro spark__postal_code(column, country_code) -%}
+    {%- set body -%}
     element_at(transform(
         array(named_struct(
-            'postal_text', regexp_replace({{ clean_text(column) }}, r'^([0-9]+)\.0+$', '$1'),
-            'postal_plan', (
-                select first(named_struct(
-                    'digits', cast(countries.postal_code_digits as int),
-                    'uses_usps_zip', cast(countries.uses_usps_zip as boolean)
-                ))
-                from {{ ref('ref_countries') }} as countries
-                where countries.country_code = {{ country_code }}
-            )
+            'postal_text', regexp_replace(postal_clean, r'^([0-9]+)\.0+$', '$1'),
+            'postal_plan', postal_plan
         )),
         postal -> case
             when postal.postal_plan.uses_usps_zip then case
@@ -279,6 +275,24 @@
             ), 1)
         end
     ), 1)
+    {%- endset -%}
+    {%- set function = spark_session_function(
+        'customer360_postal_code',
+        'postal_clean string, postal_plan struct<digits: int, uses_usps_zip: boolean>',
+        'string',
+        body
+    ) -%}
+    {{ function }}(
+        {{ clean_text(column) }},
+        (
+            select first(named_struct(
+                'digits', cast(countries.postal_code_digits as int),
+                'uses_usps_zip', cast(countries.uses_usps_zip as boolean)
+            ))
+            from {{ ref('ref_countries') }} as countries
+            where countries.country_code = {{ country_code }}
+        )
+    )
 {%- endmacro %}
 
 {#- Spark implementations of the street macros: DuckDB's steps with transform/filter, maps read with

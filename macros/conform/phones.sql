@@ -99,27 +99,20 @@
 
 {#- Spark: the same steps, with transform(array(..), x -> ..) binding the intermediate values as
     DuckDB's list_transform does, named_struct for the plan, (?i) for the case-insensitive extension, and
-    an aggregated lookup (Spark wants a correlated scalar subquery aggregated). -#}
+    an aggregated lookup (Spark wants a correlated scalar subquery aggregated). Spark refuses a subquery
+    inside a higher-order function, so the steps are the body of a session SQL function
+    (spark_session_function) and the plan lookup is its argument. -#}
 {% macro spark__phone_e164(column, country_code) -%}
     {%- set nanp = "[2-9][0-9]{2}[2-9][0-9]{6}" -%}
+    {%- set body -%}
     element_at(transform(
         array(named_struct(
             'phone_text', trim(regexp_replace(
-                {{ clean_text(column) }},
+                phone_clean,
                 r'(?i)\s*[,;]?\s*(extension|ext\.?|x|#)\s*[0-9]{1,6}\s*$',
                 ''
             )),
-            'phone_plan', (
-                select first(named_struct(
-                    'calling_code', cast(countries.calling_code as string),
-                    'trunk_prefix', cast(countries.trunk_prefix as string),
-                    'international_prefix', cast(countries.international_prefix as string),
-                    'min_length', cast(countries.national_number_min_length as int),
-                    'max_length', cast(countries.national_number_max_length as int)
-                ))
-                from {{ ref('ref_countries') }} as countries
-                where countries.country_code = {{ country_code }}
-            )
+            'phone_plan', phone_plan
         )),
         raw_phone -> element_at(transform(
             array(named_struct(
@@ -167,4 +160,26 @@
             end
         ), 1)
     ), 1)
+    {%- endset -%}
+    {%- set function = spark_session_function(
+        'customer360_phone_e164',
+        'phone_clean string, phone_plan struct<calling_code: string, trunk_prefix: string, '
+            ~ 'international_prefix: string, min_length: int, max_length: int>',
+        'string',
+        body
+    ) -%}
+    {{ function }}(
+        {{ clean_text(column) }},
+        (
+            select first(named_struct(
+                'calling_code', cast(countries.calling_code as string),
+                'trunk_prefix', cast(countries.trunk_prefix as string),
+                'international_prefix', cast(countries.international_prefix as string),
+                'min_length', cast(countries.national_number_min_length as int),
+                'max_length', cast(countries.national_number_max_length as int)
+            ))
+            from {{ ref('ref_countries') }} as countries
+            where countries.country_code = {{ country_code }}
+        )
+    )
 {%- endmacro %}
