@@ -149,10 +149,10 @@ activity_prior_contracts as (
         coalesce(contract_states.contracts_in_force, 0) > 0 as had_contract_in_force,
         contract_states.latest_contract_end_date as prior_contract_end_date
     from activity_sequence
-    asof left join contract_states
-        on
-            activity_sequence.customer_id = contract_states.customer_id
-            and activity_sequence.activity_date - 1 >= contract_states.change_date
+    {{ asof_join(
+        'left', 'contract_states', 'customer_id', 'activity_sequence.customer_id', 'activity_sequence.activity_date - 1',
+        'change_date'
+    ) }}
 ),
 
 -- a purchase or contract start is a reactivation when the customer was lost the day before
@@ -238,14 +238,12 @@ evaluated as (
         contract_states.latest_contract_end_type,
         coalesce(contract_states.contracts_in_force, 0) > 0 as has_contract_in_force
     from candidate_days
-    asof left join activity_states
-        on
-            candidate_days.customer_id = activity_states.customer_id
-            and candidate_days.status_date >= activity_states.activity_date
-    asof left join contract_states
-        on
-            candidate_days.customer_id = contract_states.customer_id
-            and candidate_days.status_date >= contract_states.change_date
+    {{ asof_join(
+        'left', 'activity_states', 'customer_id', 'candidate_days.customer_id', 'candidate_days.status_date', 'activity_date'
+    ) }}
+    {{ asof_join(
+        'left', 'contract_states', 'customer_id', 'candidate_days.customer_id', 'candidate_days.status_date', 'change_date'
+    ) }}
 ),
 
 classified as (

@@ -138,13 +138,7 @@ several_records as (
 ),
 
 top_rejection_reasons as (
-    select
-        source_system,
-        source_table,
-        rejection_reason
-    from rejected_rows
-    group by source_system, source_table, rejection_reason
-    qualify row_number() over (partition by source_system, source_table order by count(*) desc, rejection_reason) = 1
+    {{ most_frequent_value('rejected_rows', ['source_system', 'source_table'], 'rejection_reason') }}
 ),
 
 joined as (

@@ -52,10 +52,9 @@ statuses as (
         transitions.customer_status,
         transitions.churn_type
     from snapshots
-    asof inner join transitions
-        on
-            snapshots.customer_id = transitions.customer_id
-            and snapshots.snapshot_date >= transitions.status_started_date
+    {{ asof_join(
+        'inner', 'transitions', 'customer_id', 'snapshots.customer_id', 'snapshots.snapshot_date', 'status_started_date'
+    ) }}
 ),
 
 final as (
