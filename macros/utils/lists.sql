@@ -219,3 +219,18 @@
 {% macro spark__seconds_interval(seconds_sql) -%}
     make_dt_interval(0, 0, 0, {{ seconds_sql }})
 {%- endmacro %}
+
+{#- The average of a decimal column with `scale` decimal places as a double, of the rows where
+    `condition` holds: DuckDB's avg of a decimal (a double). Spark's avg of a decimal is a decimal
+    rounded to scale + 4 places; there the exact sum in units of the last place, as a double, is divided
+    by the count in the same units (one rounding, as DuckDB's). Dispatched. -#}
+{% macro decimal_average(column, scale, condition) -%}
+    {{ return(adapter.dispatch('decimal_average', 'customer360')(column, scale, condition)) }}
+{%- endmacro %}
+{% macro default__decimal_average(column, scale, condition) -%}
+    avg({{ column }}) filter (where {{ condition }})
+{%- endmacro %}
+{% macro spark__decimal_average(column, scale, condition) -%}
+    cast(sum({{ column }}) filter (where {{ condition }}) * {{ 10 ** scale }} as double)
+        / nullif(count({{ column }}) filter (where {{ condition }}) * {{ 10 ** scale }}, 0)
+{%- endmacro %}

@@ -75,3 +75,18 @@ select
     ) as ranked
     where frequency_rank = 1
 {%- endmacro %}
+
+{#- The last non-null value of a window (its frame follows in `over`): DuckDB writes IGNORE NULLS inside
+    the call, Spark reads it there as belonging to the argument's own function, so there it is
+    last_value's second argument. Dispatched. -#}
+{% macro last_value_ignore_nulls(expression) -%}
+    {{ return(adapter.dispatch('last_value_ignore_nulls', 'customer360')(expression)) }}
+{%- endmacro %}
+
+{% macro default__last_value_ignore_nulls(expression) -%}
+    last_value({{ expression }} ignore nulls)
+{%- endmacro %}
+
+{% macro spark__last_value_ignore_nulls(expression) -%}
+    last_value({{ expression }}, true)
+{%- endmacro %}

@@ -36,7 +36,9 @@ final as (
         count(*) - 1 as repeat_purchase_count,
         {{ date_diff_sql('day', 'min(purchase_date)', 'max(purchase_date)') }} as recency_days,
         {{ date_diff_sql('day', 'min(purchase_date)', as_of_date()) }} as tenure_days,
-        avg(purchase_day_usd) filter (where purchase_date > first_purchase_date) as average_repeat_purchase_usd,
+        {{ decimal_average(
+            'purchase_day_usd', 2, 'purchase_date > first_purchase_date'
+        ) }} as average_repeat_purchase_usd,
         min(purchase_date) as first_purchase_date,
         max(purchase_date) as last_purchase_date
     from numbered

@@ -118,7 +118,7 @@ contract_states as (
         change_date,
         sum(sum(in_force_change)) over running as contracts_in_force,
         max(max(ended_date)) over running as latest_contract_end_date,
-        last_value({{ string_agg_distinct_sorted('end_type', ',') }} ignore nulls) over running
+        {{ last_value_ignore_nulls(string_agg_distinct_sorted('end_type', ',')) }} over running
             as latest_contract_end_type
     from contract_changes
     group by customer_id, change_date
