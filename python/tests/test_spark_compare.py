@@ -80,11 +80,12 @@ def test_the_tables_a_spark_run_built(tmp_path: Path):
         "model.p.c": {"resource_type": "model", "schema": "marts", "alias": "c", "config": {"materialized": "table"}},
         "model.p.n": {"resource_type": "model", "schema": "marts", "alias": "nowhere",
                       "config": {"materialized": "table"}},
+        "test.p.t": {"resource_type": "test", "schema": "marts", "alias": "t", "config": {"materialized": "test"}},
     }
     (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
     results = [{"unique_id": "model.p.a", "status": "success"}, {"unique_id": "model.p.v", "status": "success"},
                {"unique_id": "model.p.x", "status": "success"}, {"unique_id": "model.p.c", "status": "error"},
-               {"unique_id": "model.p.n", "status": "success"}]
+               {"unique_id": "model.p.n", "status": "success"}, {"unique_id": "test.p.t", "status": "fail"}]
     (target / "run_results.json").write_text(json.dumps({"results": results}))
     tables, failed = compare.built_tables(target / "run_results.json")
     assert tables == [("intermediate", "int_identity__crosswalk"), ("marts", "a"), ("marts", "nowhere")]

@@ -15,7 +15,8 @@ hashes differ, the rows found on one side only are counted. Both builds must use
 Exit status 1 when any table differs or is missing on either side.
 
 With ``--run-results <target>/run_results.json`` (and the ``manifest.json`` beside it) the tables compared
-are instead every table a Spark run built (models materialised as tables, incremental or Python; seeds):
+are instead every table a Spark run built (models materialised as tables, incremental or Python; seeds;
+snapshots):
 each against the DuckDB table of the same schema and name, looked up in the private file, then in the BI
 file. A node that did not succeed in that run counts as a difference.
 """
@@ -87,7 +88,7 @@ def _spark_source(warehouse: Path, schema: str, table: str) -> str | None:
     return f"read_parquet('{path.as_posix()}/*.parquet')"
 
 
-TABLE_MATERIALIZATIONS = ("table", "incremental", "seed")
+TABLE_MATERIALIZATIONS = ("table", "incremental", "seed", "snapshot")
 
 
 def built_tables(run_results: Path) -> tuple[list[tuple[str, str]], list[Verdict]]:
@@ -98,12 +99,12 @@ def built_tables(run_results: Path) -> tuple[list[tuple[str, str]], list[Verdict
     tables, failed = [], []
     for result in results["results"]:
         node = nodes.get(result["unique_id"])
-        if node is None or node["resource_type"] not in ("model", "seed"):
+        if node is None or node["resource_type"] not in ("model", "seed", "snapshot"):
             continue
         label = f"{node['schema']}.{node['alias']}"
         if result["status"] not in ("success", "pass"):
             failed.append(Verdict(label, "not built on Spark", str(result["status"])))
-        elif node["config"].get("materialized") in TABLE_MATERIALIZATIONS or node["resource_type"] == "seed":
+        elif node["config"].get("materialized") in TABLE_MATERIALIZATIONS or node["resource_type"] != "model":
             tables.append((node["schema"], node["alias"]))
     return sorted(set(tables)), failed
 
