@@ -234,3 +234,28 @@
     cast(sum({{ column }}) filter (where {{ condition }}) * {{ 10 ** scale }} as double)
         / nullif(count({{ column }}) filter (where {{ condition }}) * {{ 10 ** scale }}, 0)
 {%- endmacro %}
+
+{#- One row per month from `start_sql` to `end_sql` (both included) as a date, in a select list; dispatched.
+    DuckDB casts the series' timestamps; Spark's sequence of dates is dates already, and Spark cannot
+    nest its generator (explode) in a cast. -#}
+{% macro month_series_dates(start_sql, end_sql) -%}
+    {{ return(adapter.dispatch('month_series_dates', 'customer360')(start_sql, end_sql)) }}
+{%- endmacro %}
+{% macro default__month_series_dates(start_sql, end_sql) -%}
+    cast({{ unnest_month_series(start_sql, end_sql) }} as date)
+{%- endmacro %}
+{% macro spark__month_series_dates(start_sql, end_sql) -%}
+    explode(sequence(cast({{ start_sql }} as date), cast({{ end_sql }} as date), interval 1 month))
+{%- endmacro %}
+
+{#- A number literal read as a double: DuckDB's 60.0 divides an integer into a double, Spark's 60.0 is a
+    decimal (so the quotient and its round() are decimals), 60.0d a double. Dispatched. -#}
+{% macro double_literal(number) -%}
+    {{ return(adapter.dispatch('double_literal', 'customer360')(number)) }}
+{%- endmacro %}
+{% macro default__double_literal(number) -%}
+    {{ number }}
+{%- endmacro %}
+{% macro spark__double_literal(number) -%}
+    {{ number }}d
+{%- endmacro %}

@@ -190,7 +190,7 @@ final as (
         round(
             {{ date_diff_sql(
                 'minute', 'opened_at', "case when outcome = 'ticket_created' then linked_resolved_at else resolved_at end"
-            ) }} / 60.0,
+            ) }} / {{ double_literal('60.0') }},
             1
         ) as resolution_hours,
         case

@@ -150,8 +150,8 @@ activity_prior_contracts as (
         contract_states.latest_contract_end_date as prior_contract_end_date
     from activity_sequence
     {{ asof_join(
-        'left', 'contract_states', 'customer_id', 'activity_sequence.customer_id', 'activity_sequence.activity_date - 1',
-        'change_date'
+        'left', 'contract_states', 'customer_id', 'activity_sequence.customer_id',
+        'activity_sequence.activity_date - 1', 'change_date'
     ) }}
 ),
 
@@ -171,7 +171,9 @@ activity_states as (
                     prior_contract_end_date >= previous_activity_date
                     and (
                         previous_purchase_date is null
-                        or {{ date_diff_sql('day', 'previous_purchase_date', 'activity_date - 1') }} >= {{ at_risk_days }}
+                        or {{ date_diff_sql(
+                            'day', 'previous_purchase_date', 'activity_date - 1'
+                        ) }} >= {{ at_risk_days }}
                     )
                 )
                 or {{ date_diff_sql('day', 'previous_activity_date', 'activity_date - 1') }} >= {{ lost_days }}
@@ -239,10 +241,12 @@ evaluated as (
         coalesce(contract_states.contracts_in_force, 0) > 0 as has_contract_in_force
     from candidate_days
     {{ asof_join(
-        'left', 'activity_states', 'customer_id', 'candidate_days.customer_id', 'candidate_days.status_date', 'activity_date'
+        'left', 'activity_states', 'customer_id', 'candidate_days.customer_id', 'candidate_days.status_date',
+        'activity_date'
     ) }}
     {{ asof_join(
-        'left', 'contract_states', 'customer_id', 'candidate_days.customer_id', 'candidate_days.status_date', 'change_date'
+        'left', 'contract_states', 'customer_id', 'candidate_days.customer_id', 'candidate_days.status_date',
+        'change_date'
     ) }}
 ),
 
@@ -259,7 +263,9 @@ classified as (
                     or {{ date_diff_sql('day', 'last_purchase_date', 'status_date') }} >= {{ at_risk_days }}
                 )
                 then 'contractual'
-            when {{ date_diff_sql('day', 'latest_reactivation_date', 'status_date') }} < {{ reactivated_days }} then 'reactivated'
+            when {{ date_diff_sql(
+                'day', 'latest_reactivation_date', 'status_date'
+            ) }} < {{ reactivated_days }} then 'reactivated'
             when {{ date_diff_sql('day', 'first_activity_date', 'status_date') }} < {{ new_days }} then 'new'
             when has_contract_in_force then 'active'
             when {{ date_diff_sql('day', 'last_activity_date', 'status_date') }} < {{ at_risk_days }} then 'active'

@@ -35,7 +35,8 @@ follow_up_activities as (
         cast(null as {{ dbt.type_string() }}) as satisfaction_metric,
         cast(null as integer) as satisfaction_score,
         cast(null as integer) as duration_seconds,
-        round({{ date_diff_sql('minute', 'created_at', 'completed_at') }} / 60.0, 1) as resolution_hours,
+        round({{ date_diff_sql('minute', 'created_at', 'completed_at') }} / {{
+            double_literal('60.0') }}, 1) as resolution_hours,
         is_open,
         false as is_complaint,
         created_at as opened_at,

@@ -21,9 +21,9 @@ customer_first_months as (
 customer_months as (
     select
         customer_id,
-        cast({{ unnest_month_series(
+        {{ month_series_dates(
             'first_month', "cast(date_trunc('month', " ~ as_of_date() ~ ") as date)"
-        ) }} as date) as status_month
+        ) }} as status_month
     from customer_first_months
 ),
 
@@ -59,7 +59,9 @@ statuses as (
 
 final as (
     select
-        statuses.customer_id || ':' || {{ format_date_sql('statuses.status_month', '%Y-%m') }} as customer_status_month_id,
+        statuses.customer_id || ':' || {{ format_date_sql(
+            'statuses.status_month', '%Y-%m'
+        ) }} as customer_status_month_id,
         statuses.customer_id,
         statuses.customer_status,
         statuses.churn_type,

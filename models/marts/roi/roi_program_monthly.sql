@@ -47,13 +47,11 @@ assumptions as (
 
 months as (
     select
-        cast(
-            {{ unnest_month_series(
-                "cast(date_trunc('month', " ~ as_of_date() ~ ") as date) - "
-                ~ months_interval(var('roi_months') ~ ' - 1'),
-                "cast(date_trunc('month', " ~ as_of_date() ~ ") as date)"
-            ) }} as date
-        ) as report_month
+        {{ month_series_dates(
+            "cast(date_trunc('month', " ~ as_of_date() ~ ") as date) - "
+            ~ months_interval(var('roi_months') ~ ' - 1'),
+            "cast(date_trunc('month', " ~ as_of_date() ~ ") as date)"
+        ) }} as report_month
 ),
 
 duplicate_mailings as (

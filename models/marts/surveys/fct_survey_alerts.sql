@@ -198,11 +198,13 @@ final as (
         cast(sentiment_score as double) as sentiment_score,
         case
             when has_consent_to_be_named
-                then round({{ date_diff_sql('minute', 'recorded_at', 'first_contact_at') }} / 60.0, 1)
+                then round({{ date_diff_sql('minute', 'recorded_at', 'first_contact_at') }} / {{
+                    double_literal('60.0') }}, 1)
         end as hours_to_first_contact,
         case
             when has_consent_to_be_named
-                then round({{ date_diff_sql('minute', 'recorded_at', 'closed_at') }} / 60.0, 1)
+                then round({{ date_diff_sql('minute', 'recorded_at', 'closed_at') }} / {{
+                    double_literal('60.0') }}, 1)
         end as hours_to_close,
         has_consent_to_be_named as is_named,
         is_low_score,
