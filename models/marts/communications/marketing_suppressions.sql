@@ -79,7 +79,9 @@ final as (
         source_system as blocking_source_system,
         period_intent || ' (' || period_kind || ', ' || source_system || ') from '
         || {{ format_date_sql('started_date', '%Y-%m-%d') }}
-        || case when ended_date > started_date then ' to ' || {{ format_date_sql('ended_date', '%Y-%m-%d') }} else '' end
+        || case when ended_date > started_date then ' to ' || {{ format_date_sql(
+            'ended_date', '%Y-%m-%d'
+        ) }} else '' end
         || case when scope = 'household' then ' of another household member' else '' end
         || ': no ' || suppressed_intent
         || case when requires_same_offer then ' of ' || coalesce(offer_key, 'the same campaign') else '' end

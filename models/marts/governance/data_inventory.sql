@@ -224,7 +224,9 @@ final as (
             as customers_with_duplicate_person_records_count,
         cast(direct_mart_count as integer) as direct_mart_count,
         cast(identity_only_mart_count as integer) as identity_only_mart_count,
-        cast({{ date_diff_sql('day', 'cast(last_loaded_at as date)', as_of_date()) }} as integer) as days_since_last_load,
+        cast({{ date_diff_sql(
+            'day', 'cast(last_loaded_at as date)', as_of_date()
+        ) }} as integer) as days_since_last_load,
         cast(round(rejected_row_count / nullif(landed_row_count, 0), 4) as double) as rejected_row_share,
         cast(round(name_completeness, 4) as double) as name_completeness,
         cast(round(email_completeness, 4) as double) as email_completeness,
