@@ -259,3 +259,29 @@
 {% macro spark__double_literal(number) -%}
     {{ number }}d
 {%- endmacro %}
+
+{#- An average as a double: DuckDB's avg of a decimal is a double; Spark's is a decimal rounded to its
+    scale + 4 places (a later round() then rounds twice). Dispatched. -#}
+{% macro average_as_double(expression) -%}
+    {{ return(adapter.dispatch('average_as_double', 'customer360')(expression)) }}
+{%- endmacro %}
+{% macro default__average_as_double(expression) -%}
+    avg({{ expression }})
+{%- endmacro %}
+{% macro spark__average_as_double(expression) -%}
+    avg(cast({{ expression }} as double))
+{%- endmacro %}
+
+{#- A decimal divided by a number as DuckDB computes it for a cast to decimal(·, `scale`): DuckDB divides
+    into a double, and its cast rounds that double as floor(x * 10^scale + 0.5) / 10^scale (measured on
+    20,000 values); Spark's quotient of decimals is exact and would round half up at a tie that DuckDB's
+    double falls just below. On Spark the same double and rounding, so the cast is exact. Dispatched. -#}
+{% macro double_quotient_for_cast(numerator, denominator, scale) -%}
+    {{ return(adapter.dispatch('double_quotient_for_cast', 'customer360')(numerator, denominator, scale)) }}
+{%- endmacro %}
+{% macro default__double_quotient_for_cast(numerator, denominator, scale) -%}
+    {{ numerator }} / {{ denominator }}
+{%- endmacro %}
+{% macro spark__double_quotient_for_cast(numerator, denominator, scale) -%}
+    floor(cast({{ numerator }} as double) / {{ denominator }} * {{ 10 ** scale }}d + 0.5d) / {{ 10 ** scale }}d
+{%- endmacro %}

@@ -96,14 +96,16 @@ person_field_completeness as (
         source_system,
         source_table,
         count(*) as person_record_count,
-        avg(case when coalesce(first_name, last_name, full_name) is not null then 1.0 else 0.0 end)
+        {{ average_as_double(
+            "case when coalesce(first_name, last_name, full_name) is not null then 1.0 else 0.0 end"
+        ) }}
             as name_completeness,
-        avg(case when email is not null then 1.0 else 0.0 end) as email_completeness,
-        avg(case when phone is not null then 1.0 else 0.0 end) as phone_completeness,
-        avg(case when street is not null then 1.0 else 0.0 end) as street_completeness,
-        avg(case when postal_code is not null then 1.0 else 0.0 end) as postal_code_completeness,
-        avg(case when birth_date is not null then 1.0 else 0.0 end) as birth_date_completeness,
-        avg(case when national_id is not null then 1.0 else 0.0 end) as national_id_completeness
+        {{ average_as_double("case when email is not null then 1.0 else 0.0 end") }} as email_completeness,
+        {{ average_as_double("case when phone is not null then 1.0 else 0.0 end") }} as phone_completeness,
+        {{ average_as_double("case when street is not null then 1.0 else 0.0 end") }} as street_completeness,
+        {{ average_as_double("case when postal_code is not null then 1.0 else 0.0 end") }} as postal_code_completeness,
+        {{ average_as_double("case when birth_date is not null then 1.0 else 0.0 end") }} as birth_date_completeness,
+        {{ average_as_double("case when national_id is not null then 1.0 else 0.0 end") }} as national_id_completeness
     from person_records
     group by source_system, source_table
 ),

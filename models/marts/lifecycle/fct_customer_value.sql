@@ -157,7 +157,9 @@ final as (
         cast(
             case
                 when customer_values.purchase_count > 0
-                    then customer_values.lifetime_revenue_usd / customer_values.purchase_count
+                    then {{ double_quotient_for_cast(
+                        'customer_values.lifetime_revenue_usd', 'customer_values.purchase_count', 2
+                    ) }}
             end as decimal(18, 2)
         ) as average_purchase_usd,
         customer_values.contracts_in_force_count,
