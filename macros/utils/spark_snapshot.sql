@@ -138,8 +138,9 @@
         dest.{{ columns.dbt_valid_to }} is null
         {%- endif -%}
     {%- endset -%}
+    {%- do adapter.drop_relation(rewritten) -%}
     {%- call statement('snapshot_rewrite') -%}
-        create or replace table {{ rewritten }} using parquet as
+        create table {{ rewritten }} using parquet as
         select
             {%- for name in target_columns %}
             {% if name == columns.dbt_valid_to -%}
