@@ -21,7 +21,7 @@ TEST_BI_DB := data/test/customer360_test_bi.duckdb
 APP_PORT ?= 8501
 LINT_DB := data/test/customer360_lint.duckdb
 
-.PHONY: help install data test-data build test lint pytest dbt-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean doctor
+.PHONY: help install data test-data build test lint pytest dbt-test corrections-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean doctor
 
 help:
 	@echo "make build   install, generate demo data if absent, dbt build, docs"
@@ -33,6 +33,7 @@ help:
 	@echo "make app     account-manager web view on http://localhost:$(APP_PORT) (reads the BI file of make build)"
 	@echo "make docs    serve the dbt docs on http://localhost:8080"
 	@echo "make evaluate-surveys / evaluate-conflicts  survey link accuracy / conflict recall of the demo build"
+	@echo "make erasure-test  erase a customer between two builds of 60 customers; nothing of hers left (also in make test-scenarios)"
 	@echo "make doctor  check a landing folder against the raw-data contract (RAW=<folder>, default the demo set; VARS='{...}')"
 
 $(BIN)/activate: requirements.txt python/pyproject.toml
@@ -64,13 +65,19 @@ lint: install
 	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 pytest: install
-	$(BIN)/pytest -q -m "not browser and not semantic and not superset" python/tests
+	$(BIN)/pytest -q -m "not browser and not semantic and not superset and not erasure and not corrections" python/tests
 
 dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) build --vars '{raw_path: $(TEST_DIR)/raw}'
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) docs generate --static --vars '{raw_path: $(TEST_DIR)/raw}'
 	$(BIN)/customer360 privacy-check --bi $(TEST_BI_DB) --private $(TEST_DB) --manifest target/manifest.json --target-dir target --logs-dir logs
+
+# Steward corrections through a real build: a must_not_link and a must_link filed in a copy of the test
+# build's landing folder (data/test_corr/raw), built on a copy of its database (python/tests/test_steward_corrections_build.py).
+corrections-test: install
+	CUSTOMER360_TEST_DB=$(TEST_DB) CUSTOMER360_TEST_RAW=$(TEST_DIR)/raw CUSTOMER360_CORRECTIONS_DIR=data/test_corr \
+	  $(BIN)/pytest -q -m corrections python/tests/test_steward_corrections_build.py
 
 # Browser tests drive the system Chromium (Debian package chromium) with Playwright; nothing is downloaded.
 browser-deps:
@@ -83,7 +90,7 @@ browser-test: install browser-deps
 	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) CUSTOMER360_DOCS_HTML=target/static_index.html \
 	  CUSTOMER360_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser python/tests
 
-test: lint pytest dbt-test metrics-test browser-test
+test: lint pytest dbt-test metrics-test corrections-test browser-test
 
 app: install
 	@test -f $(DEMO_BI_DB) || { echo "no $(DEMO_BI_DB): run make build first"; exit 1; }
@@ -177,12 +184,21 @@ layers: install
 	CUSTOMER360_DB_PATH=$(TEST_DB) $(DBT) parse --quiet
 	$(BIN)/customer360 layers --manifest target/manifest.json
 
+# Erasure on request, end to end (python/tests/test_erasure.py): two dbt builds of 60 generated customers
+# around `customer360 erase` (about 2.5 minutes); prints the tables, rows and artefacts it checked.
+# make test-scenarios runs it (CI).
+.PHONY: erasure-test
+erasure-test: install
+	$(BIN)/pytest -q -s -m erasure python/tests/test_erasure.py
+
 # The scenario matrix (python/customer360/scenarios.py): the test data built with each system switched off
 # (on no rows: --empty) and with the subsets a company may start with, each into its own DuckDB file under
-# data/scenarios/. Not part of make test (its time budget); .ci/run calls it after make test.
+# data/scenarios/. Not part of make test (its time budget); .ci/run calls it after make test. Then the
+# erasure scenario: a small generated set built twice around `customer360 erase`.
 .PHONY: test-scenarios
 test-scenarios: install test-data
 	$(BIN)/customer360 scenarios --raw $(TEST_DIR)/raw --workdir data/scenarios --jobs 2 --threads 1
+	$(MAKE) erasure-test
 
 # Whole-build benchmark (python/customer360/build_bench.py): full dbt build, +1% incremental build and a
 # marts equality check per size, with wall, CPU, peak memory and the load average. Prints figures only.

@@ -4,15 +4,24 @@
 
     Per table, in words and never with a row's content:
     - no file: the table is created empty (every contract column, no rows) and a warning names the file;
-      an enabled system none of whose files exist is an error (switch it off instead);
+      an enabled system none of whose files exist is an error (switch it off instead); a table whose
+      contract says `meta.optional: true` (the stewards' corrections) is simply empty, without a word;
     - a file whose header cannot be read (empty, not UTF-8, no column names) or that lacks a required
       column: one error listing every such file and column, before any row is read;
     - an optional contract column the file lacks: a null column and a warning; a column the contract
       does not know: ignored, listed in landing.files;
-    - a line that cannot be read as a row (more or fewer fields than the header, not UTF-8): kept out of
-      the table and listed with its line number in landing.unreadable_lines (quarantined downstream).
-    landing.files records one row per table (present or absent, bytes, modification time, rows read,
-    unreadable lines, missing and unknown columns). -#}
+    - a line that cannot be read as a row (more or fewer fields than the header, not UTF-8, a stray quote):
+      kept out of the table and listed once, with its line number and the columns concerned, in
+      landing.unreadable_lines (quarantined downstream);
+    - a quote that opens a field and is never closed (every later line would vanish into it): an error
+      naming the file and the line.
+    - erasure (customer360 erase, DECISIONS.md "Erasure"): a row whose record is in the erasure ledger
+      (salted hashes of '<system>:<table>:<primary key>'), or whose required reference (meta.references)
+      points to an erased row, is taken out of the landed table and counted as erased; an optional
+      reference to an erased row is emptied and counted. Tables are erased parents first, so the
+      children of an erased row go with it, in this build and every later one.
+    landing.files records one row per table (present or absent, bytes, modification time, rows landed,
+    rows erased, references emptied, unreadable lines, missing and unknown columns). -#}
 {% macro land_sources() -%}
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {%- do adapter.dispatch('land_sources', 'customer360')(landing_tables(selected_only=true)) -%}
@@ -21,7 +30,8 @@
 {%- endmacro %}
 
 {#- Every enabled source table with a landing file (the landing audit source itself excluded), as dicts:
-    system, table, file (path under raw_path), file_format, relation, columns [{name, required}].
+    system, table, file (path under raw_path), file_format, primary_key, relation,
+    columns [{name, required, references}].
     With selected_only, only the tables that a selected model reads directly. -#}
 {% macro landing_tables(selected_only=false) -%}
     {%- set wanted = [] -%}
@@ -39,9 +49,11 @@
         {%- if source_node.meta.get('file_format') and (not selected_only or source_node.unique_id in wanted) -%}
             {%- set columns = [] -%}
             {%- for column in source_node.columns.values() -%}
+                {%- set references = column.meta.get('references', []) -%}
                 {%- do columns.append({
                     'name': column.name,
                     'required': column.meta.get('required', false),
+                    'references': [references] if references is string else references,
                 }) -%}
             {%- endfor -%}
             {%- do tables.append({
@@ -49,10 +61,12 @@
                 'table': source_node.name,
                 'file': source_node.meta.get('file', source_node.source_name ~ '/' ~ source_node.name ~ '.' ~ source_node.meta.file_format),
                 'file_format': source_node.meta.file_format,
+                'primary_key': source_node.meta.get('primary_key'),
                 'relation': api.Relation.create(
                     database=source_node.database, schema=source_node.schema, identifier=source_node.identifier
                 ),
                 'columns': columns,
+                'optional': source_node.meta.get('optional', false),
             }) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -115,6 +129,7 @@
         {%- set system_plans = plans | selectattr('table.system', 'equalto', system) | list -%}
         {%- set system_tables = all_tables | selectattr('system', 'equalto', system) | list -%}
         {%- if system_plans | length == system_tables | length
+            and system_plans | rejectattr('table.optional') | list | length > 0
             and system_plans | selectattr('report.is_present') | list | length == 0 -%}
             {%- do errors.append(raw_path ~ '/' ~ system ~ '/: no file of system ' ~ system ~ ' exists; export its'
                 ~ ' tables there, or switch it off with --vars \'{source_' ~ system ~ '_enabled: false}\'') -%}
@@ -144,6 +159,8 @@
             unknown_columns varchar,
             landed_at timestamp
         );
+        alter table landing.files add column if not exists erased_row_count bigint;
+        alter table landing.files add column if not exists erased_reference_count bigint;
         create table if not exists landing.unreadable_lines (
             source_system varchar,
             source_table varchar,
@@ -157,12 +174,22 @@
         delete from landing.files where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
         delete from landing.unreadable_lines where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
     {%- endcall -%}
-    {%- set raw_path = var('raw_path') | string -%}
     {%- set plans = landing_plans(tables) -%}
 
-    {#- 2. load: one table per source, and the audit of what was landed -#}
-    {%- for plan in plans -%}
+    {#- 2. load: one table per source, and the audit of what was landed. With an erasure ledger, tables are
+        landed parents first, each read into a temporary table (memory, never the database file or its WAL)
+        from which the erased rows are taken out before the raw table is written. -#}
+    {%- set erasing = land_sources_erasure_ledger() -%}
+    {%- set ordered_tables = erasure_order(plans | map(attribute='table') | list) if erasing else [] -%}
+    {%- set ordered_plans = [] -%}
+    {%- for t in ordered_tables -%}
+        {%- do ordered_plans.append(plans | selectattr('table.system', 'equalto', t.system)
+            | selectattr('table.table', 'equalto', t.table) | first) -%}
+    {%- endfor -%}
+    {%- for plan in (ordered_plans if erasing else plans) -%}
         {%- set t = plan.table -%}
+        {%- set erase_here = erasing and plan.report.is_present -%}
+        {%- set landed_relation = 'landing_current' if erase_here else t.relation -%}
         {%- call statement('landing_' ~ t.system ~ '_' ~ t.table, auto_begin=false) -%}
             create schema if not exists {{ t.relation.schema }};
             delete from landing.files where source_system = '{{ t.system }}' and source_table = '{{ t.table }}';
@@ -177,7 +204,7 @@
                 cast(null as timestamp) as _file_modified_at
             where false;
             {% else %}
-            create or replace table {{ t.relation }} as
+            create or replace {{ 'temp ' if erase_here }}table {{ landed_relation }} as
             select
                 {%- for column in t.columns %}
                 {%- if column.name in plan.present %}
@@ -213,28 +240,37 @@
                 {%- endif %}
             ) as landed;
             {% if t.file_format == 'csv' %}
+            -- one row per line: a line short of two fields is one unreadable line, naming both columns
             insert into landing.unreadable_lines
             select
                 '{{ t.system }}',
                 '{{ t.table }}',
                 {{ sql_literal(t.file) }},
                 line,
-                column_name,
-                case error_type
+                string_agg(distinct column_name, ', ' order by column_name),
+                string_agg(distinct case error_type
                     when 'MISSING COLUMNS' then 'fewer fields than the header has columns'
                     when 'TOO MANY COLUMNS' then 'more fields than the header has columns'
                     when 'INVALID ENCODING' then 'not UTF-8 text'
                     when 'INVALID UNICODE' then 'not UTF-8 text'
-                    when 'UNQUOTED VALUE' then 'a quote inside an unquoted field'
+                    when 'UNQUOTED VALUE' then 'a stray quote (a quote inside a field that is not quoted, or after a closing quote)'
                     when 'LINE SIZE OVER MAXIMUM' then 'the line is longer than the reader allows'
                     else lower(cast(error_type as varchar))
-                end
-            from landing_rejected_lines;
+                end, '; ')
+            from landing_rejected_lines
+            group by line;
             drop table if exists landing_rejected_lines;
             drop table if exists landing_rejected_scans;
             {% endif %}
+            {% if erase_here %}
+            {{ land_sources_erase_rows(t, 'landing_current') }}
             {% endif %}
-            insert into landing.files
+            {% endif %}
+            insert into landing.files (
+                source_system, source_table, file_path, file_format, is_present, file_bytes, file_modified_at,
+                row_count, unreadable_line_count, missing_columns, unknown_columns, landed_at,
+                erased_row_count, erased_reference_count
+            )
             select
                 '{{ t.system }}',
                 '{{ t.table }}',
@@ -250,9 +286,39 @@
                 ),
                 {{ sql_literal(plan.missing | join(', ')) if plan.missing else 'null' }},
                 {{ sql_literal(plan.unknown | join(', ')) if plan.unknown else 'null' }},
-                cast(now() at time zone 'UTC' as timestamp);
+                cast(now() at time zone 'UTC' as timestamp),
+                {%- if erase_here %}
+                (select count(*) from landing_erasure_marks where is_erased),
+                (select count(*) from landing_erasure_marks where not is_erased and is_reference_emptied)
+                {%- elif erasing %}
+                0, 0
+                {%- else %}
+                null, null
+                {%- endif %};
+            {% if erase_here %}
+            drop table landing_erasure_marks;
+            drop table landing_current;
+            {% endif %}
         {%- endcall -%}
-        {%- if not plan.report.is_present -%}
+        {#- a quote that opens a field and is never closed swallows every line after it: stop, naming the line -#}
+        {%- if plan.report.is_present and t.file_format == 'csv' -%}
+            {%- set quote_lines = run_query(
+                "select count(*) from landing.unreadable_lines where source_system = '" ~ t.system
+                ~ "' and source_table = '" ~ t.table ~ "' and problem like '%stray quote%'"
+            ) -%}
+            {%- if quote_lines.columns[0].values()[0] > 0 -%}
+                {%- set quote = fromjson(run_query(
+                    'select customer360_unterminated_quote(' ~ sql_literal(plan.path) ~ ', '
+                    ~ sql_literal(plan.report.delimiter) ~ ')'
+                ).columns[0].values()[0]) -%}
+                {%- if quote.line -%}
+                    {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ plan.path
+                        ~ ': line ' ~ quote.line ~ ' opens a quoted field that is never closed, so every line after it'
+                        ~ ' would be read into that field and lost; close or remove the quote in the export') }}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endif -%}
+        {%- if not plan.report.is_present and not t.optional -%}
             {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' does not exist; ' ~ t.system ~ '.' ~ t.table
                 ~ ' is empty in this build (data_inventory lists it as absent).') -%}
         {%- elif plan.missing -%}
@@ -271,6 +337,145 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The erasure ledger: a CSV file written by `customer360 erase` (request_id, requested_at, key_kind,
+    source_system, source_table, key_hash), by default beside the private database (and its salt file):
+    <database>.erasure_ledger.csv; var erasure_ledger_path to put it elsewhere. -#}
+{% macro erasure_ledger_path() -%}
+    {{ return(var('erasure_ledger_path', none) or (target.path ~ '.erasure_ledger.csv')) }}
+{%- endmacro %}
+
+{#- The salted hash of a source row's key, '<system>:<table>:<id>' (the record_key of staging). -#}
+{% macro erasure_key_hash(system, table, column) -%}
+    {{ pii_hash("'" ~ system ~ ":" ~ table ~ ":' || trim(cast(" ~ adapter.quote(column) ~ " as varchar))") }}
+{%- endmacro %}
+
+{#- Reads the erasure ledger into landing.erased_keys (salted hashes only); returns whether there is one.
+    Without a ledger file nothing is erased and nothing is counted. -#}
+{% macro land_sources_erasure_ledger() -%}
+    {%- set ledger_path = erasure_ledger_path() -%}
+    {%- set inspected = run_query(
+        'select customer360_inspect_file(' ~ sql_literal(ledger_path) ~ ', ' ~ sql_literal('csv') ~ ')'
+    ) -%}
+    {%- set ledger = fromjson(inspected.columns[0].values()[0]) -%}
+    {%- set ledger_columns = ['request_id', 'requested_at', 'key_kind', 'source_system', 'source_table', 'key_hash'] -%}
+    {%- if ledger.is_present and (ledger.problem or ledger.columns | map('lower') | list != ledger_columns) -%}
+        {{ exceptions.raise_compiler_error('The erasure ledger ' ~ ledger_path ~ ' cannot be read: '
+            ~ (ledger.problem or 'its header is not ' ~ ledger_columns | join(','))) }}
+    {%- endif -%}
+    {%- call statement('landing_erasure_ledger', auto_begin=false) -%}
+        create or replace table landing.erased_keys (source_system varchar, source_table varchar, key_hash varchar);
+        {% if ledger.is_present %}
+        insert into landing.erased_keys
+        select distinct source_system, source_table, lower(key_hash)
+        from read_csv(
+            {{ sql_literal(ledger_path) }}, header = true, auto_detect = false,
+            columns = { {%- for name in ledger_columns %}'{{ name }}': 'VARCHAR'{{ ',' if not loop.last }}{% endfor -%} }
+        )
+        where key_kind = 'source_row';
+        {% endif %}
+    {%- endcall -%}
+    {{ return(ledger.is_present) }}
+{%- endmacro %}
+
+{#- The tables parents first: a table comes after every table its references point to (a reference
+    cycle, none in the contract, keeps the remaining tables in contract order at the end). -#}
+{% macro erasure_order(tables) -%}
+    {%- set keys = [] -%}
+    {%- for t in tables -%}{%- do keys.append(t.system ~ '.' ~ t.table) -%}{%- endfor -%}
+    {%- set ordered = [] -%}
+    {%- set placed = [] -%}
+    {%- for _ in tables -%}
+        {%- for t in tables -%}
+            {%- set key = t.system ~ '.' ~ t.table -%}
+            {%- set waiting = [] -%}
+            {%- for column in t.columns -%}
+                {%- for referenced in column.references if referenced != key and referenced in keys and referenced not in placed -%}
+                    {%- do waiting.append(referenced) -%}
+                {%- endfor -%}
+            {%- endfor -%}
+            {%- if key not in placed and not waiting -%}
+                {%- do placed.append(key) -%}
+                {%- do ordered.append(t) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for t in tables if (t.system ~ '.' ~ t.table) not in placed -%}
+        {%- do ordered.append(t) -%}
+    {%- endfor -%}
+    {{ return(ordered) }}
+{%- endmacro %}
+
+{#- SQL that writes table t's raw relation from the temporary table `landed` without the erased rows: a
+    row whose key is in landing.erased_keys, or whose required reference (meta.references) points to an
+    erased row, is left out (and its key joins landing.erased_keys, so its children follow it); an
+    optional reference to an erased row is emptied. Leaves landing_erasure_marks (is_erased,
+    is_reference_emptied per _source_row_number) for the audit. -#}
+{% macro land_sources_erase_rows(t, landed) -%}
+    {%- set required_refs = [] -%}
+    {%- set optional_refs = [] -%}
+    {%- for column in t.columns if column.references -%}
+        {%- do (required_refs if column.required else optional_refs).append(column) -%}
+    {%- endfor -%}
+    {%- set own_hash = erasure_key_hash(t.system, t.table, t.primary_key) if t.primary_key else 'cast(null as varchar)' -%}
+            create or replace temp table landing_erasure_marks as
+            select
+                marks.*,
+                false {%- for column in optional_refs %} or marks.{{ adapter.quote('erase_' ~ column.name) }}{% endfor %}
+                    as is_reference_emptied
+            from (
+            select
+                _source_row_number,
+                {{ own_hash }} as key_hash,
+                (
+                    coalesce({{ own_hash }} in (
+                        select key_hash from landing.erased_keys
+                        where source_system = '{{ t.system }}' and source_table = '{{ t.table }}'
+                    ), false)
+                    {%- for column in required_refs %}
+                    {%- for referenced in column.references %}
+                    or coalesce({{ erasure_key_hash(referenced.split('.')[0], referenced.split('.')[1], column.name) }} in (
+                        select key_hash from landing.erased_keys
+                        where source_system = '{{ referenced.split('.')[0] }}' and source_table = '{{ referenced.split('.')[1] }}'
+                    ), false)
+                    {%- endfor %}
+                    {%- endfor %}
+                ) as is_erased
+                {%- for column in optional_refs %},
+                coalesce(
+                    {%- for referenced in column.references %}
+                    {{ erasure_key_hash(referenced.split('.')[0], referenced.split('.')[1], column.name) }} in (
+                        select key_hash from landing.erased_keys
+                        where source_system = '{{ referenced.split('.')[0] }}' and source_table = '{{ referenced.split('.')[1] }}'
+                    ){{ ' or' if not loop.last }}
+                    {%- endfor %},
+                    false
+                ) as {{ adapter.quote('erase_' ~ column.name) }}
+                {%- endfor %}
+            from {{ landed }}
+            ) as marks;
+            -- the erased rows' keys join the ledger's for this build, so their children follow them
+            insert into landing.erased_keys
+            select '{{ t.system }}', '{{ t.table }}', key_hash
+            from landing_erasure_marks
+            where is_erased and key_hash is not null;
+            create or replace table {{ t.relation }} as
+            select
+                landed.*
+                {%- if optional_refs %} replace (
+                    {%- for column in optional_refs %}
+                    case when marks.{{ adapter.quote('erase_' ~ column.name) }} then null
+                        else landed.{{ adapter.quote(column.name) }} end as {{ adapter.quote(column.name) }}
+                    {{- ',' if not loop.last }}
+                    {%- endfor %}
+                )
+                {%- endif %}
+            from {{ landed }} as landed
+            inner join landing_erasure_marks as marks
+                on landed._source_row_number = marks._source_row_number
+            where not marks.is_erased
+            order by landed._source_row_number;
+{%- endmacro %}
+
 {#- Spark: the same plans (landing_plans), loaded with Spark's own readers into Parquet tables, one
     statement per call (dbt-spark's session cursor runs one). CSV: every column as a string, header by
     position, quoted fields over several lines, `"` as quote and escape; a record whose number of fields
@@ -279,9 +484,21 @@
     spans lines; no column name). _source_row_number numbers the readable records in file order (one
     file is one partition: multiLine files are not split); Parquet's is the reader's row index + 1.
     landing.files and landing.unreadable_lines are rewritten whole (Parquet tables cannot delete rows):
-    the rows of tables landed now, plus the kept rows of other enabled tables from the last landing. -#}
+    the rows of tables landed now, plus the kept rows of other enabled tables from the last landing.
+    Every CSV file is scanned for a quote never closed (customer360_unterminated_quote, one pass over the
+    file on the driver): an error naming the line, as on DuckDB. Erasure is not ported: with an erasure ledger the Spark landing stops with an error rather than land
+    the erased rows (erased_row_count and erased_reference_count are null, as without a ledger). -#}
 {% macro spark__land_sources(tables) -%}
     {%- set plans = landing_plans(tables) -%}
+    {%- set ledger_path = erasure_ledger_path() -%}
+    {%- set ledger = fromjson(run_query(
+        'select customer360_inspect_file(' ~ sql_literal(ledger_path) ~ ', ' ~ sql_literal('csv') ~ ')'
+    ).columns[0].values()[0]) -%}
+    {%- if ledger.is_present -%}
+        {{ exceptions.raise_compiler_error('There is an erasure ledger (' ~ ledger_path ~ '), and erasure in the'
+            ~ ' landing step is not ported to Spark: land and build on DuckDB, or move the ledger only if'
+            ~ ' every request in it is already out of the landing files.') }}
+    {%- endif -%}
     {%- set enabled = landing_tables() | map(attribute='system') | unique | list -%}
     {%- do run_query('create schema if not exists landing') -%}
     {%- set landed_keys = [] -%}
@@ -298,7 +515,8 @@
     {%- for name in ['files', 'unreadable_lines'] -%}
         {%- do run_query('drop table if exists landing.kept_' ~ name) -%}
         {%- if name in existing_names -%}
-            {%- do run_query('create table landing.kept_' ~ name ~ ' using parquet as select * from landing.' ~ name ~ ' where ' ~ keep_filter) -%}
+            {%- do run_query('create table landing.kept_' ~ name ~ ' using parquet as select '
+                ~ spark__landing_audit_columns(name) ~ ' from landing.' ~ name ~ ' where ' ~ keep_filter) -%}
         {%- else -%}
             {%- do run_query('create table landing.kept_' ~ name ~ ' using parquet as select * from ' ~ spark__landing_audit_empty(name)) -%}
         {%- endif -%}
@@ -396,12 +614,23 @@
                 {%- endset -%}
                 {%- do run_query('cache table ' ~ view ~ '_unreadable as ' ~ unreadable_sql) -%}
                 {%- do unreadable_selects.append('select * from ' ~ view ~ '_unreadable') -%}
+                {#- a quote that opens a field and is never closed swallows every line after it (Spark's
+                    reader does not always flag it): every CSV file is scanned for one, naming the line -#}
+                {%- set quote = fromjson(run_query(
+                    'select customer360_unterminated_quote(' ~ sql_literal(plan.path) ~ ', '
+                    ~ sql_literal(plan.report.delimiter) ~ ')'
+                ).columns[0].values()[0]) -%}
+                {%- if quote.line -%}
+                    {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ plan.path
+                        ~ ': line ' ~ quote.line ~ ' opens a quoted field that is never closed, so every line after it'
+                        ~ ' would be read into that field and lost; close or remove the quote in the export') }}
+                {%- endif -%}
             {%- endif -%}
         {%- endif -%}
         {%- set counts = run_query('select (select count(*) from ' ~ t.relation ~ '), '
             ~ ('(select count(*) from ' ~ view ~ '_unreadable)' if plan.report.is_present and t.file_format == 'csv' else '0')) -%}
         {%- do audit_rows.append({'plan': plan, 'rows': counts.rows[0][0], 'unreadable': counts.rows[0][1]}) -%}
-        {%- if not plan.report.is_present -%}
+        {%- if not plan.report.is_present and not t.optional -%}
             {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' does not exist; ' ~ t.system ~ '.' ~ t.table
                 ~ ' is empty in this build (data_inventory lists it as absent).') -%}
         {%- elif plan.missing -%}
@@ -434,7 +663,9 @@
         cast({{ row.unreadable }} as bigint),
         {{ sql_literal(plan.missing | join(', ')) if plan.missing else 'cast(null as string)' }},
         {{ sql_literal(plan.unknown | join(', ')) if plan.unknown else 'cast(null as string)' }},
-        cast(current_timestamp() as timestamp)
+        cast(current_timestamp() as timestamp),
+        cast(null as bigint),
+        cast(null as bigint)
     {%- endfor %}
     {%- endset -%}
     {%- do run_query(files_sql) -%}
@@ -456,10 +687,23 @@
         cast(null as bigint) as file_bytes, cast(null as timestamp) as file_modified_at,
         cast(null as bigint) as row_count, cast(null as bigint) as unreadable_line_count,
         cast(null as string) as missing_columns, cast(null as string) as unknown_columns,
-        cast(null as timestamp) as landed_at where false) as empty_files
+        cast(null as timestamp) as landed_at, cast(null as bigint) as erased_row_count,
+        cast(null as bigint) as erased_reference_count where false) as empty_files
     {%- else -%}
     (select cast(null as string) as source_system, cast(null as string) as source_table,
         cast(null as string) as file_path, cast(null as bigint) as line_number,
         cast(null as string) as column_name, cast(null as string) as problem where false) as empty_lines
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The columns of a landing audit table kept from the last Spark landing (Spark), in the order the
+    rewrite writes them; the erasure counts are null on Spark (a table from before they existed has none). -#}
+{% macro spark__landing_audit_columns(name) -%}
+    {%- if name == 'files' -%}
+    source_system, source_table, file_path, file_format, is_present, file_bytes, file_modified_at, row_count,
+    unreadable_line_count, missing_columns, unknown_columns, landed_at, cast(null as bigint) as erased_row_count,
+    cast(null as bigint) as erased_reference_count
+    {%- else -%}
+    source_system, source_table, file_path, line_number, column_name, problem
     {%- endif -%}
 {%- endmacro %}

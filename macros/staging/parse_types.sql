@@ -1,8 +1,24 @@
-{#- Typed parsing of landed text. Each returns null when the text does not parse; staging compares
-    the cleaned text with the parsed value (see unparsed_fields) so a bad value is never silent. -#}
+{#- Typed parsing of landed text. Each returns null when the text does not parse or is implausible;
+    staging compares the cleaned text with the parsed value (see unparsed_fields) so a bad value is never
+    silent. Plausibility, per column type (vars in dbt_project.yml):
+    - dates and times: between plausible_date_min and plausible_date_max (1900-01-01 .. 2100-12-31), so
+      0001-01-01, 3024-… and the 9999-12-31 "no end" sentinel are named, not taken as dates;
+    - birth dates (parse_birth_date): from plausible_birth_date_min (1900-01-01) to the as-of date;
+    - amounts and other decimals: no more decimals than the column keeps (12.999 is not rounded to 13.00;
+      trailing zeros are fine: 12.500). -#}
+
+{#- The parsed date or timestamp `expression` when it lies in the plausible window, else null. -#}
+{% macro plausible_date_or_null(expression, minimum=none, maximum=none) -%}
+    {%- set minimum = minimum or "cast('" ~ var('plausible_date_min', '1900-01-01') ~ "' as date)" -%}
+    {%- set maximum = maximum or "cast('" ~ var('plausible_date_max', '2100-12-31') ~ "' as date)" -%}
+    case
+        when {{ expression }} >= {{ minimum }} and {{ expression }} < {{ maximum }} + interval 1 day
+            then {{ expression }}
+    end
+{%- endmacro %}
 
 {% macro parse_timestamp_utc(column) -%}
-    {{ return(adapter.dispatch('parse_timestamp_utc', 'customer360')(column)) }}
+    {{ return(plausible_date_or_null(adapter.dispatch('parse_timestamp_utc', 'customer360')(column))) }}
 {%- endmacro %}
 
 {% macro default__parse_timestamp_utc(column) -%}
@@ -15,7 +31,7 @@
 {%- endmacro %}
 
 {% macro parse_local_timestamp_utc(column, timezone) -%}
-    {{ return(adapter.dispatch('parse_local_timestamp_utc', 'customer360')(column, timezone)) }}
+    {{ return(plausible_date_or_null(adapter.dispatch('parse_local_timestamp_utc', 'customer360')(column, timezone))) }}
 {%- endmacro %}
 
 {#- A wall-clock time with no offset, recorded in the IANA zone `timezone`, converted to UTC. -#}
@@ -24,7 +40,7 @@
 {%- endmacro %}
 
 {% macro parse_epoch_utc(column) -%}
-    {{ return(adapter.dispatch('parse_epoch_utc', 'customer360')(column)) }}
+    {{ return(plausible_date_or_null(adapter.dispatch('parse_epoch_utc', 'customer360')(column))) }}
 {%- endmacro %}
 
 {#- Unix epoch seconds (Stripe's `created`) to a UTC timestamp. -#}
@@ -33,7 +49,16 @@
 {%- endmacro %}
 
 {% macro parse_date(column, format=none) -%}
-    {{ return(adapter.dispatch('parse_date', 'customer360')(column, format)) }}
+    {{ return(plausible_date_or_null(adapter.dispatch('parse_date', 'customer360')(column, format))) }}
+{%- endmacro %}
+
+{#- A birth date: a date (parse_date's formats) from plausible_birth_date_min to the as-of date. -#}
+{% macro parse_birth_date(column, format=none) -%}
+    {{ return(plausible_date_or_null(
+        adapter.dispatch('parse_date', 'customer360')(column, format),
+        minimum="cast('" ~ var('plausible_birth_date_min', '1900-01-01') ~ "' as date)",
+        maximum=as_of_date(),
+    )) }}
 {%- endmacro %}
 
 {#- ISO dates by default; pass a strptime format such as '%m/%d/%Y' for legacy exports. Either way
@@ -55,8 +80,9 @@
     )
 {%- endmacro %}
 
-{#- Money and other decimals; '12,50' or 'abc' do not parse. (dbt.safe_cast is a plain cast on
-    some adapters, so DuckDB gets try_cast explicitly.) -#}
+{#- Money and other decimals; '12,50' or 'abc' do not parse, nor does a value with more decimals than
+    `scale` keeps ('12.999' at scale 2: it would be rounded). (dbt.safe_cast is a plain cast on some
+    adapters, so DuckDB gets try_cast explicitly.) -#}
 {% macro parse_decimal(column, precision=18, scale=2) -%}
     {{ return(adapter.dispatch('parse_decimal', 'customer360')(column, precision, scale)) }}
 {%- endmacro %}
@@ -66,7 +92,11 @@
 {%- endmacro %}
 
 {% macro duckdb__parse_decimal(column, precision, scale) -%}
-    try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+    case
+        when try_cast({{ clean_text(column) }} as decimal(38, 18))
+            = try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+            then try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+    end
 {%- endmacro %}
 
 {#- Whole numbers; '3.5' or 'abc' do not parse. -#}
@@ -141,8 +171,13 @@
         | replace('%M', 'm') | replace('%S', 's') -}}
 {%- endmacro %}
 
+{#- Spark: the same rule as DuckDB's (a value with more decimals than `scale` keeps does not parse). -#}
 {% macro spark__parse_decimal(column, precision, scale) -%}
-    try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+    case
+        when try_cast({{ clean_text(column) }} as decimal(38, 18))
+            = try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+            then try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+    end
 {%- endmacro %}
 
 {% macro spark__parse_integer(column) -%}

@@ -13,6 +13,7 @@
         'pos': ['stores', 'loyalty_members', 'transactions'],
         'web': ['registrations', 'sessions', 'page_events'],
         'policy': ['policy_holders', 'policies', 'policy_events'],
+        'stewardship': ['corrections'],
     } -%}
     {%- set selected = [] -%}
     {%- for system, tables in all_tables.items() -%}

@@ -108,8 +108,14 @@ COMMANDS: tuple[Command, ...] = (
         "customer360.layers", "python -m customer360.layers",
         ("dbt parse && customer360 layers", "customer360 layers --manifest target/manifest.json"),
     ),
-    # erase (remove one person's data from every layer, with an audit record) goes here once its module
-    # exists; it is not implemented yet, and the help says so.
+    Command(
+        "erase", "erase a customer on request: record hashed keys in the erasure ledger, purge history; "
+                 "every later build leaves her rows out",
+        "customer360.privacy.erasure", "python -m customer360.privacy.erasure",
+        ("customer360 erase --customer-id C0123456789abcdef --db data/customer360.duckdb",
+         "customer360 erase --email ann@example.com --dry-run",
+         "customer360 erase --customer-id C0123456789abcdef && make build"),
+    ),
 )
 
 DESCRIPTION = "customer360: generate data, check a landing folder, evaluate, train, benchmark, serve the web view."
@@ -117,9 +123,10 @@ EPILOG = """examples:
   customer360 generate --customers 400 --out data/test
   customer360 doctor --raw-path data/test/raw
   customer360 evaluate identity --db data/customer360.duckdb --truth data/demo
+  customer360 erase --customer-id C0123456789abcdef
   customer360 <command> --help
 
-The dbt build itself runs through make (make build, make test) or dbt. Not available yet: erase.
+The dbt build itself runs through make (make build, make test) or dbt.
 Every command also runs as python -m <module> (shown in each command's --help)."""
 
 

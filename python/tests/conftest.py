@@ -14,6 +14,16 @@ def pytest_configure(config):
     )
     config.addinivalue_line(
         "markers",
+        "erasure: builds a 100-customer data set twice with dbt around `customer360 erase` (make erasure-test); "
+        "deselect with -m 'not erasure'",
+    )
+    config.addinivalue_line(
+        "markers",
         "superset: drives Apache Superset (its own venv, make bi-install) in the system Chromium (make bi-test); "
         "deselect with -m 'not superset'",
+    )
+    config.addinivalue_line(
+        "markers",
+        "corrections: files steward corrections in a copy of the dbt test build and builds it again "
+        "(make corrections-test); deselect with -m 'not corrections'",
     )

@@ -310,3 +310,67 @@ def test_web_app_says_when_the_bi_file_is_missing(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_customer_page_explains_why_each_record_is_in_the_customer(bi_file, app_url):
+    """The customer page shows every source record of the customer with the rule, steward correction or
+    match weight that joined it and the other record of the pair (customer_record_explanations)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    con = connect_bi(bi_file)
+    try:
+        if q.RECORD_EXPLANATIONS not in q.published_tables(con):
+            pytest.fail(f"the BI file has no {q.SCHEMA}.{q.RECORD_EXPLANATIONS}")
+        # a customer joined by more than one kind of evidence, a steward's correction first if any
+        customer_id = con.execute(f"""
+            select customer_id
+            from {q.SCHEMA}.{q.RECORD_EXPLANATIONS}
+            group by customer_id
+            having count(distinct record_key) between 3 and 40
+            order by
+                count(*) filter (where record_steward_correction_ids is not null) > 0 desc,
+                count(distinct link_method) desc, customer_id
+            limit 1
+        """).fetchone()[0]
+    finally:
+        con.close()
+    con = connect_bi(bi_file)
+    try:
+        explained = q.customer_record_explanations(con, customer_id)
+    finally:
+        con.close()
+    counts = explained["joined_by"].value_counts()
+    caption = (f"{len(explained):,} source records; first reason per record: "
+               + ", ".join(f"{rule} {count:,}" for rule, count in counts.items()))
+    # a record whose pair is another record, to look for in the table and the link list
+    paired = explained[explained["other_record_key"].notna()].iloc[-1]
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 2400})
+            page.goto(f"{app_url}/?customer={customer_id}", wait_until="domcontentloaded")
+            heading = page.get_by_role("heading", name="Why these records are one customer", exact=True)
+            expect(heading).to_be_visible()
+            expect(page.get_by_text(caption, exact=True)).to_be_visible()
+            _settle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            heading.scroll_into_view_if_needed()
+            table = page.locator('[data-testid="stDataFrame"]').filter(has_text=str(paired["record_key"])).first
+            expect(table).to_be_visible()
+            expect(table).to_contain_text(str(paired["joined_by"]))
+            expect(table).to_contain_text(str(paired["other_record_key"]))
+            # every link of that record, with the other record of each pair
+            picker = page.get_by_label("Every link of a record")
+            picker.click()
+            page.get_by_role("option", name=str(paired["record_key"]), exact=True).click()
+            _settle(page)
+            links = page.locator('[data-testid="stDataFrame"]').filter(has_text="link_method").last
+            expect(links).to_contain_text(str(paired["other_record_key"]))
+            shot = screenshot_path("webapp_customer_explanations.png")
+            heading.scroll_into_view_if_needed()
+            page.screenshot(path=str(shot), full_page=True)
+            assert_not_blank(shot)
+        finally:
+            browser.close()

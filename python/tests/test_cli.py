@@ -28,6 +28,8 @@ MINIMAL = {
     ("app",): (["--bi", "x_bi.duckdb", "--port", "9000"], {"bi": "x_bi.duckdb", "port": 9000}),
     ("privacy-check",): (["--bi", "b", "--private", "p"], {"bi": "b", "private": "p", "target_dir": []}),
     ("layers",): (["--manifest", "m.json"], {"manifest": Path("m.json")}),
+    ("erase",): (["--customer-id", "C0123456789abcdef", "--db", "b.duckdb"],
+                 {"customer_id": "C0123456789abcdef", "db": "b.duckdb", "email": None, "dry_run": False}),
     ("scenarios",): (["--raw", "landing", "--only", "billing"], {"raw": "landing", "only": "billing", "jobs": 2}),
 }
 
@@ -97,14 +99,24 @@ def test_every_command_has_help(path, capsys):
         assert "examples:" in out or "<what>" in out
 
 
-def test_top_level_help_lists_every_command_and_says_erase_is_not_there_yet(capsys):
+def test_top_level_help_lists_every_command_including_erase(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     out = capsys.readouterr().out
     for command in cli.COMMANDS:
         assert f"\n    {command.name}" in out
-    assert "Not available yet: erase" in out
-    assert "erase" not in {c.name for c in cli.COMMANDS}
+    assert "Not available yet" not in out
+    assert "erase" in {c.name for c in cli.COMMANDS}
+
+
+def test_erase_help_names_both_ways_to_ask(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["erase", "--help"])
+    out = capsys.readouterr().out
+    assert "--customer-id" in out and "--email" in out and "--dry-run" in out
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["erase"])
+    assert exit_info.value.code == 2  # one of --customer-id / --email is required
 
 
 def test_without_a_command_it_says_what_is_missing(capsys):

@@ -55,3 +55,13 @@ def test_prefix_identical(tmp_path):
     (tmp_path / "A/raw/crm/leads.csv").write_text("id\n1\n")
     (tmp_path / "B/raw/crm/leads.csv").write_text("id\n9\n1\n")
     assert prefix_identical(tmp_path / "A/raw", tmp_path / "B/raw") == (1, 2)
+
+
+def test_generate_runs_the_generator_as_a_process(tmp_path):
+    """The data step of ``make stability`` runs the generator (a name clash once made it call the CLI's
+    ``run(namespace)`` with a command list and crash)."""
+    from customer360.evaluate import stability
+
+    out = tmp_path / "set_a"
+    stability.generate(out, customers=5, seed=3, as_of="2026-01-01")
+    assert (out / "raw" / "_manifest.json").exists()

@@ -62,7 +62,11 @@ def test_project_contract_is_read_from_the_yaml():
     )
     for system in systems:
         source = yaml.safe_load(Path(system.source_file).read_text())["sources"][0]
-        assert system.enabled_var == f"source_{system.name}_enabled" and system.enabled_default is True
+        if all(t.is_optional for t in system.tables):
+            # the stewards' corrections: nothing to switch off, an absent file is no correction
+            assert system.name == "stewardship" and system.enabled_var is None and system.enabled_default is True
+        else:
+            assert system.enabled_var == f"source_{system.name}_enabled" and system.enabled_default is True
         assert [t.name for t in system.tables] == [t["name"] for t in source["tables"]]
         for table, raw in zip(system.tables, source["tables"]):
             assert table.relative_path == f"{system.name}/{table.name}.{raw['meta']['file_format']}"
@@ -292,7 +296,8 @@ def landing(tmp_path_factory) -> Path:
 
 def only(*systems: str) -> str:
     """--vars switching every other system off (fewer files to read in a test)."""
-    return "{" + ", ".join(f"{s.enabled_var}: false" for s in read_contract(ROOT) if s.name not in systems) + "}"
+    return "{" + ", ".join(f"{s.enabled_var}: false" for s in read_contract(ROOT)
+                           if s.name not in systems and s.enabled_var) + "}"
 
 
 def doctor(capsys, *argv) -> tuple[int, str]:
@@ -309,7 +314,11 @@ def test_doctor_passes_on_the_test_data_set(landing, capsys):
     found = [(s["system"], f["table"], x["code"]) for s in report["systems"] for f in s["files"]
              for x in f["findings"] if x["code"] in shape]
     assert found == []
-    assert sum(len(s["files"]) for s in report["systems"]) == sum(len(s.tables) for s in read_contract(ROOT))
+    # an optional table without a file (the stewards' corrections) is no finding and no file
+    assert sum(len(s["files"]) for s in report["systems"]) == sum(
+        len([t for t in s.tables if not t.is_optional]) for s in read_contract(ROOT))
+    stewardship = next(s for s in report["systems"] if s["system"] == "stewardship")
+    assert stewardship["files"] == [] and stewardship["findings"] == []
     code, out = doctor(capsys, "--raw-path", str(landing), "--vars", only("web"))
     assert code == 0 and out.rstrip().endswith("the build can read every enabled table")
     assert "sessions.parquet                 OK" in out
@@ -384,6 +393,20 @@ def test_doctor_says_when_the_folder_or_the_project_is_missing(tmp_path, capsys)
     assert cli.main(["doctor", "--project-dir", str(tmp_path)]) == 2
     assert "no dbt project found" in capsys.readouterr().err
     assert cli.main(["doctor", "--project-dir", str(ROOT), "--vars", "[1]"]) == 2
+
+
+def test_doctor_checks_steward_corrections_only_when_filed(landing, tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for system in ("web",):
+        shutil.copytree(landing / system, raw / system)
+    (raw / "stewardship").mkdir()
+    (raw / "stewardship" / "corrections.csv").write_text("id,correction_type,key_a\nSC-1,must_link,crm:contacts:1\n")
+    code, out = doctor(capsys, "--raw-path", str(raw), "--vars", only("web"), "--json")
+    report = json.loads(out)
+    stewardship = next(s for s in report["systems"] if s["system"] == "stewardship")
+    codes = [x["code"] for f in stewardship["files"] for x in f["findings"]]
+    assert code == 1 and "missing_required" in codes
 
 
 def test_inspect_landing_is_plain_data(landing):

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from customer360.landing.files import inspect_file, inspect_json
+from customer360.landing.files import inspect_file, inspect_json, unterminated_quote_json, unterminated_quote_line
 
 
 def write(path, data: bytes):
@@ -69,3 +69,20 @@ def test_parquet_schema_and_corrupt_parquet(tmp_path):
 def test_json_round_trip(tmp_path):
     path = write(tmp_path / "c.csv", b"id\n1\n")
     assert json.loads(inspect_json(path, "csv"))["columns"] == ["id"]
+
+
+HEADER = "id,first_name,last_name,created_date\n"
+
+
+@pytest.mark.parametrize("body, line", [
+    ('003A,Ann,Smith,2024-01-01\n003B,"Bob,Jones,2024-01-01\n003C,Cy,Lee,2024-01-01\n', 3),  # opens, never closes
+    ('003A,Ann,Smith,2024-01-01\n003C,Cy,Lee,"2024-01-01\n', 3),  # the last field of the file
+    ('003A,Ann,Smith,2024-01-01\n003B,"Bob"x,Jones,2024-01-01\n003C,Cy,Lee,2024-01-01\n', None),  # stray, closed
+    ('003A,"Ann\nMarie",Smith,2024-01-01\n003B,Bob,Jones,2024-01-01\n', None),  # a quoted line break is fine
+    ('003A,Ann,Smith,2024-01-01\n', None),
+])
+def test_unterminated_quote_is_found_by_its_opening_line(tmp_path, body, line):
+    path = tmp_path / "contacts.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    assert unterminated_quote_line(str(path)) == line
+    assert json.loads(unterminated_quote_json(str(path), ","))["line"] == line

@@ -197,6 +197,22 @@ def test_fmt_usd(value, text):
     assert webapp_app.fmt_usd(value) == text
 
 
+def test_record_explanations_one_row_per_record_with_the_other_record_of_the_pair(con):
+    explained = q.customer_record_explanations(con, ANN)
+    assert list(explained["record_key"]) == ["crm:contacts:1", "pos:loyalty_members:9", "web:registrations:7"]
+    rows = explained.set_index("record_key")
+    # the rule comes first; a record the model alone joined shows its weight and its pair
+    assert rows.loc["web:registrations:7", "joined_by"] == "same_email_same_first_name"
+    assert rows.loc["web:registrations:7", "link_count"] == 2
+    assert rows.loc["pos:loyalty_members:9", "joined_by"] == "probabilistic_match"
+    assert rows.loc["pos:loyalty_members:9", "match_weight"] == 12.5
+    assert rows.loc["pos:loyalty_members:9", "other_record_key"] == "web:registrations:7"
+    assert rows.loc["pos:loyalty_members:9", "steward_corrections"] == "SC-0001"
+    links = q.record_links(con, ANN, "web:registrations:7")
+    assert list(links["link_rule"]) == ["same_email_same_first_name", "probabilistic_match"]
+    assert list(q.customer_record_explanations(con, BO)["joined_by"]) == ["singleton"]
+
+
 # -- the Streamlit pages, run headless with streamlit.testing (no browser) --------------------------
 
 def _app_test(monkeypatch, bi_path):
@@ -258,6 +274,12 @@ def test_find_customer_page_shows_profile_timeline_surveys_and_alerts(monkeypatc
     assert "3 events, newest first — latest: 2026-05-02 support_ticket_opened (phone)" in text
     assert "1 overdue, 0 open, 0 closed" in text
     assert "Olivia Owner" in text
+    assert "3 source records; first reason per record: same_email_same_first_name 2, probabilistic_match 1" in text
+    picker = next(box for box in at.selectbox if box.label == "Every link of a record")
+    picker.select("pos:loyalty_members:9").run()
+    assert not at.exception
+    assert any("other_record_key" in frame.value.columns and "web:registrations:7" in frame.value["other_record_key"].tolist()
+               for frame in at.dataframe)
 
 
 def test_find_customer_page_with_several_matches_and_none(monkeypatch, bi):

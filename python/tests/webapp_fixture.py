@@ -60,6 +60,32 @@ TABLES = {
                last_inbound_contact_at, last_contact_at, oldest_open_ticket_opened_at,
                latest_service_opened_at, last_survey_response_at)
     """,
+    "customer_record_explanations": f"""
+        select * from (values
+            ('x1', '{ANN}', 'crm:contacts:1', 'crm', 'contacts', 'web:registrations:7', 'web', 'registrations',
+             'deterministic', 'same_email_same_first_name', 'identifier',
+             'Same email key (match key without plus tag) and the same canonical first name.', null, null,
+             'same_email_same_first_name', null, null, 1, 3, true),
+            ('x2', '{ANN}', 'web:registrations:7', 'web', 'registrations', 'crm:contacts:1', 'crm', 'contacts',
+             'deterministic', 'same_email_same_first_name', 'identifier',
+             'Same email key (match key without plus tag) and the same canonical first name.', null, null,
+             'same_email_same_first_name', null, null, 1, 3, true),
+            ('x3', '{ANN}', 'web:registrations:7', 'web', 'registrations', 'pos:loyalty_members:9', 'pos',
+             'loyalty_members', 'probabilistic', 'probabilistic_match', 'comparison_levels',
+             'first_name: same canonical first name (8.66); last_name: same last name (9.83)', null, null,
+             'same_email_same_first_name', 12.5, 0.9998, 2, 3, false),
+            ('x4', '{ANN}', 'pos:loyalty_members:9', 'pos', 'loyalty_members', 'web:registrations:7', 'web',
+             'registrations', 'probabilistic', 'probabilistic_match', 'comparison_levels',
+             'first_name: same canonical first name (8.66); last_name: same last name (9.83)', null, 'SC-0001',
+             'probabilistic_match, steward_must_not_link', 12.5, 0.9998, 1, 3, true),
+            ('x5', '{BO}', 'crm:contacts:2', 'crm', 'contacts', null, null, null, 'singleton', 'singleton', null,
+             'the customer has this record only', null, null, 'singleton', null, null, 1, 1, true)
+        ) as t(explanation_id, customer_id, record_key, source_system, source_table, other_record_key,
+               other_source_system, other_source_table, link_method, link_rule, link_evidence,
+               link_explanation, steward_correction_id, record_steward_correction_ids,
+               record_resolution_rules, match_weight, match_probability, explanation_rank,
+               customer_record_count, is_primary_explanation)
+    """,
     "fct_customer_events": f"""
         select * from (values
             ('e1', '{ANN}', 'order_placed', 'order', 'inbound', 'web', 'orders', 'O-1', 308.63,
@@ -193,8 +219,8 @@ MARKUP_HOSTS = ("pixel.invalid", "link.invalid", "html.invalid", "auto.invalid")
 
 def build_markup_fixture_bi(path: str | Path) -> Path:
     """The fixture BI file with ``MARKUP`` in every source text of Bo Ray (customer BO): name, city,
-    CRM owner and follow-up, the latest service topic, an event detail, an open ticket, a survey comment
-    and his alert's owner and comment."""
+    CRM owner and follow-up, the latest service topic, an event detail, the source id in his record key,
+    an open ticket, a survey comment and his alert's owner and comment."""
     path = build_fixture_bi(path)
     name = f"Bo {MARKUP} Ray"
     with duckdb.connect(str(path)) as con:
@@ -203,6 +229,8 @@ def build_markup_fixture_bi(path: str | Path) -> Path:
             latest_service_topic = $markup where customer_id = $bo""", {"name": name, "markup": MARKUP, "bo": BO})
         con.execute("update marts.fct_customer_events set event_detail = $markup where customer_id = $bo",
                     {"markup": MARKUP, "bo": BO})
+        con.execute("""update marts.customer_record_explanations set record_key = 'crm:contacts:' || $markup
+            where customer_id = $bo""", {"markup": MARKUP, "bo": BO})
         con.execute("""insert into marts.fct_customer_activity_feed by name
             select 'support:tickets:9' as activity_key, $bo as customer_id, 'support_ticket' as activity_type,
                 'email' as channel, $markup as topic, $markup as reason, 'low' as priority,

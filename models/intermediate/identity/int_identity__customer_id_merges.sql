@@ -1,8 +1,9 @@
-{#- Customer ids that were retired, and the id their records carry now. Customer ids are derived from
-    each customer's anchor record and carried over between builds, so a rebuild keeps them; an id is
-    retired only when customers merge (the one seen first keeps its id). The snapshot snp_identity__customer_ids keeps every
-    record's id history: a retired id is one that no current record carries any more; its records'
-    current ids are the surviving ids. One row per retired id and surviving id. -#}
+{#- The merge log: every change of customer id the snapshot snp_identity__customer_ids has seen, as
+    one row per previous id and current id. Customer ids are derived from each customer's anchor record
+    and carried over between builds, so a rebuild keeps them; an id changes only when customers merge
+    (the one seen first keeps its id; the other id is retired) or split (a steward's must_not_link,
+    or links that are gone: the part holding most of the customer's records keeps the id, the other
+    part's records move to a new id). -#}
 
 with
 
@@ -27,27 +28,31 @@ retired_ids as (
 ),
 
 changes as (
-    -- every record that carried a retired id, and the id it carries now
+    -- every record that carried another id before, and the id it carries now
     select
-        previous.customer_id as retired_customer_id,
-        current_ids.customer_id as surviving_customer_id,
+        previous.customer_id as previous_customer_id,
+        current_ids.customer_id as current_customer_id,
         previous.record_key,
         previous.dbt_valid_to as changed_at
     from customer_id_history as previous
-    inner join retired_ids
-        on previous.customer_id = retired_ids.customer_id
     inner join current_ids
         on previous.record_key = current_ids.record_key
+    where
+        previous.dbt_valid_to is not null
+        and previous.customer_id != current_ids.customer_id
 ),
 
 final as (
     select
-        retired_customer_id,
-        surviving_customer_id,
-        count(distinct record_key) as moved_record_count,
-        min(changed_at) as retired_at
+        changes.previous_customer_id,
+        changes.current_customer_id,
+        case when retired_ids.customer_id is not null then 'merged' else 'split' end as id_change,
+        count(distinct changes.record_key) as moved_record_count,
+        min(changes.changed_at) as changed_at
     from changes
-    group by retired_customer_id, surviving_customer_id
+    left join retired_ids
+        on changes.previous_customer_id = retired_ids.customer_id
+    group by changes.previous_customer_id, changes.current_customer_id, retired_ids.customer_id
 )
 
 select * from final

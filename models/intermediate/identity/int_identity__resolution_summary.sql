@@ -24,6 +24,7 @@ final as (
         count(*) as record_count,
         count(crosswalk.record_key) as resolved_record_count,
         count(*) filter (where crosswalk.resolution_method = 'deterministic') as deterministic_record_count,
+        count(*) filter (where crosswalk.resolution_method = 'steward') as steward_record_count,
         count(*) filter (where crosswalk.resolution_method = 'probabilistic') as probabilistic_record_count,
         count(*) filter (where crosswalk.resolution_method = 'singleton') as singleton_record_count,
         count(*) filter (where clusters.is_anonymous) as anonymous_record_count,

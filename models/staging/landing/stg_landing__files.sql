@@ -16,6 +16,8 @@ final as (
         unknown_columns,
         file_bytes,
         row_count,
+        erased_row_count,
+        erased_reference_count,
         unreadable_line_count,
         is_present,
         file_modified_at,

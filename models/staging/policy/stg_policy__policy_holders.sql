@@ -23,11 +23,11 @@ renamed as (
         {{ clean_text('state') }} as state,
         {{ clean_text('zip') }} as postal_code,
         {{ clean_text('country') }} as country,
-        {{ parse_date('birth_date', '%m/%d/%Y') }} as birth_date,
+        {{ parse_birth_date('birth_date', '%m/%d/%Y') }} as birth_date,
         {{ parse_date('created_date', '%m/%d/%Y') }} as created_date,
         coalesce(cast({{ parse_date('extract_date', '%m/%d/%Y') }} as timestamp), _file_modified_at) as loaded_at,
         {{ unparsed_fields({
-            'birth_date': parse_date('birth_date', '%m/%d/%Y'),
+            'birth_date': parse_birth_date('birth_date', '%m/%d/%Y'),
             'created_date': parse_date('created_date', '%m/%d/%Y'),
             'extract_date': parse_date('extract_date', '%m/%d/%Y'),
         }) }} as unparsed_fields,

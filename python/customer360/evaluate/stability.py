@@ -43,7 +43,7 @@ def dbt_executable() -> str:
     return str(here) if here.exists() else "dbt"
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, log: Path | None = None) -> int:
+def run_process(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, log: Path | None = None) -> int:
     print("$", " ".join(cmd), flush=True)
     t0 = time.perf_counter()
     if log is None:
@@ -60,7 +60,7 @@ def generate(out: Path, customers: int, seed: int, as_of: str, extra_share: floa
            "--as-of", as_of, "--out", str(out)]
     if extra_share:
         cmd += ["--extra-share", str(extra_share)]
-    if run(cmd) != 0:
+    if run_process(cmd) != 0:
         raise SystemExit("data generation failed")
 
 
@@ -77,7 +77,7 @@ def dbt_build(project: Path, db: Path, raw: Path, target: Path, select: str | No
         cmd += ["--exclude-resource-type", "test", "unit_test"]
     if select:
         cmd += ["--select", select]
-    return run(cmd, env=env, cwd=project, log=log)
+    return run_process(cmd, env=env, cwd=project, log=log)
 
 
 def prefix_identical(a_raw: Path, b_raw: Path) -> tuple[int, int]:

@@ -5,7 +5,8 @@ customer key, a shared national id) are followed as they are; the model's links 
 first unless the two customers they would join are proven two people (``constraints``), so one shared
 record cannot chain two people together. A component none of whose records can identify anyone (a web
 session no reference ties to a registration, a bare phone number) is anonymous and gets no customer.
-Ids: ``ids.customer_ids``.
+Steward corrections (``must_link`` / ``must_not_link`` record pairs) come first and win over every
+rule and the model (``components.Steward``). Ids: ``ids.customer_ids``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import components
+from .components import STEWARD_RULE
 from .constraints import CANNOT_LINK_REASON, CANNOT_LINK_RULE, RULES, Profile
 from .ids import customer_ids
+
+#: Why a model link a steward's must_not_link refused was not followed.
+STEWARD_REASON = "a steward's must_not_link correction keeps the two customers apart"
 
 #: Record columns the constraints read (any may be absent).
 PROFILE_COLUMNS = ("national_id", "birth_date", "first_name", "first_name_keys", "is_known_first_name")
@@ -63,6 +68,20 @@ def _links(
     return a[known], b[known], weight[known]
 
 
+def _steward(corrections: pa.Table | None, index: dict[str, int]) -> components.Steward:
+    """The corrections' record pairs as positions; a pair naming a record not in this build is skipped
+    (int_identity__steward_corrections reports it as unresolved)."""
+    if corrections is None or corrections.num_rows == 0:
+        return components.Steward()
+    kind = corrections.column("correction_type").to_pylist()
+    pairs = {}
+    for wanted in ("must_link", "must_not_link"):
+        chosen = corrections.filter(pa.array([k == wanted for k in kind], pa.bool_()))
+        a, b, _ = _links(chosen, index)
+        pairs[wanted] = (a, b)
+    return components.Steward(pairs["must_link"], pairs["must_not_link"])
+
+
 def assign_customers(
     records: pa.Table,
     deterministic: pa.Table | None,
@@ -70,8 +89,12 @@ def assign_customers(
     previous: pa.Table | None = None,
     apart: pa.Table | None = None,
     rules=tuple(RULES),
+    corrections: pa.Table | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """One row per record with its customer, and the model links the constraints refused.
+
+    ``corrections``: the stewards' record pairs (``record_key_a``, ``record_key_b``, ``correction_type``
+    ``must_link`` or ``must_not_link``), applied before every other link and never overruled.
 
     ``records``: ``record_key``, ``is_identifiable``, ``first_seen_at`` and any of ``PROFILE_COLUMNS``.
     Link tables: ``record_key_a``, ``record_key_b`` (and ``match_weight`` on model links); ``apart``:
@@ -89,7 +112,14 @@ def assign_customers(
         raise ValueError("record keys must be unique")
     det_a, det_b, _ = _links(deterministic, index)
     mod = _links(model, index)
-    labels, refused = components.cluster(len(keys), (det_a, det_b), mod, _profiles(records), _links(apart, index, -np.inf), rules)
+    steward = _steward(corrections, index)
+    labels, refused = components.cluster(
+        len(keys), (det_a, det_b), mod, _profiles(records), _links(apart, index, -np.inf), rules, steward
+    )
+    if steward.overridden:
+        kinds = sorted({kind for kind, _ in steward.overridden})
+        print(f"identity: steward must_not_link corrections overrode {len(steward.overridden)} link(s) "
+              f"({', '.join(kinds)}); see int_identity__steward_corrections")
 
     identifiable = np.asarray(records.column("is_identifiable").fill_null(False).to_numpy(zero_copy_only=False))
     seen = records.column("first_seen_at")
@@ -135,16 +165,23 @@ def assign_customers(
             "record_key_b": pa.array([keys[mb[k]] for k, _ in refused], pa.string()),
             "refusal_rule": pa.array([rule for _, rule in refused], pa.string()),
             "refusal_reason": pa.array(
-                [CANNOT_LINK_REASON if rule == CANNOT_LINK_RULE else RULES[rule] for _, rule in refused], pa.string()
+                [
+                    CANNOT_LINK_REASON if rule == CANNOT_LINK_RULE else STEWARD_REASON if rule == STEWARD_RULE else RULES[rule]
+                    for _, rule in refused
+                ],
+                pa.string(),
             ),
         }
     )
     return customers, refused_table
 
 
-def cluster_records(records, deterministic, model, previous=None, apart=None, rules=tuple(RULES)) -> tuple[pa.Table, pa.Table]:
+def cluster_records(
+    records, deterministic, model, previous=None, apart=None, rules=tuple(RULES), corrections=None
+) -> tuple[pa.Table, pa.Table]:
     """Records and the link tables → customer per record (and the refused model links); ``previous`` is
-    the last output (record_key, customer_id), if any; ``apart`` the pairs scored as two people."""
+    the last output (record_key, customer_id), if any; ``apart`` the pairs scored as two people;
+    ``corrections`` the stewards' must_link / must_not_link record pairs."""
     from .prepare import to_arrow_table
 
     records = to_arrow_table(records)
@@ -157,4 +194,5 @@ def cluster_records(records, deterministic, model, previous=None, apart=None, ru
         previous,
         None if apart is None else to_arrow_table(apart),
         rules,
+        None if corrections is None else to_arrow_table(corrections),
     )

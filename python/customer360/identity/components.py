@@ -1,11 +1,17 @@
 """Customers as components of the link graph: deterministic links followed as they are, model links
 followed strongest first unless the two customers they would join are proven two people — by a
 constraint (``constraints.conflict``) or by the model's own evidence: when a pair of their records was
-scored as almost surely two people (a cannot-link), the join goes ahead only if the match weights of all
+scored below the link threshold (a cannot-link), the join goes ahead only if the match weights of all
 the scored pairs between the two customers (links and cannot-links) still add up to more than nothing.
 So one record shared by two people (a family mailbox, a landline) cannot chain them into one customer —
 their records score apart many times over — while one odd record among many of the same person (a typo'd
-email, a replaced first name) no longer vetoes what every other pair says."""
+email, a replaced first name) no longer vetoes what every other pair says.
+
+Steward corrections come first and are not weighed: a ``must_not_link`` pair is never joined, whatever
+links it — a deterministic rule, another steward's ``must_link`` or the model, however strong its summed
+weights — and a ``must_link`` pair is joined before any other link, whatever the model scored between
+the two (``Steward``). A deterministic or ``must_link`` link refused because of a ``must_not_link`` is
+returned as overridden, so the build can report the conflict."""
 
 from __future__ import annotations
 
@@ -14,6 +20,9 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from .constraints import CANNOT_LINK_RULE, Profile, conflict
+
+#: Refusal rule of a model link that would join two records a steward keeps apart.
+STEWARD_RULE = "steward_must_not_link"
 
 
 class UnionFind:
@@ -72,6 +81,43 @@ class ScoredPairs:
         return apart, total
 
 
+class KeptApart:
+    """Pairs of records a steward keeps apart (``must_not_link``), looked up by record. Not weighed: one
+    such pair between two customers is enough to refuse their join."""
+
+    def __init__(self, n: int, a: np.ndarray, b: np.ndarray) -> None:
+        ends = np.concatenate([a, b]).astype(np.int64)
+        order = np.argsort(ends, kind="stable")
+        self.partners = np.concatenate([b, a]).astype(np.int64)[order]
+        self.start = np.searchsorted(ends[order], np.arange(n + 1))
+
+    def between(self, sets: UnionFind, x: int, y: int) -> bool:
+        """Whether components ``x`` and ``y`` (roots) hold a kept-apart pair; walks the smaller one."""
+        small, big = (x, y) if len(sets.of(x)) <= len(sets.of(y)) else (y, x)
+        for record in sets.of(small):
+            for partner in self.partners[self.start[record]:self.start[record + 1]]:
+                if sets.find(int(partner)) == big:
+                    return True
+        return False
+
+
+class Steward:
+    """The stewards' corrections as record positions: ``must_link`` and ``must_not_link`` (a, b) arrays.
+    ``overridden`` collects (kind, index) of the links a must_not_link refused: kind ``must_link`` (index
+    into ``must_link``) or ``deterministic`` (index into the deterministic links)."""
+
+    def __init__(self, must_link: tuple[np.ndarray, np.ndarray] | None = None,
+                 must_not_link: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self.must_link = must_link if must_link is not None else empty
+        self.must_not_link = must_not_link if must_not_link is not None else empty
+        self.overridden: list[tuple[str, int]] = []
+
+    def keep_apart(self, n: int) -> KeptApart | None:
+        a, b = self.must_not_link
+        return KeptApart(n, np.asarray(a), np.asarray(b)) if len(a) else None
+
+
 def cluster(
     n: int,
     deterministic: tuple[np.ndarray, np.ndarray],
@@ -79,21 +125,37 @@ def cluster(
     profiles: Sequence[Profile | None],
     cannot: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     rules: Collection[str] = (),
+    steward: Steward | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, str]]]:
     """Component label of each of ``n`` records, and the model links refused (index, rule).
 
     ``deterministic`` is (a, b) record positions; ``model`` is (a, b, match_weight); ``profiles[i]`` the
     constraint values of record i (None when it has none); ``cannot`` (a, b, match_weight) pairs the model
-    scored as two people; ``rules`` the active constraint rules. Model links are taken strongest first,
-    ties by record positions, so the result does not depend on the input order. A link between two
-    customers with a cannot-link between them is refused when the match weights of every scored pair
-    between them (links and cannot-links) sum to zero or less.
+    scored as two people; ``rules`` the active constraint rules; ``steward`` the corrections (its
+    ``overridden`` list is filled with the deterministic and must_link links a must_not_link refused).
+    Must_link pairs are joined first, then deterministic links in record order, then model links strongest
+    first, ties by record positions, so the result does not depend on the input order. A model link is
+    refused when a steward's must_not_link lies between the two customers (always, whatever the weights),
+    when a constraint proves them two people, or when a cannot-link lies between them and the match
+    weights of every scored pair between them (links and cannot-links) sum to zero or less.
     """
     sets = UnionFind(n)
-    for a, b in zip(*deterministic):
-        x, y = sets.find(int(a)), sets.find(int(b))
-        if x != y:
+    steward = steward or Steward()
+    keep_apart = steward.keep_apart(n)
+
+    def joined_or_refused(pairs: tuple[np.ndarray, np.ndarray], kind: str) -> None:
+        a, b = (np.asarray(side, dtype=np.int64) for side in pairs)
+        for k in np.lexsort((b, a)):
+            x, y = sets.find(int(a[k])), sets.find(int(b[k]))
+            if x == y:
+                continue
+            if keep_apart is not None and keep_apart.between(sets, x, y):
+                steward.overridden.append((kind, int(k)))
+                continue
             sets.union(x, y)
+
+    joined_or_refused(steward.must_link, "must_link")
+    joined_or_refused(deterministic, "deterministic")
     merged: dict[int, Profile] = {}
     for i, profile in enumerate(profiles):
         if profile is not None and not profile.is_empty():
@@ -120,6 +182,8 @@ def cluster(
             continue
         px, py = merged.get(x), merged.get(y)
         rule = conflict(px, py, rules) if rules and px is not None and py is not None else None
+        if keep_apart is not None and keep_apart.between(sets, x, y):
+            rule = STEWARD_RULE  # a steward's must_not_link is never weighed against the model's evidence
         if rule is None and scored is not None:
             small, big = (x, y) if len(sets.of(x)) <= len(sets.of(y)) else (y, x)
             apart, total = scored.between(sets, small, big)

@@ -18,7 +18,7 @@ duplicates replace birth dates at random keeps birth dates as evidence only; a c
 copy birth dates and national ids faithfully gets them as proof.
 
 Besides these, the model's own judgement is a constraint: two customers are not joined when any pair of
-their records was scored as almost surely two people (``components.cluster``'s cannot-links).
+their records was scored below the link threshold (``components.cluster``'s cannot-links).
 
 Each rule is measured on every export shape (see DECISIONS.md); a customer is a ``Profile`` of every
 value its records show, merged as customers join.
@@ -44,7 +44,7 @@ RULES = {
 #: The refusal named when the model itself scored a pair of the two customers as two people.
 CANNOT_LINK_RULE = "scored_apart"
 CANNOT_LINK_REASON = (
-    "a pair of their records was scored as almost surely two people, and the match weights of all the scored"
+    "a pair of their records was scored below the link threshold, and the match weights of all the scored"
     " pairs between them do not add up to a match"
 )
 

@@ -5,7 +5,8 @@ being the customer's earliest identifiable record (``first_seen_at``, then ``rec
 always gives the same ids, so a rebuild from scratch renumbers nobody. On top of that, ids are carried
 over from the previous run: a customer keeps its id when records are added — even a record older than
 its anchor — and when two customers merge the one seen first keeps its id (the other id is retired and
-listed by int_identity__customer_id_merges from the snapshot); after a split the larger part keeps it.
+listed by int_identity__customer_id_merges from the snapshot); after a split the larger part keeps it
+and the other part gets a new id (listed there as a split).
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ def customer_ids(
     With ``previous`` (record key → customer id of the last run), a component keeps a previous id of
     its records: its own derived id if one of its records had it (so merges give the ids a rebuild
     from scratch gives), else the id most of its records had (a customer that an older record joined
-    keeps its id; after a split the larger part keeps it); each previous id goes to one component at
-    most. Other components get the id derived from their anchor record (if a carried id already holds
+    keeps its id); each previous id goes to one component at most. After a split (a previous id now
+    held by records of several components, e.g. a steward's must_not_link) the id goes to the part
+    holding most of its records, even when the other part holds the record it was derived from; ties
+    go to the part with that record, then to the smaller anchor key. Other components get the id derived from their anchor record (if a carried id already holds
     it, from the anchor key and a counter).
     """
     anchor_key = {label: keys[index] for label, index in anchor_of_label.items()}
@@ -52,10 +55,17 @@ def customer_ids(
             old = previous.get(key)
             if old is not None and has_identifiable[label]:
                 votes.setdefault(label, Counter())[old] += 1
+        holders: dict[str, list[tuple[int, bool, str, int]]] = {}
+        for label, counter in votes.items():
+            for old, count in counter.items():
+                derived = old == customer_id_for(anchor_key[label])
+                holders.setdefault(old, []).append((-count, not derived, anchor_key[label], label))
+        split_owner = {old: min(parts)[3] for old, parts in holders.items() if len(parts) > 1}
         candidates = sorted(
             (old != customer_id_for(anchor_key[label]), -count, anchor_key[label], label, old)
             for label, counter in votes.items()
             for old, count in counter.items()
+            if split_owner.get(old, label) == label
         )
         for _, _, _, label, old in candidates:
             if label in ids or old in taken:

@@ -2,8 +2,8 @@
 
 - ``match_model``: the model trained on the records being built (or a pinned one, checked against
   the data's fingerprint) — one row (``int_identity__match_model``);
-- ``scored_pairs``: every blocked pair the model links (at or above the threshold it chooses) or
-  scores apart (``int_identity__scored_pairs``);
+- ``scored_pairs``: every blocked pair the model scored: linked (at or above the threshold it chooses)
+  or apart (below it) (``int_identity__scored_pairs``);
 - ``customers``: the customer of every record (``int_identity__clusters``).
 """
 
@@ -22,10 +22,6 @@ import pyarrow.compute as pc
 
 from . import clustering, constraints, matching, training
 from .prepare import prepare_records, to_arrow_table
-
-#: Pairs scored below this match probability are two people to the clustering (a cannot-link): the model
-#: finds them at least ten thousand times likelier apart than together.
-APART_PROBABILITY = 1e-4
 
 MODEL_COLUMNS = {
     "match_model_id": pa.string(),
@@ -122,9 +118,9 @@ PAIR_COLUMNS = {
 
 
 def scored_pairs(records, match_model_table, threshold: float | None = None) -> pa.Table:
-    """The pairs the model links (``pair_decision`` = ``link``, at or above the threshold) and the pairs it
-    scores as two people (``apart``, below ``APART_PROBABILITY``), with the threshold and what the model
-    expects of it on every row. ``threshold`` fixes it (var); else it is chosen by expected F1."""
+    """Every blocked pair the model scored: ``link`` at or above the threshold, ``apart`` below it (the
+    clustering weighs every scored pair between two customers, DECISIONS §42), with the threshold and what
+    the model expects of it on every row. ``threshold`` fixes it (var); else it is chosen by expected F1."""
     model = _model_of(match_model_table)
     if model is None:
         return pa.table({name: pa.array([], kind) for name, kind in PAIR_COLUMNS.items()})
@@ -133,25 +129,20 @@ def scored_pairs(records, match_model_table, threshold: float | None = None) -> 
     chosen = matching.choose_threshold(
         pc.filter(probability, pc.greater_equal(probability, matching.SCORE_FLOOR)).to_numpy(), threshold
     )
-    link = pc.greater_equal(probability, chosen.match_probability)
-    apart = pc.less(probability, APART_PROBABILITY)
-    kept = pairs.filter(pc.or_(link, apart))
     decision = np.where(
-        pc.greater_equal(kept.column("match_probability"), chosen.match_probability).to_numpy(zero_copy_only=False),
-        "link",
-        "apart",
+        pc.greater_equal(probability, chosen.match_probability).to_numpy(zero_copy_only=False), "link", "apart"
     )
-    n = kept.num_rows
+    n = pairs.num_rows
     is_link = decision == "link"
-    levels = kept.column("comparison_levels").to_pylist()
+    levels = pairs.column("comparison_levels").to_pylist()
     return pa.table(
         {
-            "record_key_a": kept.column("record_key_a"),
-            "record_key_b": kept.column("record_key_b"),
+            "record_key_a": pairs.column("record_key_a"),
+            "record_key_b": pairs.column("record_key_b"),
             "pair_decision": pa.array(decision.tolist(), pa.string()),
-            "match_weight": kept.column("match_weight").cast(pa.float64()),
-            "match_probability": kept.column("match_probability").cast(pa.float64()),
-            "blocking_rule": kept.column("blocking_rule"),
+            "match_weight": pairs.column("match_weight").cast(pa.float64()),
+            "match_probability": pairs.column("match_probability").cast(pa.float64()),
+            "blocking_rule": pairs.column("blocking_rule"),
             # an apart pair's explanation would fill the table at scale; the link's is what people read
             "comparison_levels": pa.array([text if keep else None for text, keep in zip(levels, is_link)], pa.string()),
             "match_probability_threshold": pa.array([chosen.match_probability] * n, pa.float64()),
@@ -162,14 +153,16 @@ def scored_pairs(records, match_model_table, threshold: float | None = None) -> 
     )
 
 
-def customers(records, deterministic, pairs, match_model_table, previous=None) -> pa.Table:
+def customers(records, deterministic, pairs, match_model_table, previous=None, corrections=None) -> pa.Table:
     """The customer of every record (``clustering.assign_customers``), with the constraints the model
-    supports as proof on this data."""
+    supports as proof on this data and the stewards' corrections (record pairs) applied first."""
     model = _model_of(match_model_table)
     rules = constraints.active_rules((model or {}).get("splink"))
     pairs = to_arrow_table(pairs)
     decision = pairs.column("pair_decision")
     linked = pairs.filter(pc.equal(decision, "link"))
     apart = pairs.filter(pc.equal(decision, "apart"))
-    assigned, _ = clustering.cluster_records(records, deterministic, linked, previous=previous, apart=apart, rules=rules)
+    assigned, _ = clustering.cluster_records(
+        records, deterministic, linked, previous=previous, apart=apart, rules=rules, corrections=corrections
+    )
     return assigned

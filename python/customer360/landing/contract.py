@@ -5,7 +5,7 @@ it on (``config.enabled: "{{ var('source_<system>_enabled', true) }}"``) and, pe
 (``meta.file`` under var ``raw_path``, by default ``<system>/<table>.<format>`` as the build's landing step
 ``land_sources`` reads it), its format (``meta.file_format``), its primary key and its columns in landing
 order, each with the type it must parse to (``data_type``) and whether a row without it is unusable
-(``meta.required``). Nothing is hard-coded here: a column is required exactly when the YAML says so.
+(``meta.required``) and which tables' keys it holds (``meta.references``). Nothing is hard-coded here: a column is required exactly when the YAML says so.
 
 Date columns parse as ISO dates unless the column says otherwise: ``meta.format`` (a strptime format such
 as ``'%m/%d/%Y'``), else a pattern named in its description (``MM/DD/YYYY``, ``DD/MM/YYYY``), which is how
@@ -54,6 +54,12 @@ class ColumnContract:
     required: bool
     description: str = ""
     date_format: str | None = None  # strptime format for a date column; None = ISO
+    #: tables ("<system>.<table>") whose primary key this column holds (meta.references); the erasure
+    #: step drops a row whose required reference is an erased record and empties an optional one
+    references: tuple[str, ...] = ()
+    #: meta.erase_if_names_her: a row whose value here is one of an erased customer's record keys or her
+    #: customer id is erased with her (a steward's correction about her record)
+    erase_if_names_her: bool = False
 
     @property
     def type_label(self) -> str:
@@ -72,6 +78,10 @@ class TableContract:
     file_format: str  # "csv" or "parquet"
     columns: tuple[ColumnContract, ...]
     primary_key: str | None = None
+    #: meta.erase_with_referrers: a row that only an erased customer's rows refer to is hers (a CRM
+    #: household account carries its members' names, phone and address) and is erased with them
+    erase_with_referrers: bool = False
+    is_optional: bool = False  # meta.optional: an absent file is an empty table, not worth a word
 
     @property
     def key(self) -> str:
@@ -158,7 +168,14 @@ def _column(raw: Mapping[str, Any], where: str) -> ColumnContract:
         name=str(name), data_type=kind, required=bool(meta.get("required", False)),
         description=str(raw.get("description") or ""),
         date_format=_date_format(raw, meta) if kind == "date" else None,
+        references=_references(meta),
+        erase_if_names_her=bool(meta.get("erase_if_names_her", False)),
     )
+
+
+def _references(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    refs = meta.get("references") or ()
+    return (str(refs),) if isinstance(refs, str) else tuple(str(r) for r in refs)
 
 
 def _table(system: str, raw: Mapping[str, Any], where: str) -> TableContract:
@@ -173,7 +190,9 @@ def _table(system: str, raw: Mapping[str, Any], where: str) -> TableContract:
     if not columns:
         raise ContractError(f"{where}: no columns declared")
     return TableContract(system=system, name=str(name), relative_path=relative_path, file_format=file_format,
-                         columns=columns, primary_key=meta.get("primary_key"))
+                         columns=columns, primary_key=meta.get("primary_key"),
+                         erase_with_referrers=bool(meta.get("erase_with_referrers", False)),
+                         is_optional=bool(meta.get("optional", False)))
 
 
 def read_sources_file(path: str | Path) -> list[SystemContract]:

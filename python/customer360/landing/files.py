@@ -122,6 +122,29 @@ def inspect_file(path: str, file_format: str) -> FileReport:
     return report
 
 
+def unterminated_quote_line(path: str, delimiter: str = ",") -> int | None:
+    """The line on which a quoted field opens that is never closed (so every line after it would be read
+    into that one field), or None. Read with Python's csv reader; only called when the build's reader
+    reported a quote problem, so a clean file is never read twice."""
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(handle, delimiter=delimiter or ",", quotechar='"', doublequote=True, strict=True)
+        start = 1
+        while True:
+            try:
+                next(reader)
+            except StopIteration:
+                return None
+            except csv.Error as error:
+                if "unexpected end of data" in str(error):
+                    return start
+            start = reader.line_num + 1
+
+
+def unterminated_quote_json(path: str, delimiter: str) -> str:
+    """:func:`unterminated_quote_line` as JSON text (``{"line": n}`` or ``{"line": null}``)."""
+    return json.dumps({"line": unterminated_quote_line(path, delimiter)})
+
+
 def inspect_json(path: str, file_format: str) -> str:
     """:func:`inspect_file` as a JSON text (the DuckDB function's return value)."""
     return inspect_file(path, file_format).as_json()

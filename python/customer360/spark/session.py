@@ -25,6 +25,7 @@ from pathlib import Path
 
 VARIABLE = "customer360_pii_salt"
 INSPECT_FUNCTION = "customer360_inspect_file"
+QUOTE_FUNCTION = "customer360_unterminated_quote"
 STRIP_ACCENTS_FUNCTION = "customer360_strip_accents"
 DAMERAU_LEVENSHTEIN_FUNCTION = "damerau_levenshtein"
 
@@ -95,8 +96,8 @@ def python_workers() -> None:
 
 def prepare_session(spark, warehouse: Path | None = None, environ: dict | None = None) -> None:
     """Once per session: declare ``customer360_pii_salt`` (bound as a parameter) and register
-    ``customer360_inspect_file``."""
-    from customer360.landing.files import inspect_json
+    ``customer360_inspect_file`` and ``customer360_unterminated_quote`` (the landing step's)."""
+    from customer360.landing.files import inspect_json, unterminated_quote_json
     from customer360.privacy.salt_plugin import resolve_salt
 
     with _lock:
@@ -107,6 +108,7 @@ def prepare_session(spark, warehouse: Path | None = None, environ: dict | None =
         spark.sql(f"declare or replace variable {VARIABLE} string")
         spark.sql(f"set variable {VARIABLE} = :salt", args={"salt": salt})
         spark.udf.register(INSPECT_FUNCTION, inspect_json, "string")
+        spark.udf.register(QUOTE_FUNCTION, unterminated_quote_json, "string")
         spark.udf.register(STRIP_ACCENTS_FUNCTION, strip_accents, "string")
         spark.udf.register(DAMERAU_LEVENSHTEIN_FUNCTION, damerau_levenshtein, "int")
         _salted.add(id(spark))

@@ -168,7 +168,8 @@ def page_find_customer(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def show_customer(con: duckdb.DuckDBPyConnection, customer_id: str) -> None:
-    """One customer: profile figures, owner, last contacts, open items, service, timeline, surveys, alerts."""
+    """One customer: profile figures, owner, last contacts, open items, why its records are one customer,
+    service, timeline, surveys, alerts."""
     import streamlit as st
 
     profile = q.customer_profile(con, customer_id)
@@ -227,6 +228,8 @@ def show_customer(con: duckdb.DuckDBPyConnection, customer_id: str) -> None:
         open_items = q.customer_open_items(con, customer_id)
         show_table(open_items, "Nothing open.", empty=st.success)
 
+    show_record_explanations(con, customer_id)
+
     with section("Recent service contacts"):
         recent = q.customer_recent_activity(con, customer_id)
         show_table(recent, "No service contacts.")
@@ -261,6 +264,28 @@ def show_customer(con: duckdb.DuckDBPyConnection, customer_id: str) -> None:
                 f"{counts.get('closed', 0)} closed"
             )
             st.dataframe(alerts, hide_index=True)
+
+
+def show_record_explanations(con: duckdb.DuckDBPyConnection, customer_id: str) -> None:
+    """Why each source record is in this customer: the rule, steward correction or match weight that
+    joined it and the other record of the pair; pick a record to see every link that ties it in."""
+    import streamlit as st
+
+    with section("Why these records are one customer"):
+        explanations = q.customer_record_explanations(con, customer_id)
+        if explanations.empty:
+            st.info("No source records explained.")
+            return
+        methods = explanations["joined_by"].value_counts()
+        st.caption(
+            f"{len(explanations):,} source records; first reason per record: "
+            + ", ".join(f"{md_text(rule)} {count:,}" for rule, count in methods.items())
+        )
+        st.dataframe(explanations, hide_index=True)
+        if len(explanations) > 1:
+            record_key = st.selectbox("Every link of a record", explanations["record_key"].tolist())
+            if record_key:
+                st.dataframe(q.record_links(con, customer_id, record_key), hide_index=True)
 
 
 def page_team(con: duckdb.DuckDBPyConnection) -> None:

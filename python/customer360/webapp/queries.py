@@ -19,6 +19,7 @@ SCHEMA = "marts"
 
 # The published marts the app reads (models/marts/**).
 CUSTOMER_360 = "customer_360"
+RECORD_EXPLANATIONS = "customer_record_explanations"
 CUSTOMER_EVENTS = "fct_customer_events"
 ACTIVITY_FEED = "fct_customer_activity_feed"
 SURVEY_RESPONSES = "fct_survey_responses"
@@ -32,7 +33,7 @@ COMMUNICATION_CONFLICTS = "fct_communication_conflicts"
 REPEAT_CONTACT_SUMMARY = "repeat_contact_summary"
 
 APP_TABLES = (
-    CUSTOMER_360, CUSTOMER_EVENTS, ACTIVITY_FEED, SURVEY_RESPONSES, SURVEY_ALERTS, SURVEY_SCORES,
+    CUSTOMER_360, RECORD_EXPLANATIONS, CUSTOMER_EVENTS, ACTIVITY_FEED, SURVEY_RESPONSES, SURVEY_ALERTS, SURVEY_SCORES,
     ALERT_OWNER_SUMMARY, ROI_CONSOLIDATION, ROI_PROGRAM_MONTHLY, ROI_CUSTOMER_EXPERIENCE,
     COMMUNICATION_CONFLICTS, REPEAT_CONTACT_SUMMARY,
 )
@@ -226,6 +227,46 @@ def customer_alerts(con, customer_id: str) -> pd.DataFrame:
             case alert_status when 'overdue' then 0 when 'open' then 1 else 2 end,
             due_date, survey_response_id
     """, [customer_id])
+
+
+def customer_record_explanations(con, customer_id: str) -> pd.DataFrame:
+    """Why each source record is in the customer (customer_record_explanations): one row per record, its
+    first explanation — a steward's correction, else a deterministic rule, else the strongest model
+    link — with the other record of the pair and how many links tie the record in all."""
+    return _frame(con, RECORD_EXPLANATIONS, """
+        select
+            record_key,
+            source_system || '.' || source_table as source,
+            link_rule as joined_by,
+            round(match_weight, 2) as match_weight,
+            other_record_key,
+            link_explanation,
+            record_steward_correction_ids as steward_corrections,
+            count(*) over (partition by record_key) as link_count
+        from {t}
+        where customer_id = ?
+        qualify is_primary_explanation
+        order by source, record_key
+    """, [customer_id])
+
+
+def record_links(con, customer_id: str, record_key: str) -> pd.DataFrame:
+    """Every link that ties one record to other records of its customer, steward first, then rules, then
+    the model's links by weight (customer_record_explanations)."""
+    return _frame(con, RECORD_EXPLANATIONS, """
+        select
+            other_record_key,
+            other_source_system || '.' || other_source_table as other_source,
+            link_method,
+            link_rule,
+            round(match_weight, 2) as match_weight,
+            round(match_probability, 4) as match_probability,
+            link_explanation,
+            steward_correction_id
+        from {t}
+        where customer_id = ? and record_key = ?
+        order by explanation_rank
+    """, [customer_id, record_key])
 
 
 # -- Team view ------------------------------------------------------------------------------------
