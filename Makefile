@@ -212,11 +212,11 @@ bench-build: install
 # Apache Spark in local mode (issue 18; README "Running on Apache Spark"): its own virtual environment
 # (.venv-spark, ~1.6 GB, never mixed with .venv) and a JDK from Debian. make test-spark builds the ported
 # part of the DAG (SPARK_SELECT) of the test set on local Spark and compares every table it built with the
-# DuckDB test build, table by table. Not part of make test, not in .ci/run (the port is not complete).
-.PHONY: spark-install spark-build test-spark
+# DuckDB test build, table by table (0 differences to pass); .ci/run runs it after the other steps.
+.PHONY: spark-install spark-jdk spark-build test-spark test-spark-run
 SPARK_VENV ?= .venv-spark
 SPARK_BIN := $(SPARK_VENV)/bin
-SPARK_JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64))
+SPARK_JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/java-21-openjdk-*))
 TEST_SPARK_DIR := data/test/spark
 TEST_SPARK_TARGET := target/spark
 # What the Spark build runs: every seed, snapshot and model (SPARK_SELECT narrows it, e.g. path:models/staging);
@@ -234,8 +234,22 @@ $(SPARK_BIN)/activate: requirements-spark.txt requirements.txt python/pyproject.
 	$(SPARK_BIN)/pip install --quiet --no-deps -e ./python
 	touch $(SPARK_BIN)/activate
 
-spark-install: $(SPARK_BIN)/activate
-	@test -x "$(SPARK_JAVA_HOME)/bin/java" || { echo "no JDK 17/21 in /usr/lib/jvm: apt-get install openjdk-17-jre-headless"; exit 1; }
+spark-install: $(SPARK_BIN)/activate spark-jdk
+
+# Spark's JDK: one in /usr/lib/jvm (or SPARK_JAVA_HOME), else installed from the distribution as make
+# browser-deps installs Chromium (openjdk-17-jre-headless, or 21 where 17 is gone; the man folder a slim
+# image lacks breaks the package's setup otherwise). Targets that need it run in a new make, which sees it.
+spark-jdk:
+	@if [ -x "$(SPARK_JAVA_HOME)/bin/java" ]; then echo "JDK for Spark: $(SPARK_JAVA_HOME)"; \
+	elif command -v apt-get >/dev/null; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && \
+	  pkg=$$(for p in openjdk-17-jre-headless openjdk-21-jre-headless; do \
+	    if apt-cache show $$p >/dev/null 2>&1; then echo $$p; break; fi; done); \
+	  $$SUDO mkdir -p /usr/share/man/man1 && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-upgrade $$pkg; \
+	else echo "Spark needs a JDK 17 or 21 in /usr/lib/jvm (package openjdk-17-jre-headless) or SPARK_JAVA_HOME"; exit 1; fi
+	@ls -d /usr/lib/jvm/java-17-openjdk-*/bin/java /usr/lib/jvm/java-21-openjdk-*/bin/java "$(SPARK_JAVA_HOME)/bin/java" \
+	  2>/dev/null | grep -q . || { echo "no JDK 17 or 21 found after installing one"; exit 1; }
 
 # The Spark build hashes PII with the DuckDB test build's salt (copied, owner-only) so hashed columns
 # compare, and takes its as-of date (var lifecycle_as_of_date) from the DuckDB build's BI file when there
@@ -252,6 +266,9 @@ spark-build: spark-install test-data
 # Columns that hold the time of the run itself, so differ between any two builds: compared by name only.
 SPARK_RUN_TIME_COLUMNS := landed_at trained_at trained_seconds dbt_scd_id dbt_updated_at dbt_valid_from
 test-spark: install spark-install test-data
+	$(MAKE) test-spark-run
+
+test-spark-run:
 	JAVA_HOME=$(SPARK_JAVA_HOME) $(SPARK_BIN)/pytest -q python/tests/test_spark_submission.py \
 	  python/tests/test_spark_compare.py python/tests/test_spark_functions.py
 	test -f $(TEST_BI_DB) || $(MAKE) dbt-test
