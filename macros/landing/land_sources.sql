@@ -339,9 +339,18 @@
 
 {#- The erasure ledger: a CSV file written by `customer360 erase` (request_id, requested_at, key_kind,
     source_system, source_table, key_hash), by default beside the private database (and its salt file):
-    <database>.erasure_ledger.csv; var erasure_ledger_path to put it elsewhere. -#}
+    <database>.erasure_ledger.csv; var erasure_ledger_path to put it elsewhere. On Spark, beside the
+    warehouse folder and its salt file: <warehouse>.erasure_ledger.csv. -#}
 {% macro erasure_ledger_path() -%}
-    {{ return(var('erasure_ledger_path', none) or (target.path ~ '.erasure_ledger.csv')) }}
+    {{ return(var('erasure_ledger_path', none) or adapter.dispatch('erasure_ledger_default_path', 'customer360')()) }}
+{%- endmacro %}
+
+{% macro default__erasure_ledger_default_path() -%}
+    {{ return(target.path ~ '.erasure_ledger.csv') }}
+{%- endmacro %}
+
+{% macro spark__erasure_ledger_default_path() -%}
+    {{ return(env_var('CUSTOMER360_SPARK_WAREHOUSE', 'data/spark') ~ '.erasure_ledger.csv') }}
 {%- endmacro %}
 
 {#- The salted hash of a source row's key, '<system>:<table>:<id>' (the record_key of staging). -#}
