@@ -208,3 +208,71 @@ BENCH_ARGS ?=
 .PHONY: bench-build
 bench-build: install
 	$(BIN)/customer360 bench build --sizes $(BENCH_SIZES) --workdir data/bench $(BENCH_ARGS)
+
+# Apache Spark in local mode (issue 18; README "Running on Apache Spark"): its own virtual environment
+# (.venv-spark, ~1.6 GB, never mixed with .venv) and a JDK from Debian. make test-spark builds the ported
+# part of the DAG (SPARK_SELECT) of the test set on local Spark and compares every table it built with the
+# DuckDB test build, table by table (0 differences to pass); .ci/run runs it after the other steps.
+.PHONY: spark-install spark-jdk spark-build test-spark test-spark-run
+SPARK_VENV ?= .venv-spark
+SPARK_BIN := $(SPARK_VENV)/bin
+SPARK_JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/java-21-openjdk-*))
+TEST_SPARK_DIR := data/test/spark
+TEST_SPARK_TARGET := target/spark
+# What the Spark build runs: every seed, snapshot and model (SPARK_SELECT narrows it, e.g. path:models/staging);
+# dbt's data and unit tests do not run on Spark yet.
+SPARK_SELECT ?= fqn:*
+SPARK_ENV := JAVA_HOME=$(SPARK_JAVA_HOME) CUSTOMER360_TARGET=spark CUSTOMER360_SPARK_WAREHOUSE=$(TEST_SPARK_DIR) \
+  CUSTOMER360_SPARK_CORES=$${CUSTOMER360_SPARK_CORES:-2} CUSTOMER360_SPARK_MEMORY=$${CUSTOMER360_SPARK_MEMORY:-3g} \
+  CUSTOMER360_THREADS=$${CUSTOMER360_THREADS:-1}
+SPARK_DBT := $(SPARK_ENV) $(SPARK_BIN)/python -m customer360.spark.run
+
+$(SPARK_BIN)/activate: requirements-spark.txt requirements.txt python/pyproject.toml
+	$(PYTHON) -m venv $(SPARK_VENV) || python3 -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/pip install --quiet --upgrade pip
+	$(SPARK_BIN)/pip install --quiet -r requirements-spark.txt
+	$(SPARK_BIN)/pip install --quiet --no-deps -e ./python
+	touch $(SPARK_BIN)/activate
+
+spark-install: $(SPARK_BIN)/activate spark-jdk
+
+# Spark's JDK: one in /usr/lib/jvm (or SPARK_JAVA_HOME), else installed from the distribution as make
+# browser-deps installs Chromium (openjdk-17-jre-headless, or 21 where 17 is gone; the man folder a slim
+# image lacks breaks the package's setup otherwise). Targets that need it run in a new make, which sees it.
+spark-jdk:
+	@if [ -x "$(SPARK_JAVA_HOME)/bin/java" ]; then echo "JDK for Spark: $(SPARK_JAVA_HOME)"; \
+	elif command -v apt-get >/dev/null; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && \
+	  pkg=$$(for p in openjdk-17-jre-headless openjdk-21-jre-headless; do \
+	    if apt-cache show $$p >/dev/null 2>&1; then echo $$p; break; fi; done); \
+	  $$SUDO mkdir -p /usr/share/man/man1 && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-upgrade $$pkg; \
+	else echo "Spark needs a JDK 17 or 21 in /usr/lib/jvm (package openjdk-17-jre-headless) or SPARK_JAVA_HOME"; exit 1; fi
+	@ls -d /usr/lib/jvm/java-17-openjdk-*/bin/java /usr/lib/jvm/java-21-openjdk-*/bin/java "$(SPARK_JAVA_HOME)/bin/java" \
+	  2>/dev/null | grep -q . || { echo "no JDK 17 or 21 found after installing one"; exit 1; }
+
+# The Spark build hashes PII with the DuckDB test build's salt (copied, owner-only) so hashed columns
+# compare, and takes its as-of date (var lifecycle_as_of_date) from the DuckDB build's BI file when there
+# is one, so a DuckDB build of an earlier day still compares.
+spark-build: spark-install test-data
+	rm -rf $(TEST_SPARK_DIR) $(TEST_SPARK_TARGET) && mkdir -p $(TEST_SPARK_DIR)
+	if [ -f $(TEST_DB).pii_salt ]; then install -m 600 $(TEST_DB).pii_salt $(TEST_SPARK_DIR).pii_salt; fi
+	as_of=$$( [ -f $(TEST_BI_DB) ] && $(SPARK_BIN)/python -c "import duckdb; print(duckdb.connect('$(TEST_BI_DB)', \
+	  read_only=True).execute('select max(as_of_date) from marts.roi_consolidation').fetchone()[0])" ); \
+	vars="{raw_path: $(TEST_DIR)/raw$${as_of:+, lifecycle_as_of_date: '$$as_of'}}"; \
+	$(SPARK_DBT) build --select '$(SPARK_SELECT)' --exclude-resource-type test --exclude-resource-type unit_test \
+	  --target-path $(TEST_SPARK_TARGET) --vars "$$vars"
+
+# Columns that hold the time of the run itself, so differ between any two builds: compared by name only.
+SPARK_RUN_TIME_COLUMNS := landed_at trained_at trained_seconds dbt_scd_id dbt_updated_at dbt_valid_from
+test-spark: install spark-install test-data
+	$(MAKE) test-spark-run
+
+test-spark-run:
+	JAVA_HOME=$(SPARK_JAVA_HOME) $(SPARK_BIN)/pytest -q python/tests/test_spark_submission.py \
+	  python/tests/test_spark_compare.py python/tests/test_spark_functions.py
+	test -f $(TEST_BI_DB) || $(MAKE) dbt-test
+	$(MAKE) spark-build
+	$(SPARK_BIN)/python -m customer360.spark.compare --duckdb $(TEST_DB) --bi-duckdb $(TEST_BI_DB) \
+	  --warehouse $(TEST_SPARK_DIR) --run-results $(TEST_SPARK_TARGET)/run_results.json \
+	  $(foreach column,$(SPARK_RUN_TIME_COLUMNS),--ignore-column $(column))

@@ -70,7 +70,7 @@
         where
             subdivisions.country_code = {{ country }}
             and subdivisions.subdivision_input = case
-                when starts_with({{ key }}, {{ country }} || ' ') and length({{ key }}) <= length({{ country }}) + 4
+                when {{ starts_with_sql(key, country ~ " || ' '") }} and length({{ key }}) <= length({{ country }}) + 4
                     then substr({{ key }}, length({{ country }}) + 2)
                 else {{ key }}
             end
@@ -243,5 +243,175 @@
         struct_extract(parts, 'street_line') as street_line,
         struct_extract(parts, 'street_unit') as street_unit,
         struct_extract(parts, 'unit_identifier') as unit_identifier
+    from standardized
+{%- endmacro %}
+
+{#- Spark: as DuckDB's, with transform(array(..), x -> ..) for the bindings ($1 for the group); the plan
+    lookup is the argument of a session SQL function holding the steps (Spark refuses a
+    subquery inside a higher-order function; spark_session_function). -#}
+{% macro spark__postal_code(column, country_code) -%}
+    {%- set body -%}
+    element_at(transform(
+        array(named_struct(
+            'postal_text', regexp_replace(postal_clean, r'^([0-9]+)\.0+$', '$1'),
+            'postal_plan', postal_plan
+        )),
+        postal -> case
+            when postal.postal_plan.uses_usps_zip then case
+                when {{ regexp_full_match('postal.postal_text', '[0-9]{3,5}') }} then lpad(postal.postal_text, 5, '0')
+                when {{ regexp_full_match('postal.postal_text', '[0-9]{3,5}[- ][0-9]{4}') }}
+                    then lpad(regexp_extract(postal.postal_text, '^[0-9]+', 0), 5, '0')
+                when {{ regexp_full_match('postal.postal_text', '[0-9]{8,9}') }} then left(lpad(postal.postal_text, 9, '0'), 5)
+            end
+            else element_at(transform(
+                array(regexp_replace(upper(postal.postal_text), '[^A-Z0-9]', '')),
+                k -> case
+                    when not {{ regexp_full_match('k', '[A-Z0-9]{1,10}') }} or not (k rlike '[0-9]') then null
+                    when {{ regexp_full_match('k', '[0-9]+') }}
+                        and length(k) between greatest(postal.postal_plan.digits - 2, 3) and postal.postal_plan.digits - 1
+                        then lpad(k, postal.postal_plan.digits, '0')
+                    else k
+                end
+            ), 1)
+        end
+    ), 1)
+    {%- endset -%}
+    {%- set function = spark_session_function(
+        'customer360_postal_code',
+        'postal_clean string, postal_plan struct<digits: int, uses_usps_zip: boolean>',
+        'string',
+        body
+    ) -%}
+    {{ function }}(
+        {{ clean_text(column) }},
+        (
+            select first(named_struct(
+                'digits', cast(countries.postal_code_digits as int),
+                'uses_usps_zip', cast(countries.uses_usps_zip as boolean)
+            ))
+            from {{ ref('ref_countries') }} as countries
+            where countries.country_code = {{ country_code }}
+        )
+    )
+{%- endmacro %}
+
+{#- Spark implementations of the street macros: DuckDB's steps with transform/filter, maps read with
+    try_element_at (null for a missing key, as DuckDB), $1 for regular-expression groups, no
+    `materialized` CTE hint. -#}
+{% macro spark__street_words(column) -%}
+    {%- set text = 'upper(customer360_strip_accents(coalesce(' ~ clean_text(column) ~ ", '')))" -%}
+    {%- set text = regexp_replace_all(text, "[.''\\x{2018}\\x{2019}`\\-]", '') -%}
+    {%- set text = regexp_replace_all(text, '#', ' # ') -%}
+    {%- set text = regexp_replace_all(text, '[^A-Z0-9#/]+', ' ') -%}
+    {%- set text = regexp_replace_all(text, '\\b(APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|BLDG|FL|LOT|SPC|TRLR|DEPT)([0-9])', '$1 $2') -%}
+    filter(split(
+        regexp_replace({{ text }}, r'^ ?(P ?O|POST OFFICE) BOX\b', 'PO BOX'),
+        ' '
+    ), w -> w <> '')
+{%- endmacro %}
+
+{% macro spark__street_parts_from_words(words, suffix_map, directional_map, designator_map, needs_identifier_map) -%}
+    {%- set identifier -%}
+        nullif(array_join(filter({{ spark_slice(words, 'unit_start + 1') }}, w -> w <> '#'), ' '), '')
+    {%- endset -%}
+    element_at(transform(
+        array(coalesce(
+            try_element_at(filter(
+                filter(
+                    case when size({{ words }}) >= 2 then sequence(2, size({{ words }})) else cast(array() as array<int>) end,
+                    i -> try_element_at({{ designator_map }}, try_element_at({{ words }}, i)) is not null
+                ),
+                i -> case
+                    when try_element_at({{ needs_identifier_map }}, try_element_at({{ words }}, i))
+                        then i < size({{ words }}) and (
+                            try_element_at({{ words }}, i + 1) = '#'
+                            or length(try_element_at({{ words }}, i + 1)) = 1
+                            or try_element_at({{ words }}, i + 1) rlike '[0-9]'
+                        )
+                    else i = size({{ words }}) and try_element_at({{ suffix_map }}, try_element_at({{ words }}, i - 1)) is not null
+                end
+            ), 1),
+            size({{ words }}) + 1
+        )),
+        unit_start -> named_struct(
+            'street_line', nullif(array_join(
+                transform(
+                    filter({{ spark_slice(words, '1', 'unit_start - 1') }}, w -> w <> '#'),
+                    w -> coalesce(try_element_at({{ suffix_map }}, w), try_element_at({{ directional_map }}, w), w)
+                ),
+                ' '
+            ), ''),
+            'street_unit', nullif(concat_ws(' ', try_element_at({{ designator_map }}, try_element_at({{ words }}, unit_start)), {{ identifier }}), ''),
+            'unit_identifier', {{ identifier }}
+        )
+    ), 1)
+{%- endmacro %}
+
+{% macro spark__standardize_streets(relation, street_column) -%}
+    with
+
+    distinct_streets as (
+        select
+            street_raw,
+            {{ street_words('street_raw') }} as words
+        from (
+            select distinct {{ street_column }} as street_raw
+            from {{ relation }}
+            where {{ street_column }} is not null
+        ) as raw_streets
+    ),
+
+    vocabulary as (
+        select distinct exploded.word
+        from distinct_streets
+        lateral view explode(words) exploded as word
+    ),
+
+    lookups as (
+        select
+            map_from_entries(
+                collect_list(named_struct('k', suffixes.suffix_input, 'v', suffixes.suffix_abbreviation))
+                    filter (where suffixes.suffix_input is not null)
+            ) as suffix_map,
+            map_from_entries(
+                collect_list(named_struct('k', directionals.direction_input, 'v', directionals.direction_abbreviation))
+                    filter (where directionals.direction_input is not null)
+            ) as directional_map,
+            map_from_entries(
+                collect_list(named_struct('k', designators.designator_input, 'v', designators.designator_abbreviation))
+                    filter (where designators.designator_input is not null)
+            ) as designator_map,
+            map_from_entries(
+                collect_list(named_struct('k', designators.designator_input, 'v', designators.requires_identifier))
+                    filter (where designators.designator_input is not null)
+            ) as needs_identifier_map
+        from vocabulary
+        left join {{ ref('ref_usps_street_suffixes') }} as suffixes
+            on vocabulary.word = suffixes.suffix_input
+        left join {{ ref('ref_usps_directionals') }} as directionals
+            on vocabulary.word = directionals.direction_input
+        left join {{ ref('ref_usps_unit_designators') }} as designators
+            on vocabulary.word = designators.designator_input
+    ),
+
+    standardized as (
+        select
+            distinct_streets.street_raw,
+            {{ street_parts_from_words(
+                'distinct_streets.words',
+                'lookups.suffix_map',
+                'lookups.directional_map',
+                'lookups.designator_map',
+                'lookups.needs_identifier_map',
+            ) }} as parts
+        from distinct_streets
+        cross join lookups
+    )
+
+    select
+        street_raw,
+        parts.street_line as street_line,
+        parts.street_unit as street_unit,
+        parts.unit_identifier as unit_identifier
     from standardized
 {%- endmacro %}

@@ -87,3 +87,15 @@
         {{ default_country_literal() }}
     )
 {%- endmacro %}
+
+{#- Spark: strip_accents is the session function customer360_strip_accents; Spark's upper() already
+    makes a sharp s SS. -#}
+{% macro spark__reference_lookup_key(column) -%}
+    nullif(trim({{ regexp_replace_all(
+        regexp_replace_all(
+            "replace(upper(customer360_strip_accents(" ~ clean_text(column, null_words=false) ~ ")), '\u1E9E', 'SS')",
+            "[.''\\x{2018}\\x{2019}`]", ''
+        ),
+        '[^\\pL\\pN]+', ' '
+    ) }}), '')
+{%- endmacro %}

@@ -71,7 +71,8 @@
     {{ return(adapter.dispatch('email_match_key', 'customer360')(column)) }}
 {%- endmacro %}
 
-{% macro duckdb__email_match_key(column) -%}
+{#- Portable (split_part, replace, ||): both engines use it. -#}
+{% macro default__email_match_key(column) -%}
     {%- set email = email_normalized(column) -%}
     {%- set local_part = "split_part(" ~ email ~ ", '@', 1)" -%}
     {%- set domain = "split_part(" ~ email ~ ", '@', 2)" -%}
@@ -87,4 +88,11 @@
                 else {{ email }}
             end
     end
+{%- endmacro %}
+
+{% macro spark__is_valid_email(column) -%}
+    coalesce({{ regexp_full_match(
+        email_normalized(column),
+        "[a-z0-9!#$%&''*+/=?^_`{|}~-]+(\\.[a-z0-9!#$%&''*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}"
+    ) }}, false)
 {%- endmacro %}

@@ -63,14 +63,14 @@
     and the initial; other values come back unchanged, with no initial. -#}
 {% macro name_without_trailing_initial(column) -%}
     case
-        when regexp_full_match({{ column }}, '\S+ \S') then split_part({{ column }}, ' ', 1)
+        when {{ regexp_full_match(column, '\\S+ \\S') }} then split_part({{ column }}, ' ', 1)
         else {{ column }}
     end
 {%- endmacro %}
 
 {% macro trailing_initial(column) -%}
     case
-        when regexp_full_match({{ column }}, '\S+ \S') then right({{ column }}, 1)
+        when {{ regexp_full_match(column, '\\S+ \\S') }} then right({{ column }}, 1)
     end
 {%- endmacro %}
 
@@ -293,4 +293,153 @@
             ), '')
         else {{ column }}
     end
+{%- endmacro %}
+
+{#- Spark: the portable replace() chain with each garbled pair as a literal (Spark's chr() wraps code
+    points above 255). -#}
+{% macro spark__repair_mojibake(column) -%}
+    {%- set repaired = namespace(sql=column) -%}
+    {%- for code_point, letter in mojibake_letters() -%}
+        {%- set repaired.sql = "replace(" ~ repaired.sql ~ ", '" ~ ('Ã%c' | format(code_point)) ~ "', '" ~ letter ~ "')" -%}
+    {%- endfor -%}
+    case when {{ column }} like '%Ã%' then {{ repaired.sql }} else {{ column }} end
+{%- endmacro %}
+
+{% macro spark__name_clean(column) -%}
+    {%- set cleaned = 'lower(customer360_strip_accents(' ~ clean_text(column, null_words=false) ~ '))' -%}
+    {%- set cleaned = regexp_replace_all(cleaned, '[\\x{2018}\\x{2019}`\\x{00B4}]', "\\'") -%}
+    {%- set cleaned = regexp_replace_all(cleaned, '\\.', '') -%}
+    {%- set cleaned = regexp_replace_all(cleaned, "[^\\p{L}''\\-]+", ' ') -%}
+    {%- set cleaned = regexp_replace_all(cleaned, '\\s*-\\s*', '-') -%}
+    {%- set cleaned = regexp_replace_all(cleaned, '\\s+', ' ') -%}
+    nullif(trim(BOTH ' -\'' FROM {{ cleaned }}), '')
+{%- endmacro %}
+
+{#- Spark list slices with DuckDB's meaning: list[a:b] (1-based, both ends included, empty when b < a)
+    and list[a:] (from a to the end). -#}
+{% macro spark_slice(list_sql, start_sql, end_sql=none) -%}
+    {%- if end_sql is none -%}
+    slice({{ list_sql }}, {{ start_sql }}, greatest(size({{ list_sql }}) - ({{ start_sql }}) + 1, 0))
+    {%- else -%}
+    slice({{ list_sql }}, {{ start_sql }}, greatest(({{ end_sql }}) - ({{ start_sql }}) + 1, 0))
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Spark: DuckDB's steps one for one: transform(array(..), x -> ..) binds as list_transform([..]) does,
+    filter/forall/array_position/reverse/array_join for list_filter/list_bool_and/list_position/
+    list_reverse/array_to_string (array_position's 0 read as DuckDB's null), spark_slice for slices,
+    try_element_at for [i] (null out of range, as DuckDB). -#}
+{% macro spark__full_name_parts(column) -%}
+    {%- set words = name_parsing_words() -%}
+    {%- set titles = "('" ~ words['titles'] | join("', '") ~ "')" -%}
+    {%- set suffix_words = "('" ~ (words['generational_suffixes'].keys() | list + words['credentials']) | join("', '") ~ "')" -%}
+    {%- set particles = "('" ~ words['surname_particles'] | join("', '") ~ "')" -%}
+    {%- set empty = "cast(array() as array<string>)" -%}
+    {%- set generational -%}
+        case t
+            {%- for word, suffix in words['generational_suffixes'].items() %}
+            when '{{ word }}' then '{{ suffix }}'
+            {%- endfor %}
+        end
+    {%- endset -%}
+    {%- set text = 'lower(customer360_strip_accents(' ~ clean_text(column, null_words=false) ~ '))' -%}
+    {%- set text = regexp_replace_all(text, '[\\x{2018}\\x{2019}`\\x{00B4}]', "\\'") -%}
+    {%- set text = regexp_replace_all(text, '\\.', '') -%}
+    {%- set text = regexp_replace_all(text, "[^\\p{L}0-9''\\-,]+", ' ') -%}
+    {%- set text = regexp_replace_all(text, '\\s*-\\s*', '-') -%}
+    element_at(transform(
+        array(filter(
+            transform(
+                split(coalesce({{ text }}, ''), ','),
+                s -> filter(split(trim(s), ' '), t -> t not in ('', '-', '\''))
+            ),
+            g -> size(g) > 0
+        )),
+        segs -> element_at(transform(
+            array(named_struct(
+                'kept', concat(slice(segs, 1, 1), filter(
+                    {{ spark_slice('segs', '2') }},
+                    g -> not forall(g, t -> t in {{ suffix_words }})
+                )),
+                'suffix_words', flatten(filter(
+                    {{ spark_slice('segs', '2') }},
+                    g -> forall(g, t -> t in {{ suffix_words }})
+                ))
+            )),
+            s -> element_at(transform(
+                array(named_struct(
+                    'is_comma_form', size(s.kept) >= 2,
+                    'surname', case when size(s.kept) >= 2 then try_element_at(s.kept, 1) else {{ empty }} end,
+                    'given', element_at(transform(
+                        array(coalesce(
+                            case when size(s.kept) >= 2 then flatten({{ spark_slice('s.kept', '2') }}) else try_element_at(s.kept, 1) end,
+                            {{ empty }}
+                        )),
+                        g -> {{ spark_slice('g', 'coalesce(nullif(array_position(transform(g, t -> t not in ' ~ titles ~ '), true), 0), size(g) + 1)') }}
+                    ), 1),
+                    'suffix_words', s.suffix_words
+                )),
+                p -> element_at(transform(
+                    array(named_struct(
+                        'is_comma_form', p.is_comma_form,
+                        'given_trailing', coalesce(nullif(array_position(
+                            transform(reverse(p.given), t -> t not in {{ suffix_words }}), true
+                        ), 0) - 1, size(p.given)),
+                        'surname_trailing', coalesce(nullif(array_position(
+                            transform(reverse(p.surname), t -> t not in {{ suffix_words }}), true
+                        ), 0) - 1, 0),
+                        'given', p.given,
+                        'surname', p.surname,
+                        'suffix_words', p.suffix_words
+                    )),
+                    q -> element_at(transform(
+                        array(named_struct(
+                            'is_comma_form', q.is_comma_form,
+                            'words', {{ spark_slice('q.given', '1', 'size(q.given) - q.given_trailing') }},
+                            'surname', {{ spark_slice('q.surname', '1', 'size(q.surname) - q.surname_trailing') }},
+                            'name_suffix', try_element_at(filter(
+                                transform(
+                                    concat(
+                                        {{ spark_slice('q.given', 'size(q.given) - q.given_trailing + 1') }},
+                                        {{ spark_slice('q.surname', 'size(q.surname) - q.surname_trailing + 1') }},
+                                        q.suffix_words
+                                    ),
+                                    t -> {{ generational | indent(36) }}
+                                ),
+                                x -> x is not null
+                            ), 1)
+                        )),
+                        r -> element_at(transform(
+                            array(named_struct(
+                                'r', r,
+                                'last_start', case
+                                    when r.is_comma_form then size(r.words) + 1
+                                    when size(r.words) < 2 then 2
+                                    else size(r.words) - coalesce(nullif(array_position(
+                                        transform(
+                                            reverse({{ spark_slice('r.words', '2', 'size(r.words) - 1') }}),
+                                            t -> t not in {{ particles }}
+                                        ),
+                                        true
+                                    ), 0) - 1, size(r.words) - 2)
+                                end
+                            )),
+                            f -> named_struct(
+                                'first_name', nullif(try_element_at(f.r.words, 1), ''),
+                                'middle_initial', nullif(left(try_element_at({{ spark_slice('f.r.words', '2', 'f.last_start - 1') }}, 1), 1), ''),
+                                'last_name', nullif(
+                                    case
+                                        when f.r.is_comma_form then array_join(f.r.surname, ' ')
+                                        else array_join({{ spark_slice('f.r.words', 'f.last_start') }}, ' ')
+                                    end,
+                                    ''
+                                ),
+                                'name_suffix', f.r.name_suffix
+                            )
+                        ), 1)
+                    ), 1)
+                ), 1)
+            ), 1)
+        ), 1)
+    ), 1)
 {%- endmacro %}

@@ -48,3 +48,26 @@
             and length(replace(id_check.national_id, left(id_check.national_id, 1), '')) > 0
     )[1], false)
 {%- endmacro %}
+
+{% macro spark__national_id_normalized(column) -%}
+    nullif({{ regexp_replace_all('upper(customer360_strip_accents(' ~ clean_text(column) ~ '))', '[^A-Z0-9]', '') }}, '')
+{%- endmacro %}
+
+{#- Spark: the same rule as two correlated lookups of the seed (no lists or lambdas); the seed's
+    patterns are read by Java's regular expressions, anchored. -#}
+{% macro spark__is_national_id_valid(column, country_code) -%}
+    coalesce(
+        {{ column }} rlike concat('^(?:', coalesce((
+            select max(cast(rules.valid_pattern as string))
+            from {{ ref('ref_national_id_rules') }} as rules
+            where rules.country_code = {{ country_code }}
+        ), '[A-Z0-9]{5,20}'), ')$')
+        and not coalesce({{ column }} rlike concat('^(?:', (
+            select max(cast(rules.invalid_pattern as string))
+            from {{ ref('ref_national_id_rules') }} as rules
+            where rules.country_code = {{ country_code }}
+        ), ')$'), false)
+        and length(replace({{ column }}, left({{ column }}, 1), '')) > 0,
+        false
+    )
+{%- endmacro %}

@@ -96,3 +96,90 @@
         )[1]
     )[1]
 {%- endmacro %}
+
+{#- Spark: the same steps, with transform(array(..), x -> ..) binding the intermediate values as
+    DuckDB's list_transform does, named_struct for the plan, (?i) for the case-insensitive extension, and
+    an aggregated lookup (Spark wants a correlated scalar subquery aggregated). Spark refuses a subquery
+    inside a higher-order function, so the steps are the body of a session SQL function
+    (spark_session_function) and the plan lookup is its argument. -#}
+{% macro spark__phone_e164(column, country_code) -%}
+    {%- set nanp = "[2-9][0-9]{2}[2-9][0-9]{6}" -%}
+    {%- set body -%}
+    element_at(transform(
+        array(named_struct(
+            'phone_text', trim(regexp_replace(
+                phone_clean,
+                r'(?i)\s*[,;]?\s*(extension|ext\.?|x|#)\s*[0-9]{1,6}\s*$',
+                ''
+            )),
+            'phone_plan', phone_plan
+        )),
+        raw_phone -> element_at(transform(
+            array(named_struct(
+                'phone_text', raw_phone.phone_text,
+                'phone_digits', regexp_replace(raw_phone.phone_text, '[^0-9]', ''),
+                'phone_plan', raw_phone.phone_plan
+            )),
+            p -> case
+                when not {{ regexp_full_match('p.phone_text', '\\+?[0-9 ().\\-/]*[0-9][0-9 ().\\-/]*') }} then null
+                when p.phone_text like '+%'
+                    or startswith(p.phone_digits, coalesce(p.phone_plan.international_prefix, '00'))
+                    then element_at(transform(
+                        array(regexp_replace(
+                            regexp_replace(p.phone_text, r'\(0\)', ''),
+                            concat(r'^[^0-9+]*(\+|', coalesce(p.phone_plan.international_prefix, '00'), ')|[^0-9]'), ''
+                        )),
+                        d -> case
+                            when d like '1%'
+                                then case when {{ regexp_full_match('substring(d, 2)', nanp) }} then '+' || d end
+                            when {{ regexp_full_match('d', '[2-9][0-9]{7,14}') }} then '+' || d
+                        end
+                    ), 1)
+                when p.phone_plan.calling_code = '1' then case
+                    when {{ regexp_full_match('p.phone_digits', nanp) }} then '+1' || p.phone_digits
+                    when {{ regexp_full_match('p.phone_digits', '1' ~ nanp) }} then '+' || p.phone_digits
+                end
+                else element_at(transform(
+                    array(case
+                        when startswith(p.phone_digits, p.phone_plan.trunk_prefix)
+                            then substring(p.phone_digits, length(p.phone_plan.trunk_prefix) + 1)
+                        else p.phone_digits
+                    end),
+                    n -> case
+                        when length(n) between p.phone_plan.min_length and p.phone_plan.max_length
+                            and length(p.phone_plan.calling_code || n) <= 15
+                            then '+' || p.phone_plan.calling_code || n
+                        when length(n) > p.phone_plan.max_length
+                            and startswith(p.phone_digits, p.phone_plan.calling_code)
+                            and length(p.phone_digits) - length(p.phone_plan.calling_code)
+                            between p.phone_plan.min_length and p.phone_plan.max_length
+                            and length(p.phone_digits) <= 15
+                            then '+' || p.phone_digits
+                    end
+                ), 1)
+            end
+        ), 1)
+    ), 1)
+    {%- endset -%}
+    {%- set function = spark_session_function(
+        'customer360_phone_e164',
+        'phone_clean string, phone_plan struct<calling_code: string, trunk_prefix: string, '
+            ~ 'international_prefix: string, min_length: int, max_length: int>',
+        'string',
+        body
+    ) -%}
+    {{ function }}(
+        {{ clean_text(column) }},
+        (
+            select first(named_struct(
+                'calling_code', cast(countries.calling_code as string),
+                'trunk_prefix', cast(countries.trunk_prefix as string),
+                'international_prefix', cast(countries.international_prefix as string),
+                'min_length', cast(countries.national_number_min_length as int),
+                'max_length', cast(countries.national_number_max_length as int)
+            ))
+            from {{ ref('ref_countries') }} as countries
+            where countries.country_code = {{ country_code }}
+        )
+    )
+{%- endmacro %}

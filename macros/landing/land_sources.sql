@@ -78,39 +78,11 @@
     '{{ text | string | replace("'", "''") }}'
 {%- endmacro %}
 
-{% macro duckdb__land_sources(tables) -%}
-    {#- the audit tables exist whatever is selected, so the landing staging models always build -#}
-    {%- call statement('landing_audit', auto_begin=false) -%}
-        create schema if not exists landing;
-        create table if not exists landing.files (
-            source_system varchar,
-            source_table varchar,
-            file_path varchar,
-            file_format varchar,
-            is_present boolean,
-            file_bytes bigint,
-            file_modified_at timestamp,
-            row_count bigint,
-            unreadable_line_count bigint,
-            missing_columns varchar,
-            unknown_columns varchar,
-            landed_at timestamp
-        );
-        alter table landing.files add column if not exists erased_row_count bigint;
-        alter table landing.files add column if not exists erased_reference_count bigint;
-        create table if not exists landing.unreadable_lines (
-            source_system varchar,
-            source_table varchar,
-            file_path varchar,
-            line_number bigint,
-            column_name varchar,
-            problem varchar
-        );
-        -- a system switched off since the last landing leaves nothing behind
-        {%- set enabled = landing_tables() | map(attribute='system') | unique | list %}
-        delete from landing.files where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
-        delete from landing.unreadable_lines where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
-    {%- endcall -%}
+{#- The plan of every table to land, from the inspection of its file (customer360_inspect_file, a
+    function both engines register): table, path, report, present {contract column: header name},
+    missing (optional columns the file lacks), unknown (header names the contract does not know). Raises
+    one error listing every file that breaks the contract, before any row is read. Engine-neutral. -#}
+{% macro landing_plans(tables) -%}
     {%- set raw_path = var('raw_path') | string -%}
     {%- set errors = [] -%}
     {%- set plans = [] -%}
@@ -166,6 +138,43 @@
     {%- if errors -%}
         {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ errors | join('\n  - ')) }}
     {%- endif -%}
+    {{ return(plans) }}
+{%- endmacro %}
+
+{% macro duckdb__land_sources(tables) -%}
+    {#- the audit tables exist whatever is selected, so the landing staging models always build -#}
+    {%- call statement('landing_audit', auto_begin=false) -%}
+        create schema if not exists landing;
+        create table if not exists landing.files (
+            source_system varchar,
+            source_table varchar,
+            file_path varchar,
+            file_format varchar,
+            is_present boolean,
+            file_bytes bigint,
+            file_modified_at timestamp,
+            row_count bigint,
+            unreadable_line_count bigint,
+            missing_columns varchar,
+            unknown_columns varchar,
+            landed_at timestamp
+        );
+        alter table landing.files add column if not exists erased_row_count bigint;
+        alter table landing.files add column if not exists erased_reference_count bigint;
+        create table if not exists landing.unreadable_lines (
+            source_system varchar,
+            source_table varchar,
+            file_path varchar,
+            line_number bigint,
+            column_name varchar,
+            problem varchar
+        );
+        -- a system switched off since the last landing leaves nothing behind
+        {%- set enabled = landing_tables() | map(attribute='system') | unique | list %}
+        delete from landing.files where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
+        delete from landing.unreadable_lines where source_system not in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }});
+    {%- endcall -%}
+    {%- set plans = landing_plans(tables) -%}
 
     {#- 2. load: one table per source, and the audit of what was landed. With an erasure ledger, tables are
         landed parents first, each read into a temporary table (memory, never the database file or its WAL)
@@ -330,9 +339,18 @@
 
 {#- The erasure ledger: a CSV file written by `customer360 erase` (request_id, requested_at, key_kind,
     source_system, source_table, key_hash), by default beside the private database (and its salt file):
-    <database>.erasure_ledger.csv; var erasure_ledger_path to put it elsewhere. -#}
+    <database>.erasure_ledger.csv; var erasure_ledger_path to put it elsewhere. On Spark, beside the
+    warehouse folder and its salt file: <warehouse>.erasure_ledger.csv. -#}
 {% macro erasure_ledger_path() -%}
-    {{ return(var('erasure_ledger_path', none) or (target.path ~ '.erasure_ledger.csv')) }}
+    {{ return(var('erasure_ledger_path', none) or adapter.dispatch('erasure_ledger_default_path', 'customer360')()) }}
+{%- endmacro %}
+
+{% macro default__erasure_ledger_default_path() -%}
+    {{ return(target.path ~ '.erasure_ledger.csv') }}
+{%- endmacro %}
+
+{% macro spark__erasure_ledger_default_path() -%}
+    {{ return(env_var('CUSTOMER360_SPARK_WAREHOUSE', 'data/spark') ~ '.erasure_ledger.csv') }}
 {%- endmacro %}
 
 {#- The salted hash of a source row's key, '<system>:<table>:<id>' (the record_key of staging). -#}
@@ -465,4 +483,236 @@
                 on landed._source_row_number = marks._source_row_number
             where not marks.is_erased
             order by landed._source_row_number;
+{%- endmacro %}
+
+{#- Spark: the same plans (landing_plans), loaded with Spark's own readers into Parquet tables, one
+    statement per call (dbt-spark's session cursor runs one). CSV: every column as a string, header by
+    position, quoted fields over several lines, `"` as quote and escape; a record whose number of fields
+    differs from the header goes to Spark's corrupt-record column and from there to
+    landing.unreadable_lines (its line number is its record number + 1: exact unless an earlier record
+    spans lines; no column name). _source_row_number numbers the readable records in file order (one
+    file is one partition: multiLine files are not split); Parquet's is the reader's row index + 1.
+    landing.files and landing.unreadable_lines are rewritten whole (Parquet tables cannot delete rows):
+    the rows of tables landed now, plus the kept rows of other enabled tables from the last landing.
+    Every CSV file is scanned for a quote never closed (customer360_unterminated_quote, one pass over the
+    file on the driver): an error naming the line, as on DuckDB. Erasure is not ported: with an erasure ledger the Spark landing stops with an error rather than land
+    the erased rows (erased_row_count and erased_reference_count are null, as without a ledger). -#}
+{% macro spark__land_sources(tables) -%}
+    {%- set plans = landing_plans(tables) -%}
+    {%- set ledger_path = erasure_ledger_path() -%}
+    {%- set ledger = fromjson(run_query(
+        'select customer360_inspect_file(' ~ sql_literal(ledger_path) ~ ', ' ~ sql_literal('csv') ~ ')'
+    ).columns[0].values()[0]) -%}
+    {%- if ledger.is_present -%}
+        {{ exceptions.raise_compiler_error('There is an erasure ledger (' ~ ledger_path ~ '), and erasure in the'
+            ~ ' landing step is not ported to Spark: land and build on DuckDB, or move the ledger only if'
+            ~ ' every request in it is already out of the landing files.') }}
+    {%- endif -%}
+    {%- set enabled = landing_tables() | map(attribute='system') | unique | list -%}
+    {%- do run_query('create schema if not exists landing') -%}
+    {%- set landed_keys = [] -%}
+    {%- for plan in plans -%}
+        {%- do landed_keys.append(plan.table.system ~ '.' ~ plan.table.table) -%}
+    {%- endfor -%}
+    {%- set keep_filter -%}
+        source_system in ({{ "'" ~ enabled | join("', '") ~ "'" if enabled else "''" }})
+        and concat(source_system, '.', source_table) not in ({{ "'" ~ landed_keys | join("', '") ~ "'" if landed_keys else "''" }})
+    {%- endset -%}
+    {#- what the last landing recorded of tables not landed now, copied aside before the rewrite -#}
+    {%- set existing = run_query("show tables in landing") -%}
+    {%- set existing_names = existing.columns[1].values() | map('lower') | list if existing else [] -%}
+    {%- for name in ['files', 'unreadable_lines'] -%}
+        {%- do run_query('drop table if exists landing.kept_' ~ name) -%}
+        {%- if name in existing_names -%}
+            {%- do run_query('create table landing.kept_' ~ name ~ ' using parquet as select '
+                ~ spark__landing_audit_columns(name) ~ ' from landing.' ~ name ~ ' where ' ~ keep_filter) -%}
+        {%- else -%}
+            {%- do run_query('create table landing.kept_' ~ name ~ ' using parquet as select * from ' ~ spark__landing_audit_empty(name)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {%- set audit_rows = [] -%}
+    {%- set unreadable_selects = [] -%}
+    {%- for plan in plans -%}
+        {%- set t = plan.table -%}
+        {%- set view = 'landing_read_' ~ t.system ~ '_' ~ t.table -%}
+        {%- do run_query('create schema if not exists ' ~ t.relation.schema) -%}
+        {%- do run_query('drop table if exists ' ~ t.relation) -%}
+        {%- if not plan.report.is_present -%}
+            {%- set create_sql -%}
+            create table {{ t.relation }} using parquet as
+            select
+                {%- for column in t.columns %}
+                cast(null as string) as {{ adapter.quote(column.name) }},
+                {%- endfor %}
+                cast(null as bigint) as _source_row_number,
+                cast(null as timestamp) as _file_modified_at
+            where false
+            {%- endset -%}
+            {%- do run_query(create_sql) -%}
+        {%- else -%}
+            {%- if t.file_format == 'parquet' -%}
+                {%- set read_sql -%}
+                create or replace temporary view {{ view }} as
+                select *, _metadata.row_index + 1 as _landing_record, cast(null as string) as _corrupt_record
+                from parquet.`{{ plan.path }}`
+                {%- endset -%}
+            {%- else -%}
+                {%- set read_sql -%}
+                create or replace temporary view {{ view }}_file (
+                    {%- for name in plan.report.columns %}
+                    {{ adapter.quote(name) }} string,
+                    {%- endfor %}
+                    _corrupt_record string
+                )
+                using csv
+                options (
+                    path {{ sql_literal(plan.path) }},
+                    header 'true',
+                    enforceSchema 'true',
+                    sep {{ sql_literal(plan.report.delimiter) }},
+                    quote '"',
+                    escape '"',
+                    multiLine 'true',
+                    mode 'PERMISSIVE',
+                    columnNameOfCorruptRecord '_corrupt_record',
+                    encoding 'UTF-8'
+                )
+                {%- endset -%}
+                {%- do run_query(read_sql) -%}
+                {#- cached: Spark reads the corrupt-record column of parsed rows only, and the numbering
+                    is then fixed for both queries below -#}
+                {%- set read_sql -%}
+                cache table {{ view }} as
+                select *, row_number() over (order by monotonically_increasing_id()) as _landing_record
+                from {{ view }}_file
+                {%- endset -%}
+            {%- endif -%}
+            {%- do run_query(read_sql) -%}
+            {%- set create_sql -%}
+            create table {{ t.relation }} using parquet as
+            select
+                {%- for column in t.columns %}
+                {%- if column.name in plan.present %}
+                {{ adapter.quote(plan.present[column.name]) }} as {{ adapter.quote(column.name) }},
+                {%- else %}
+                cast(null as string) as {{ adapter.quote(column.name) }},
+                {%- endif %}
+                {%- endfor %}
+                {%- if t.file_format == 'parquet' %}
+                _landing_record as _source_row_number,
+                {%- else %}
+                row_number() over (order by _landing_record) as _source_row_number,
+                {%- endif %}
+                cast('{{ plan.report.file_modified_at }}' as timestamp) as _file_modified_at
+            from {{ view }}
+            where _corrupt_record is null
+            {%- endset -%}
+            {%- do run_query(create_sql) -%}
+            {%- if t.file_format == 'csv' -%}
+                {%- set unreadable_sql -%}
+                select
+                    '{{ t.system }}' as source_system,
+                    '{{ t.table }}' as source_table,
+                    {{ sql_literal(t.file) }} as file_path,
+                    _landing_record + 1 as line_number,
+                    cast(null as string) as column_name,
+                    'the number of fields differs from the header' as problem
+                from {{ view }}
+                where _corrupt_record is not null
+                {%- endset -%}
+                {%- do run_query('cache table ' ~ view ~ '_unreadable as ' ~ unreadable_sql) -%}
+                {%- do unreadable_selects.append('select * from ' ~ view ~ '_unreadable') -%}
+                {#- a quote that opens a field and is never closed swallows every line after it (Spark's
+                    reader does not always flag it): every CSV file is scanned for one, naming the line -#}
+                {%- set quote = fromjson(run_query(
+                    'select customer360_unterminated_quote(' ~ sql_literal(plan.path) ~ ', '
+                    ~ sql_literal(plan.report.delimiter) ~ ')'
+                ).columns[0].values()[0]) -%}
+                {%- if quote.line -%}
+                    {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ plan.path
+                        ~ ': line ' ~ quote.line ~ ' opens a quoted field that is never closed, so every line after it'
+                        ~ ' would be read into that field and lost; close or remove the quote in the export') }}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endif -%}
+        {%- set counts = run_query('select (select count(*) from ' ~ t.relation ~ '), '
+            ~ ('(select count(*) from ' ~ view ~ '_unreadable)' if plan.report.is_present and t.file_format == 'csv' else '0')) -%}
+        {%- do audit_rows.append({'plan': plan, 'rows': counts.rows[0][0], 'unreadable': counts.rows[0][1]}) -%}
+        {%- if not plan.report.is_present and not t.optional -%}
+            {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' does not exist; ' ~ t.system ~ '.' ~ t.table
+                ~ ' is empty in this build (data_inventory lists it as absent).') -%}
+        {%- elif plan.missing -%}
+            {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' has no column(s) ' ~ plan.missing | join(', ')
+                ~ '; they are empty in this build.') -%}
+        {%- endif -%}
+        {%- if audit_rows[-1].unreadable > 0 -%}
+            {%- do exceptions.warn('Landing: ' ~ audit_rows[-1].unreadable ~ ' line(s) of ' ~ t.system ~ '.' ~ t.table
+                ~ ' could not be read as rows; they are quarantined with their line numbers.') -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {#- the audit, rewritten whole -#}
+    {%- do run_query('drop table if exists landing.files') -%}
+    {%- set files_sql -%}
+    create table landing.files using parquet as
+    select * from landing.kept_files
+    {%- for row in audit_rows %}
+    {%- set plan = row.plan %}
+    union all
+    select
+        '{{ plan.table.system }}',
+        '{{ plan.table.table }}',
+        {{ sql_literal(plan.table.file) }},
+        '{{ plan.table.file_format }}',
+        {{ 'true' if plan.report.is_present else 'false' }},
+        cast({{ plan.report.file_bytes if plan.report.is_present else 'null' }} as bigint),
+        {{ "cast('" ~ plan.report.file_modified_at ~ "' as timestamp)" if plan.report.is_present else 'cast(null as timestamp)' }},
+        cast({{ row.rows }} as bigint),
+        cast({{ row.unreadable }} as bigint),
+        {{ sql_literal(plan.missing | join(', ')) if plan.missing else 'cast(null as string)' }},
+        {{ sql_literal(plan.unknown | join(', ')) if plan.unknown else 'cast(null as string)' }},
+        cast(current_timestamp() as timestamp),
+        cast(null as bigint),
+        cast(null as bigint)
+    {%- endfor %}
+    {%- endset -%}
+    {%- do run_query(files_sql) -%}
+    {%- do run_query('drop table if exists landing.unreadable_lines') -%}
+    {%- do run_query('create table landing.unreadable_lines using parquet as select * from landing.kept_unreadable_lines'
+        ~ (' union all ' ~ unreadable_selects | join(' union all ') if unreadable_selects else '')) -%}
+    {%- for plan in plans if plan.report.is_present and plan.table.file_format == 'csv' -%}
+        {%- do run_query('uncache table if exists landing_read_' ~ plan.table.system ~ '_' ~ plan.table.table) -%}
+    {%- endfor -%}
+    {%- do run_query('drop table if exists landing.kept_files') -%}
+    {%- do run_query('drop table if exists landing.kept_unreadable_lines') -%}
+{%- endmacro %}
+
+{#- An empty landing audit table's columns (Spark), as a subquery. -#}
+{% macro spark__landing_audit_empty(name) -%}
+    {%- if name == 'files' -%}
+    (select cast(null as string) as source_system, cast(null as string) as source_table,
+        cast(null as string) as file_path, cast(null as string) as file_format, cast(null as boolean) as is_present,
+        cast(null as bigint) as file_bytes, cast(null as timestamp) as file_modified_at,
+        cast(null as bigint) as row_count, cast(null as bigint) as unreadable_line_count,
+        cast(null as string) as missing_columns, cast(null as string) as unknown_columns,
+        cast(null as timestamp) as landed_at, cast(null as bigint) as erased_row_count,
+        cast(null as bigint) as erased_reference_count where false) as empty_files
+    {%- else -%}
+    (select cast(null as string) as source_system, cast(null as string) as source_table,
+        cast(null as string) as file_path, cast(null as bigint) as line_number,
+        cast(null as string) as column_name, cast(null as string) as problem where false) as empty_lines
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The columns of a landing audit table kept from the last Spark landing (Spark), in the order the
+    rewrite writes them; the erasure counts are null on Spark (a table from before they existed has none). -#}
+{% macro spark__landing_audit_columns(name) -%}
+    {%- if name == 'files' -%}
+    source_system, source_table, file_path, file_format, is_present, file_bytes, file_modified_at, row_count,
+    unreadable_line_count, missing_columns, unknown_columns, landed_at, cast(null as bigint) as erased_row_count,
+    cast(null as bigint) as erased_reference_count
+    {%- else -%}
+    source_system, source_table, file_path, line_number, column_name, problem
+    {%- endif -%}
 {%- endmacro %}

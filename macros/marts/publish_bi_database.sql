@@ -1,4 +1,8 @@
 {% macro publish_bi_database(results) -%}
+    {{ return(adapter.dispatch('publish_bi_database', 'customer360')(results)) }}
+{%- endmacro %}
+
+{% macro duckdb__publish_bi_database(results) -%}
 {#- on-run-end hook (dbt_project.yml): when this command built the BI database aside (dbt build, run,
     retry), publish it — swap it in over the BI file atomically — if every node succeeded (warnings
     allowed), else drop it and leave the published file as it was. The work is done by the dbt-duckdb
@@ -15,4 +19,9 @@
         {{ log(message, info=True) }}
     {%- endif -%}
 {%- endif -%}
+{%- endmacro %}
+
+{#- Spark: the marts are tables of schema `marts` in the warehouse, written in place; there is no second
+    file to swap in. -#}
+{% macro spark__publish_bi_database(results) -%}
 {%- endmacro %}

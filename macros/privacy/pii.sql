@@ -14,3 +14,14 @@
         else sha256(getvariable('customer360_pii_salt') || ':' || lower(trim({{ expression }})))
     end
 {%- endmacro %}
+
+{#- Spark: the salt is the session variable customer360_pii_salt, declared and bound as a parameter on
+    every session by customer360.spark.session.prepare_session, so it is in no SQL text either. -#}
+{% macro spark__pii_hash(expression) -%}
+    case
+        when {{ expression }} is null then null
+        when customer360_pii_salt is null
+            then raise_error('PII salt missing: customer360.spark.session.prepare_session did not run')
+        else sha2(concat(customer360_pii_salt, ':', lower(trim({{ expression }}))), 256)
+    end
+{%- endmacro %}

@@ -127,3 +127,62 @@
         when lower({{ clean_text(column) }}) in ('false', 'f', '0', 'no', 'n') then false
     end
 {%- endmacro %}
+
+{#- Spark implementations. Spark's session time zone is UTC (profiles.yml), so its TIMESTAMP holds the
+    UTC wall clock the DuckDB build keeps as a TIMESTAMP without zone. Casts are try_cast (Spark's
+    ANSI mode raises on bad text, as DuckDB's cast does). Spark's date cast is laxer than DuckDB's
+    ('2024' or '2024-01' are dates to Spark), so text is first held to DuckDB's shapes. -#}
+{% macro spark__parse_timestamp_utc(column) -%}
+    case
+        when {{ clean_text(column) }} rlike r'^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T].*)?$'
+            then try_cast({{ clean_text(column) }} as timestamp)
+    end
+{%- endmacro %}
+
+{% macro spark__parse_local_timestamp_utc(column, timezone) -%}
+    to_utc_timestamp({{ spark__parse_timestamp_utc(column) }}, '{{ timezone }}')
+{%- endmacro %}
+
+{% macro spark__parse_epoch_utc(column) -%}
+    timestamp_seconds(try_cast({{ clean_text(column) }} as bigint))
+{%- endmacro %}
+
+{% macro spark__parse_date(column, format=none) -%}
+    coalesce(
+        {%- if format is none %}
+        case
+            when {{ clean_text(column) }} rlike r'^[0-9]{4}([-/])[0-9]{1,2}\1[0-9]{1,2}( .*)?$'
+                then try_cast(replace(split_part({{ clean_text(column) }}, ' ', 1), '/', '-') as date)
+        end,
+        {%- else %}
+        try_to_date({{ clean_text(column) }}, '{{ spark_date_pattern(format) }}'),
+        {%- endif %}
+        case
+            when {{ regexp_full_match(clean_text(column), '(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])') }}
+                then try_to_date({{ clean_text(column) }}, 'yyyyMMdd')
+        end
+    )
+{%- endmacro %}
+
+{#- A strptime format ('%m/%d/%Y') as a Spark datetime pattern ('M/d/y': one or two digits, as
+    strptime reads them). -#}
+{% macro spark_date_pattern(format) -%}
+    {{- format | replace('%Y', 'yyyy') | replace('%m', 'M') | replace('%d', 'd') | replace('%H', 'H')
+        | replace('%M', 'm') | replace('%S', 's') -}}
+{%- endmacro %}
+
+{#- Spark: the same rule as DuckDB's (a value with more decimals than `scale` keeps does not parse). -#}
+{% macro spark__parse_decimal(column, precision, scale) -%}
+    case
+        when try_cast({{ clean_text(column) }} as decimal(38, 18))
+            = try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+            then try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+    end
+{%- endmacro %}
+
+{% macro spark__parse_integer(column) -%}
+    case
+        when {{ regexp_full_match(clean_text(column), '[+-]?[0-9]+(\.0*)?') }}
+            then try_cast(try_cast({{ clean_text(column) }} as decimal(38, 2)) as bigint)
+    end
+{%- endmacro %}

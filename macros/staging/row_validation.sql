@@ -50,3 +50,9 @@
 {% macro duckdb__raw_row_json(relation_alias) -%}
     cast(to_json({{ relation_alias }}) as varchar)
 {%- endmacro %}
+
+{#- Spark: null fields kept (Spark's to_json drops them by default) and timestamps written as DuckDB
+    writes them. -#}
+{% macro spark__raw_row_json(relation_alias) -%}
+    to_json(struct({{ relation_alias }}.*), map('ignoreNullFields', 'false', 'timestampFormat', 'yyyy-MM-dd HH:mm:ss'))
+{%- endmacro %}

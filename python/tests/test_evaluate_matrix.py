@@ -179,7 +179,7 @@ def test_missing_reasons():
     quarantined = {"k1": "missing last_name"}
     identity = {"k2": False, "k3": True}
     assert matrix.missing_reason("k1", quarantined, identity) == "quarantined: missing last_name"
-    assert matrix.missing_reason("k2", quarantined, identity) == "anonymous (no name or email)"
+    assert matrix.missing_reason("k2", quarantined, identity) == "anonymous (nothing identifies a person: no name, email, phone, id number or customer key)"
     assert matrix.missing_reason("k3", quarantined, identity) == "in identity records, not in the crosswalk"
     assert matrix.missing_reason("k4", quarantined, identity).startswith("key not in the build")
 

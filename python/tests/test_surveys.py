@@ -80,15 +80,34 @@ def test_missing_links_table_is_reported(tmp_path):
         ev.evaluate(db, "data/demo")
 
 
+class _DuckdbDispatch:
+    """What dbt's `adapter.dispatch` does for the DuckDB target, for macros rendered with plain Jinja:
+    the duckdb__ implementation of a macro, else its default__ one, from the same macro files."""
+
+    module = None
+
+    def dispatch(self, name, macro_namespace=None):
+        return getattr(self.module, f"duckdb__{name}", None) or getattr(self.module, f"default__{name}")
+
+
+def _render_macros(macros: str, call: str, **context) -> str:
+    """Render `call` with the macros of `macros` as dbt would for DuckDB: `adapter.dispatch` picks the DuckDB
+    implementation and `return(x)` renders x (the macros here return only through it)."""
+    import jinja2
+
+    adapter = _DuckdbDispatch()
+    env = jinja2.Environment()
+    env.globals.update({"adapter": adapter, "return": lambda value: value})
+    adapter.module = env.from_string(macros).make_module(context)
+    return env.from_string(macros + call).render(**context)
+
+
 def _comment_words_sql(text_sql: str) -> str:
     """Render the dbt macro survey_comment_words (macros/surveys) with plain Jinja."""
     from pathlib import Path
 
-    import jinja2
-
     macro_file = Path(__file__).resolve().parents[2] / "macros" / "surveys" / "survey_comment_words.sql"
-    template = jinja2.Environment().from_string(macro_file.read_text() + "{{ survey_comment_words(arg) }}")
-    return template.render(arg=text_sql)
+    return _render_macros(macro_file.read_text(), "{{ survey_comment_words(arg) }}", arg=text_sql)
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -109,12 +128,10 @@ def _search_comments_sql(phrase: str, survey_id=None) -> str:
     Jinja; ref() gives the bare model name, so the SQL runs on same-named tables."""
     from pathlib import Path
 
-    import jinja2
-
     macros = "".join(path.read_text() for path in sorted(
         (Path(__file__).resolve().parents[2] / "macros" / "surveys").glob("*.sql")))
-    template = jinja2.Environment().from_string(macros + "{{ search_survey_comments(phrase, survey_id) }}")
-    return template.render(phrase=phrase, survey_id=survey_id, ref=lambda name: name)
+    return _render_macros(macros, "{{ search_survey_comments(phrase, survey_id) }}",
+                          phrase=phrase, survey_id=survey_id, ref=lambda name: name)
 
 
 @pytest.fixture()

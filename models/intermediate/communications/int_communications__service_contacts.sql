@@ -151,13 +151,9 @@ unioned as (
 with_gaps as (
     select
         *,
-        date_diff(
-            'day',
-            lag(cast(contacted_at as date)) over (
+        {{ date_diff_sql('day', 'lag(cast(contacted_at as date)) over (
                 partition by customer_id, issue_reason order by contacted_at, contact_key
-            ),
-            cast(contacted_at as date)
-        ) as days_since_previous_contact
+            )', 'cast(contacted_at as date)') }} as days_since_previous_contact
     from unioned
 ),
 

@@ -4,15 +4,17 @@ fitted by maximum likelihood on int_customer__purchase_summary. The models live 
 come from the vars lifecycle_clv_horizon_months and lifecycle_clv_annual_discount_rate (model config)."""
 
 from customer360 import clv
+from customer360.frames import to_arrow, to_model_result
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    summary = dbt.ref("int_customer__purchase_summary").arrow()
-    if hasattr(summary, "read_all"):  # duckdb returns a record batch reader
-        summary = summary.read_all()
-    return clv.estimate_customer_value(
-        summary,
-        horizon_months=int(dbt.config.get("clv_horizon_months")),
-        annual_discount_rate=float(dbt.config.get("clv_annual_discount_rate")),
+    summary = to_arrow(dbt.ref("int_customer__purchase_summary"))
+    return to_model_result(
+        clv.estimate_customer_value(
+            summary,
+            horizon_months=int(dbt.config.get("clv_horizon_months")),
+            annual_discount_rate=float(dbt.config.get("clv_annual_discount_rate")),
+        ),
+        session,
     )

@@ -34,9 +34,11 @@ final as (
     select
         customer_id,
         count(*) - 1 as repeat_purchase_count,
-        date_diff('day', min(purchase_date), max(purchase_date)) as recency_days,
-        date_diff('day', min(purchase_date), {{ as_of_date() }}) as tenure_days,
-        avg(purchase_day_usd) filter (where purchase_date > first_purchase_date) as average_repeat_purchase_usd,
+        {{ date_diff_sql('day', 'min(purchase_date)', 'max(purchase_date)') }} as recency_days,
+        {{ date_diff_sql('day', 'min(purchase_date)', as_of_date()) }} as tenure_days,
+        {{ decimal_average(
+            'purchase_day_usd', 2, 'purchase_date > first_purchase_date'
+        ) }} as average_repeat_purchase_usd,
         min(purchase_date) as first_purchase_date,
         max(purchase_date) as last_purchase_date
     from numbered

@@ -114,7 +114,7 @@ contact_center_rows as (
         interactions.started_at as opened_at,
         case
             when interactions.outcome = 'resolved'
-                then interactions.started_at + to_seconds(coalesce(interactions.duration_seconds, 0))
+                then interactions.started_at + {{ seconds_interval('coalesce(interactions.duration_seconds, 0)') }}
         end as resolved_at
     from {{ ref('stg_contact_center__interactions') }} as interactions
     inner join crosswalk
@@ -188,9 +188,9 @@ final as (
         satisfaction_score,
         duration_seconds,
         round(
-            date_diff(
-                'minute', opened_at, case when outcome = 'ticket_created' then linked_resolved_at else resolved_at end
-            ) / 60.0,
+            {{ date_diff_sql(
+                'minute', 'opened_at', "case when outcome = 'ticket_created' then linked_resolved_at else resolved_at end"
+            ) }} / {{ double_literal('60.0') }},
             1
         ) as resolution_hours,
         case

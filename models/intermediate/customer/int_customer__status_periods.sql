@@ -118,7 +118,7 @@ contract_states as (
         change_date,
         sum(sum(in_force_change)) over running as contracts_in_force,
         max(max(ended_date)) over running as latest_contract_end_date,
-        last_value(string_agg(distinct end_type, ',' order by end_type) ignore nulls) over running
+        {{ last_value_ignore_nulls(string_agg_distinct_sorted('end_type', ',')) }} over running
             as latest_contract_end_type
     from contract_changes
     group by customer_id, change_date
@@ -132,7 +132,10 @@ activity_sequence as (
         is_purchase_day,
         lag(activity_date) over by_date as previous_activity_date,
         max(case when is_purchase_day then activity_date end) over (
-            by_date rows between unbounded preceding and 1 preceding
+            {{ window_with_frame(
+                'by_date', 'partition by customer_id order by activity_date',
+                'rows between unbounded preceding and 1 preceding'
+            ) }}
         ) as previous_purchase_date,
         min(activity_date) over (partition by customer_id) as first_activity_date
     from activity_days
@@ -146,10 +149,10 @@ activity_prior_contracts as (
         coalesce(contract_states.contracts_in_force, 0) > 0 as had_contract_in_force,
         contract_states.latest_contract_end_date as prior_contract_end_date
     from activity_sequence
-    asof left join contract_states
-        on
-            activity_sequence.customer_id = contract_states.customer_id
-            and activity_sequence.activity_date - 1 >= contract_states.change_date
+    {{ asof_join(
+        'left', 'contract_states', 'customer_id', 'activity_sequence.customer_id',
+        'activity_sequence.activity_date - 1', 'change_date'
+    ) }}
 ),
 
 -- a purchase or contract start is a reactivation when the customer was lost the day before
@@ -168,10 +171,12 @@ activity_states as (
                     prior_contract_end_date >= previous_activity_date
                     and (
                         previous_purchase_date is null
-                        or date_diff('day', previous_purchase_date, activity_date - 1) >= {{ at_risk_days }}
+                        or {{ date_diff_sql(
+                            'day', 'previous_purchase_date', 'activity_date - 1'
+                        ) }} >= {{ at_risk_days }}
                     )
                 )
-                or date_diff('day', previous_activity_date, activity_date - 1) >= {{ lost_days }}
+                or {{ date_diff_sql('day', 'previous_activity_date', 'activity_date - 1') }} >= {{ lost_days }}
             ) as is_reactivation
         from activity_prior_contracts
     ) as flagged
@@ -201,13 +206,13 @@ candidates as (
     union all
     select
         customer_id,
-        unnest([
-            activity_date + {{ at_risk_days }},
-            activity_date + {{ lapsed_days }},
-            activity_date + {{ lost_days }},
-            case when activity_date = first_activity_date then activity_date + {{ new_days }} end,
-            case when is_reactivation then activity_date + {{ reactivated_days }} end
-        ]) as status_date,
+        {{ unnest_list(list_of([
+            'activity_date + ' ~ at_risk_days,
+            'activity_date + ' ~ lapsed_days,
+            'activity_date + ' ~ lost_days,
+            'case when activity_date = first_activity_date then activity_date + ' ~ new_days ~ ' end',
+            'case when is_reactivation then activity_date + ' ~ reactivated_days ~ ' end',
+        ])) }} as status_date,
         5 as trigger_rank
     from activity_states
 ),
@@ -235,14 +240,14 @@ evaluated as (
         contract_states.latest_contract_end_type,
         coalesce(contract_states.contracts_in_force, 0) > 0 as has_contract_in_force
     from candidate_days
-    asof left join activity_states
-        on
-            candidate_days.customer_id = activity_states.customer_id
-            and candidate_days.status_date >= activity_states.activity_date
-    asof left join contract_states
-        on
-            candidate_days.customer_id = contract_states.customer_id
-            and candidate_days.status_date >= contract_states.change_date
+    {{ asof_join(
+        'left', 'activity_states', 'customer_id', 'candidate_days.customer_id', 'candidate_days.status_date',
+        'activity_date'
+    ) }}
+    {{ asof_join(
+        'left', 'contract_states', 'customer_id', 'candidate_days.customer_id', 'candidate_days.status_date',
+        'change_date'
+    ) }}
 ),
 
 classified as (
@@ -255,15 +260,17 @@ classified as (
                 and latest_contract_end_date >= last_activity_date
                 and (
                     last_purchase_date is null
-                    or date_diff('day', last_purchase_date, status_date) >= {{ at_risk_days }}
+                    or {{ date_diff_sql('day', 'last_purchase_date', 'status_date') }} >= {{ at_risk_days }}
                 )
                 then 'contractual'
-            when date_diff('day', latest_reactivation_date, status_date) < {{ reactivated_days }} then 'reactivated'
-            when date_diff('day', first_activity_date, status_date) < {{ new_days }} then 'new'
+            when {{ date_diff_sql(
+                'day', 'latest_reactivation_date', 'status_date'
+            ) }} < {{ reactivated_days }} then 'reactivated'
+            when {{ date_diff_sql('day', 'first_activity_date', 'status_date') }} < {{ new_days }} then 'new'
             when has_contract_in_force then 'active'
-            when date_diff('day', last_activity_date, status_date) < {{ at_risk_days }} then 'active'
-            when date_diff('day', last_activity_date, status_date) < {{ lapsed_days }} then 'at_risk'
-            when date_diff('day', last_activity_date, status_date) < {{ lost_days }} then 'lapsed'
+            when {{ date_diff_sql('day', 'last_activity_date', 'status_date') }} < {{ at_risk_days }} then 'active'
+            when {{ date_diff_sql('day', 'last_activity_date', 'status_date') }} < {{ lapsed_days }} then 'at_risk'
+            when {{ date_diff_sql('day', 'last_activity_date', 'status_date') }} < {{ lost_days }} then 'lapsed'
             else 'silent'
         end as status_rule
     from evaluated
@@ -298,7 +305,7 @@ transitions as (
 
 final as (
     select
-        customer_id || ':' || strftime(status_date, '%Y-%m-%d') as status_transition_id,
+        customer_id || ':' || cast(status_date as {{ dbt.type_string() }}) as status_transition_id,
         customer_id,
         previous_status,
         customer_status,

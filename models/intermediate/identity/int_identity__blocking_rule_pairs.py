@@ -2,12 +2,16 @@
 
 import json
 
+from customer360.frames import to_arrow, to_model_result
 from customer360.identity import matching
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    match_model = dbt.ref("int_identity__match_model").arrow().read_all()
+    match_model = to_arrow(dbt.ref("int_identity__match_model"))
     text = match_model.column("model_json")[0].as_py()
-    records = dbt.ref("int_identity__model_input").arrow().read_all().sort_by("unique_id")
-    return matching.blocking_rule_pair_counts(records, json.loads(text) if text else None)
+    records = to_arrow(dbt.ref("int_identity__model_input")).sort_by("unique_id")
+    return to_model_result(
+        matching.blocking_rule_pair_counts(records, json.loads(text) if text else None),
+        session,
+    )

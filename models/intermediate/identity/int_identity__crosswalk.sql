@@ -55,7 +55,7 @@ correction_ends as (
 corrections_by_record as (
     select
         record_key,
-        string_agg(distinct correction_id, ', ' order by correction_id) as steward_correction_ids,
+        {{ string_agg_distinct_sorted('correction_id', ', ') }} as steward_correction_ids,
         bool_or(correction_type = 'must_link') as has_steward_must_link,
         bool_or(correction_type = 'must_not_link') as has_steward_must_not_link
     from correction_ends
@@ -99,7 +99,7 @@ deterministic_ends as (
 deterministic_by_record as (
     select
         record_key,
-        string_agg(distinct link_rule, ', ' order by link_rule) as link_rules
+        {{ string_agg_distinct_sorted('link_rule', ', ') }} as link_rules
     from deterministic_ends
     group by record_key
 ),

@@ -395,8 +395,8 @@ compared as (
         end as is_first_name_same,
         -- one is a nickname of the other (not: both are nicknames of some third name)
         left_record.first_name is not null and right_record.first_name is not null and (
-            list_contains(left_record.first_name_keys, right_record.first_name)
-            or list_contains(right_record.first_name_keys, left_record.first_name)
+            {{ list_has('left_record.first_name_keys', 'right_record.first_name') }}
+            or {{ list_has('right_record.first_name_keys', 'left_record.first_name') }}
         ) as is_first_name_nickname,
         case
             when

@@ -20,7 +20,7 @@
     {'name': 'name_suffix', 'group': 'name', 'value': 'name_suffix', 'is_valid': 'true'},
     {'name': 'email', 'group': 'email', 'value': 'email', 'is_valid': 'coalesce(is_email_valid, false)'},
     {'name': 'phone', 'group': 'phone', 'value': 'phone_e164', 'is_valid': 'true'},
-    {'name': 'birth_date', 'group': 'birth_date', 'value': 'cast(birth_date as varchar)',
+    {'name': 'birth_date', 'group': 'birth_date', 'value': 'cast(birth_date as ' ~ dbt.type_string() ~ ')',
         'is_valid': "birth_date between date '1900-01-01' and current_date"},
     {'name': 'national_id_last4', 'group': 'national_id', 'value': 'right(national_id, 4)',
         'is_valid': 'coalesce(is_national_id_valid, false)'},
@@ -83,7 +83,7 @@ candidates as (
         source_table,
         '{{ attribute.name }}' as attribute_name,
         '{{ attribute.group }}' as attribute_group,
-        cast({{ attribute.value }} as varchar) as attribute_value,
+        cast({{ attribute.value }} as {{ dbt.type_string() }}) as attribute_value,
         {{ 'name_completeness' if attribute.group == 'name' else '1' }} as completeness,
         recorded_at
     from customer_records

@@ -33,7 +33,8 @@ steward_links as (
         correction_pairs.record_key_b,
         steward_corrections.correction_id,
         'must_link correction ' || steward_corrections.correction_id || ' filed by '
-        || steward_corrections.requested_by || ' on ' || strftime(steward_corrections.requested_at, '%Y-%m-%d')
+        || steward_corrections.requested_by || ' on '
+        || {{ format_date_sql('steward_corrections.requested_at', '%Y-%m-%d') }}
         || ': ' || steward_corrections.correction_reason as link_explanation
     from correction_pairs
     inner join steward_corrections

@@ -3,9 +3,10 @@ model compares, reduced to its columns (customer360.identity.prepare.prepare_rec
 the scored pairs and the blocking-rule counts read this table instead of each pulling every identity
 record into Arrow and preparing it again."""
 
+from customer360.frames import to_arrow, to_model_result
 from customer360.identity.prepare import prepare_records
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return prepare_records(dbt.ref("int_identity__records").arrow().read_all())
+    return to_model_result(prepare_records(to_arrow(dbt.ref("int_identity__records"))), session)

@@ -27,13 +27,11 @@ known_first_names as (
 first_name_keys as (
     select
         persons.record_key,
-        list_sort(list_distinct(list_concat(
-            coalesce(
-                list(nicknames.canonical_first_name) filter (where nicknames.canonical_first_name is not null),
-                cast([] as {{ dbt.type_string() }}[])
-            ),
-            [persons.first_name, persons.first_name_canonical]
-        ))) as first_name_keys
+        {{ list_sorted_distinct(list_concat_sql(
+            'coalesce(' ~ list_agg('nicknames.canonical_first_name')
+            ~ ' filter (where nicknames.canonical_first_name is not null), ' ~ empty_text_list() ~ ')',
+            list_of(['persons.first_name', 'persons.first_name_canonical'])
+        )) }} as first_name_keys
     from persons
     left join nicknames
         on persons.first_name = nicknames.nickname
@@ -44,7 +42,7 @@ first_name_keys as (
 first_name_key_items as (
     select distinct
         first_name_keys.first_name_keys,
-        unnest(first_name_keys.first_name_keys) as first_name_key
+        {{ unnest_list('first_name_keys.first_name_keys') }} as first_name_key
     from first_name_keys
 ),
 
@@ -53,13 +51,11 @@ first_name_variants as (
     -- (robert -> bob, bobby, rob, robbie, ...), so that a mistyped nickname ("bobyb") can be recognised
     select
         first_name_key_items.first_name_keys,
-        list_sort(list_distinct(list_concat(
-            first_name_key_items.first_name_keys,
-            coalesce(
-                list(nicknames.nickname) filter (where nicknames.nickname is not null),
-                cast([] as {{ dbt.type_string() }}[])
-            )
-        ))) as first_name_variants
+        {{ list_sorted_distinct(list_concat_sql(
+            'first_name_key_items.first_name_keys',
+            'coalesce(' ~ list_agg('nicknames.nickname') ~ ' filter (where nicknames.nickname is not null), '
+            ~ empty_text_list() ~ ')'
+        )) }} as first_name_variants
     from first_name_key_items
     left join nicknames
         on first_name_key_items.first_name_key = nicknames.canonical_first_name
@@ -81,7 +77,8 @@ person_records as (
         persons.last_name,
         persons.name_suffix,
         -- a plus tag never tells two people apart, whatever the provider's own rules say
-        regexp_replace(persons.email_match_key, '\+[^@]*@', '@') as email_key,
+        -- (one @ in a valid email: the first match is every match)
+        {{ regexp_replace_all('persons.email_match_key', '\\+[^@]*@', '@') }} as email_key,
         persons.phone_e164,
         persons.address_line_1,
         persons.address_unit,

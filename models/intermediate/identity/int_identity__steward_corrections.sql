@@ -48,12 +48,8 @@ pair_summary as (
         correction_id,
         count(*) as record_pair_count,
         count(*) filter (where is_same_customer) as same_customer_pair_count,
-        string_agg(
-            distinct coalesce(customer_id_a, 'anonymous'), ', ' order by coalesce(customer_id_a, 'anonymous')
-        ) as customer_ids_a,
-        string_agg(
-            distinct coalesce(customer_id_b, 'anonymous'), ', ' order by coalesce(customer_id_b, 'anonymous')
-        ) as customer_ids_b
+        {{ string_agg_distinct_sorted("coalesce(customer_id_a, 'anonymous')", ', ') }} as customer_ids_a,
+        {{ string_agg_distinct_sorted("coalesce(customer_id_b, 'anonymous')", ', ') }} as customer_ids_b
     from pair_customers
     group by correction_id
 ),
@@ -89,8 +85,7 @@ overridden as (
     select
         separating_pairs.correction_id,
         count(*) as overridden_link_count,
-        string_agg(distinct separated_links.link_rule, ', ' order by separated_links.link_rule)
-            as overridden_link_rules
+        {{ string_agg_distinct_sorted('separated_links.link_rule', ', ') }} as overridden_link_rules
     from separating_pairs
     inner join separated_links
         on

@@ -41,7 +41,7 @@ recoveries as (
             and detractions.recorded_at < later.recorded_at
             and detractions.score < later.score
             and later.nps_group != 'detractor'
-            and date_diff('day', detractions.recorded_date, later.recorded_date) <= {{ window_days }}
+            and {{ date_diff_sql('day', 'detractions.recorded_date', 'later.recorded_date') }} <= {{ window_days }}
     qualify row_number() over (
         partition by detractions.customer_id
         order by detractions.recorded_at, detractions.response_key, later.recorded_at, later.response_key

@@ -27,22 +27,20 @@ keywords as (
 keyword_patterns as (
     select
         reason,
-        '\b' || regexp_escape(rtrim(lower(trim(keyword)), '*'))
-        || case when ends_with(trim(keyword), '*') then '\w*' else '\b' end as pattern
+        {{ survey_keyword_pattern('keyword') }} as pattern
     from keywords
 ),
 
 keyword_hits as (
     select
         responses.response_key,
-        string_agg(
-            distinct regexp_extract(lower(responses.comment_text), keyword_patterns.pattern), ', '
-            order by regexp_extract(lower(responses.comment_text), keyword_patterns.pattern)
-        ) as matched_keywords,
-        string_agg(distinct keyword_patterns.reason, ', ' order by keyword_patterns.reason) as keyword_reasons
+        {{ string_agg_distinct_sorted(
+            'regexp_extract(lower(responses.comment_text), keyword_patterns.pattern, 0)', ', '
+        ) }} as matched_keywords,
+        {{ string_agg_distinct_sorted('keyword_patterns.reason', ', ') }} as keyword_reasons
     from responses
     inner join keyword_patterns
-        on regexp_matches(lower(responses.comment_text), keyword_patterns.pattern)
+        on {{ regexp_matches_sql('lower(responses.comment_text)', 'keyword_patterns.pattern') }}
     group by responses.response_key
 ),
 

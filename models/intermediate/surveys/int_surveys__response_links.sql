@@ -95,7 +95,7 @@ order_candidates as (
         partition by transactional.response_key
         order by
             experiences.experience_at <= transactional.recorded_at desc,
-            abs(date_diff('second', experiences.experience_at, transactional.recorded_at)) asc,
+            abs({{ date_diff_sql('second', 'experiences.experience_at', 'transactional.recorded_at') }}) asc,
             experiences.experience_key asc
     ) = 1
 ),
@@ -134,7 +134,9 @@ window_candidates as (
             respondent_scopes.experience_customer_id = experiences.customer_id
             and transactional.touchpoint = experiences.touchpoint
             and transactional.recorded_at >= experiences.experience_at
-            and date_diff('day', cast(experiences.experience_at as date), cast(transactional.recorded_at as date))
+            and {{ date_diff_sql(
+                'day', 'cast(experiences.experience_at as date)', 'cast(transactional.recorded_at as date)'
+            ) }}
             <= {{ var('survey_link_window_days') }}
     where transactional.embedded_experience_key is null
     qualify row_number() over (
@@ -199,8 +201,11 @@ final as (
         touchpoint,
         link_method,
         unlinked_reason,
-        cast(date_diff('day', cast(experience_at as date), cast(recorded_at as date)) as integer) as link_gap_days,
-        round(date_diff('minute', experience_at, recorded_at) / 60.0, 1) as link_gap_hours,
+        cast({{ date_diff_sql(
+            'day', 'cast(experience_at as date)', 'cast(recorded_at as date)'
+        ) }} as integer) as link_gap_days,
+        round({{ date_diff_sql('minute', 'experience_at', 'recorded_at') }} / {{
+            double_literal('60.0') }}, 1) as link_gap_hours,
         linked_experience_key is not null as is_linked,
         experience_at,
         recorded_at

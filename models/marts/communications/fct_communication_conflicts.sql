@@ -78,8 +78,8 @@ candidate_pairs as (
         periods_by_scope.started_date as blocking_started_date,
         periods_by_scope.ended_date as blocking_ended_date,
         greatest(
-            date_diff('day', offers_by_rule.communication_date, periods_by_scope.started_date),
-            date_diff('day', periods_by_scope.ended_date, offers_by_rule.communication_date),
+            {{ date_diff_sql('day', 'offers_by_rule.communication_date', 'periods_by_scope.started_date') }},
+            {{ date_diff_sql('day', 'periods_by_scope.ended_date', 'offers_by_rule.communication_date') }},
             0
         ) as days_apart
     from offers_by_rule

@@ -78,12 +78,14 @@ final as (
         period_kind as blocking_kind,
         source_system as blocking_source_system,
         period_intent || ' (' || period_kind || ', ' || source_system || ') from '
-        || strftime(started_date, '%Y-%m-%d')
-        || case when ended_date > started_date then ' to ' || strftime(ended_date, '%Y-%m-%d') else '' end
+        || {{ format_date_sql('started_date', '%Y-%m-%d') }}
+        || case when ended_date > started_date then ' to ' || {{ format_date_sql(
+            'ended_date', '%Y-%m-%d'
+        ) }} else '' end
         || case when scope = 'household' then ' of another household member' else '' end
         || ': no ' || suppressed_intent
         || case when requires_same_offer then ' of ' || coalesce(offer_key, 'the same campaign') else '' end
-        || ' within ' || cast(window_days as varchar) || ' days (rule '
+        || ' within ' || cast(window_days as {{ dbt.type_string() }}) || ' days (rule '
         || rule_id || ')' as suppression_reason,
         cast(window_days as integer) as window_days,
         {{ as_of_date() }} as as_of_date,

@@ -69,8 +69,8 @@ last_contacts as (
         max(occurred_at) filter (where contact_channel = '{{ channel }}') as last_{{ channel }}_contact_at,
         {%- endfor %}
         max(occurred_at) filter (where direction = 'inbound') as last_inbound_contact_at,
-        arg_max(contact_channel, occurred_at) as last_contact_channel,
-        arg_max(event_type, occurred_at) as last_contact_event_type,
+        max_by(contact_channel, occurred_at) as last_contact_channel,
+        max_by(event_type, occurred_at) as last_contact_event_type,
         max(occurred_at) as last_contact_at
     from contacts
     group by customer_id
@@ -112,8 +112,8 @@ next_follow_ups as (
     select
         customer_id,
         count(*) filter (where due_date < {{ as_of_date() }}) as overdue_follow_up_count,
-        arg_min(subject, coalesce(due_date, date '9999-12-31')) as next_follow_up_subject,
-        arg_min(owner_name, coalesce(due_date, date '9999-12-31')) as next_follow_up_owner_name,
+        min_by(subject, coalesce(due_date, date '9999-12-31')) as next_follow_up_subject,
+        min_by(owner_name, coalesce(due_date, date '9999-12-31')) as next_follow_up_owner_name,
         min(due_date) as next_follow_up_due_date
     from follow_ups
     group by customer_id
@@ -123,7 +123,7 @@ surveys as (
     select
         customer_id,
         {%- for metric in ['nps', 'csat', 'ces'] %}
-        arg_max(score, recorded_at) filter (where metric = '{{ metric }}') as last_{{ metric }}_score,
+        max_by(score, recorded_at) filter (where metric = '{{ metric }}') as last_{{ metric }}_score,
         {%- endfor %}
         avg(score) filter (
             where metric = 'nps' and recorded_date > {{ as_of_date() }} - {{ recent_days }}

@@ -80,7 +80,8 @@ explained as (
 ranked as (
     select
         *,
-        row_number() over (
+        -- bigint on both engines (Spark's row_number is an int)
+        cast(row_number() over (
             partition by record_key
             order by
                 case link_method
@@ -92,7 +93,7 @@ ranked as (
                 match_weight desc nulls last,
                 link_rule asc,
                 other_record_key asc
-        ) as explanation_rank
+        ) as bigint) as explanation_rank
     from explained
 ),
 

@@ -43,7 +43,7 @@ customer_entries as (
 funnel_stages as (
     select
         customer_id,
-        arg_max(lifecycle_stage, stage_order) as furthest_funnel_stage,
+        max_by(lifecycle_stage, stage_order) as furthest_funnel_stage,
         min(stage_entered_date) as first_funnel_date
     from stages
     where stage_group = 'funnel'

@@ -30,12 +30,13 @@ follow_up_activities as (
         case when is_open then 'open' else 'resolved' end as resolution_status,
         case
             when not is_open then 'Completed by ' || coalesce(owner_name, 'the owner') || '.'
-            when due_date is not null then 'Due ' || strftime(due_date, '%Y-%m-%d') || '.'
+            when due_date is not null then 'Due ' || {{ format_date_sql('due_date', '%Y-%m-%d') }} || '.'
         end as resolution_note,
         cast(null as {{ dbt.type_string() }}) as satisfaction_metric,
         cast(null as integer) as satisfaction_score,
         cast(null as integer) as duration_seconds,
-        round(date_diff('minute', created_at, completed_at) / 60.0, 1) as resolution_hours,
+        round({{ date_diff_sql('minute', 'created_at', 'completed_at') }} / {{
+            double_literal('60.0') }}, 1) as resolution_hours,
         is_open,
         false as is_complaint,
         created_at as opened_at,

@@ -12,8 +12,9 @@
     'resolved_through', 'amount_usd', 'is_customer_contact', 'is_purchase', 'event_date', 'occurred_at',
 ] %}
 
+{#- Spark without Delta or Iceberg (local mode, DECISIONS §43) cannot delete rows: a table, rebuilt whole. -#}
 {{ config(
-    materialized='incremental',
+    materialized='table' if target.type == 'spark' else 'incremental',
     unique_key='event_key',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

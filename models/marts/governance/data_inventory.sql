@@ -96,14 +96,16 @@ person_field_completeness as (
         source_system,
         source_table,
         count(*) as person_record_count,
-        avg(case when coalesce(first_name, last_name, full_name) is not null then 1.0 else 0.0 end)
+        {{ average_as_double(
+            "case when coalesce(first_name, last_name, full_name) is not null then 1.0 else 0.0 end"
+        ) }}
             as name_completeness,
-        avg(case when email is not null then 1.0 else 0.0 end) as email_completeness,
-        avg(case when phone is not null then 1.0 else 0.0 end) as phone_completeness,
-        avg(case when street is not null then 1.0 else 0.0 end) as street_completeness,
-        avg(case when postal_code is not null then 1.0 else 0.0 end) as postal_code_completeness,
-        avg(case when birth_date is not null then 1.0 else 0.0 end) as birth_date_completeness,
-        avg(case when national_id is not null then 1.0 else 0.0 end) as national_id_completeness
+        {{ average_as_double("case when email is not null then 1.0 else 0.0 end") }} as email_completeness,
+        {{ average_as_double("case when phone is not null then 1.0 else 0.0 end") }} as phone_completeness,
+        {{ average_as_double("case when street is not null then 1.0 else 0.0 end") }} as street_completeness,
+        {{ average_as_double("case when postal_code is not null then 1.0 else 0.0 end") }} as postal_code_completeness,
+        {{ average_as_double("case when birth_date is not null then 1.0 else 0.0 end") }} as birth_date_completeness,
+        {{ average_as_double("case when national_id is not null then 1.0 else 0.0 end") }} as national_id_completeness
     from person_records
     group by source_system, source_table
 ),
@@ -138,13 +140,7 @@ several_records as (
 ),
 
 top_rejection_reasons as (
-    select
-        source_system,
-        source_table,
-        rejection_reason
-    from rejected_rows
-    group by source_system, source_table, rejection_reason
-    qualify row_number() over (partition by source_system, source_table order by count(*) desc, rejection_reason) = 1
+    {{ most_frequent_value('rejected_rows', ['source_system', 'source_table'], 'rejection_reason') }}
 ),
 
 joined as (
@@ -230,7 +226,9 @@ final as (
             as customers_with_duplicate_person_records_count,
         cast(direct_mart_count as integer) as direct_mart_count,
         cast(identity_only_mart_count as integer) as identity_only_mart_count,
-        cast(date_diff('day', cast(last_loaded_at as date), {{ as_of_date() }}) as integer) as days_since_last_load,
+        cast({{ date_diff_sql(
+            'day', 'cast(last_loaded_at as date)', as_of_date()
+        ) }} as integer) as days_since_last_load,
         cast(round(rejected_row_count / nullif(landed_row_count, 0), 4) as double) as rejected_row_share,
         cast(round(name_completeness, 4) as double) as name_completeness,
         cast(round(email_completeness, 4) as double) as email_completeness,

@@ -156,7 +156,7 @@ ranked as (
 
 final as (
     select
-        customer_id || ':' || lifecycle_stage || ':' || strftime(stage_entered_date, '%Y-%m-%d')
+        customer_id || ':' || lifecycle_stage || ':' || {{ format_date_sql('stage_entered_date', '%Y-%m-%d') }}
             as lifecycle_stage_entry_id,
         customer_id,
         lifecycle_stage,

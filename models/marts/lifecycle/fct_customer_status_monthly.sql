@@ -21,9 +21,9 @@ customer_first_months as (
 customer_months as (
     select
         customer_id,
-        cast(unnest(generate_series(
-            first_month, cast(date_trunc('month', {{ as_of_date() }}) as date), interval 1 month
-        )) as date) as status_month
+        {{ month_series_dates(
+            'first_month', "cast(date_trunc('month', " ~ as_of_date() ~ ") as date)"
+        ) }} as status_month
     from customer_first_months
 ),
 
@@ -52,15 +52,16 @@ statuses as (
         transitions.customer_status,
         transitions.churn_type
     from snapshots
-    asof inner join transitions
-        on
-            snapshots.customer_id = transitions.customer_id
-            and snapshots.snapshot_date >= transitions.status_started_date
+    {{ asof_join(
+        'inner', 'transitions', 'customer_id', 'snapshots.customer_id', 'snapshots.snapshot_date', 'status_started_date'
+    ) }}
 ),
 
 final as (
     select
-        statuses.customer_id || ':' || strftime(statuses.status_month, '%Y-%m') as customer_status_month_id,
+        statuses.customer_id || ':' || {{ format_date_sql(
+            'statuses.status_month', '%Y-%m'
+        ) }} as customer_status_month_id,
         statuses.customer_id,
         statuses.customer_status,
         statuses.churn_type,

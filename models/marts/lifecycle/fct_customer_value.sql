@@ -97,7 +97,7 @@ customer_values as (
         coalesce(contracts_in_force.contracts_in_force_count, 0) as contracts_in_force_count,
         cast(coalesce(contracts_in_force.annual_premium_in_force_usd, 0) as decimal(18, 2))
             as annual_premium_in_force_usd,
-        date_diff('day', revenue.last_purchase_date, {{ as_of_date() }}) as days_since_last_purchase,
+        {{ date_diff_sql('day', 'revenue.last_purchase_date', as_of_date()) }} as days_since_last_purchase,
         revenue.first_purchase_date,
         revenue.last_purchase_date
     from customers
@@ -142,9 +142,9 @@ final as (
     select
         customer_values.customer_id,
         segmented.rfm_segment,
-        cast(segmented.recency_score as varchar)
-        || cast(segmented.frequency_score as varchar)
-        || cast(segmented.monetary_score as varchar) as rfm_score,
+        cast(segmented.recency_score as {{ dbt.type_string() }})
+        || cast(segmented.frequency_score as {{ dbt.type_string() }})
+        || cast(segmented.monetary_score as {{ dbt.type_string() }}) as rfm_score,
         clv.clv_model_status,
         customer_values.order_count,
         customer_values.store_purchase_count,
@@ -157,7 +157,9 @@ final as (
         cast(
             case
                 when customer_values.purchase_count > 0
-                    then customer_values.lifetime_revenue_usd / customer_values.purchase_count
+                    then {{ double_quotient_for_cast(
+                        'customer_values.lifetime_revenue_usd', 'customer_values.purchase_count', 2
+                    ) }}
             end as decimal(18, 2)
         ) as average_purchase_usd,
         customer_values.contracts_in_force_count,

@@ -162,8 +162,7 @@ final as (
             case
                 when aggregated.segment_type = 'detractor_recovery' and aggregated.segment = 'recovered'
                     then
-                        aggregated.clv_usd
-                        * assumptions.gross_margin_rate
+                        cast(aggregated.clv_usd * assumptions.gross_margin_rate as decimal(18, 6))
                         * assumptions.recovered_detractor_attribution_rate
             end as decimal(18, 2)
         ) as attributed_value_usd

@@ -13,7 +13,10 @@
       month (int_roi__detractor_recoveries), valued at their 12-month CLV (dim_customers.clv_usd)
       x gross margin x the attribution rate.
     Cost: the program cost per month. ROI = (benefit - cost) / cost. Repeat contacts and their
-    handling cost are shown for information; they are not counted as a benefit. -#}
+    handling cost are shown for information; they are not counted as a benefit.
+    Money is decimal throughout (prices and rates as decimal(18, 6), each product rounded to six
+    places, sums exact), so every engine gets the same cents; only the published columns are
+    rounded to cents. -#}
 
 with
 
@@ -47,13 +50,11 @@ assumptions as (
 
 months as (
     select
-        cast(
-            unnest(generate_series(
-                cast(date_trunc('month', {{ as_of_date() }}) as date) - to_months({{ var('roi_months') }} - 1),
-                cast(date_trunc('month', {{ as_of_date() }}) as date),
-                interval 1 month
-            )) as date
-        ) as report_month
+        {{ month_series_dates(
+            "cast(date_trunc('month', " ~ as_of_date() ~ ") as date) - "
+            ~ months_interval(var('roi_months') ~ ' - 1'),
+            "cast(date_trunc('month', " ~ as_of_date() ~ ") as date)"
+        ) }} as report_month
 ),
 
 duplicate_mailings as (
@@ -111,16 +112,28 @@ joined as (
         coalesce(conflicted_communications.conflicting_communication_count, 0) as conflicting_communication_count,
         coalesce(recovered_detractors.recovered_detractor_count, 0) as recovered_detractor_count,
         coalesce(repeat_contacts.repeat_contact_count, 0) as repeat_contact_count,
-        coalesce(duplicate_mailings.duplicate_mailing_cost_usd, 0)
-        * assumptions.duplicate_mailing_avoidance_rate as duplicate_mailing_savings_usd,
-        coalesce(conflicted_communications.conflicting_communication_count, 0)
-        * assumptions.cost_per_conflicting_contact_usd
-        * assumptions.conflict_avoidance_rate as conflict_savings_usd,
-        coalesce(recovered_detractors.recovered_detractor_clv_usd, 0)
-        * assumptions.gross_margin_rate
-        * assumptions.recovered_detractor_attribution_rate as recovered_detractor_value_usd,
-        coalesce(repeat_contacts.repeat_contact_count, 0)
-        * assumptions.cost_per_repeat_contact_usd as repeat_contact_cost_usd,
+        cast(
+            coalesce(duplicate_mailings.duplicate_mailing_cost_usd, 0) * assumptions.duplicate_mailing_avoidance_rate
+            as decimal(18, 6)
+        ) as duplicate_mailing_savings_usd,
+        cast(
+            cast(
+                coalesce(conflicted_communications.conflicting_communication_count, 0)
+                * assumptions.cost_per_conflicting_contact_usd as decimal(18, 6)
+            )
+            * assumptions.conflict_avoidance_rate as decimal(18, 6)
+        ) as conflict_savings_usd,
+        cast(
+            cast(
+                coalesce(recovered_detractors.recovered_detractor_clv_usd, 0) * assumptions.gross_margin_rate
+                as decimal(18, 6)
+            )
+            * assumptions.recovered_detractor_attribution_rate as decimal(18, 6)
+        ) as recovered_detractor_value_usd,
+        cast(
+            coalesce(repeat_contacts.repeat_contact_count, 0) * assumptions.cost_per_repeat_contact_usd
+            as decimal(18, 6)
+        ) as repeat_contact_cost_usd,
         assumptions.program_cost_per_month_usd as program_cost_usd
     from months
     cross join assumptions
@@ -143,7 +156,7 @@ with_totals as (
 
 final as (
     select
-        strftime(report_month, '%Y-%m') as report_month_id,
+        {{ format_date_sql('report_month', '%Y-%m') }} as report_month_id,
         cast(duplicate_mailing_count as integer) as duplicate_mailing_count,
         cast(conflicting_communication_count as integer) as conflicting_communication_count,
         cast(recovered_detractor_count as integer) as recovered_detractor_count,

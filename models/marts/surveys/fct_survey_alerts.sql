@@ -69,7 +69,7 @@ task_windows as (
         on
             alert_details.customer_id = follow_ups.customer_id
             and alert_details.recorded_at <= follow_ups.created_at
-            and date_diff('day', alert_details.recorded_date, cast(follow_ups.created_at as date))
+            and {{ date_diff_sql('day', 'alert_details.recorded_date', 'cast(follow_ups.created_at as date)') }}
             <= {{ follow_up_days }}
     where alert_details.has_consent_to_be_named
 ),
@@ -84,7 +84,7 @@ eligible_follow_ups as (
         or (
             coalesce(subject = 'Call back about survey', false)
             and not coalesce(
-                regexp_matches(replace(description, response_id, ''), '\bR_[A-Za-z0-9]{6,}'), false
+                {{ regexp_contains("replace(description, response_id, '')", '\\bR_[A-Za-z0-9]{6,}') }}, false
             )
         )
 ),
@@ -127,7 +127,7 @@ recoveries as (
             and alert_details.score < later.score
             and later.has_consent_to_be_named
             and later.is_finished
-            and date_diff('day', alert_details.recorded_date, later.recorded_date)
+            and {{ date_diff_sql('day', 'alert_details.recorded_date', 'later.recorded_date') }}
             <= {{ var('survey_recovery_window_days') }}
     where alert_details.has_consent_to_be_named
     group by alert_details.response_key
@@ -198,11 +198,13 @@ final as (
         cast(sentiment_score as double) as sentiment_score,
         case
             when has_consent_to_be_named
-                then round(date_diff('minute', recorded_at, first_contact_at) / 60.0, 1)
+                then round({{ date_diff_sql('minute', 'recorded_at', 'first_contact_at') }} / {{
+                    double_literal('60.0') }}, 1)
         end as hours_to_first_contact,
         case
             when has_consent_to_be_named
-                then round(date_diff('minute', recorded_at, closed_at) / 60.0, 1)
+                then round({{ date_diff_sql('minute', 'recorded_at', 'closed_at') }} / {{
+                    double_literal('60.0') }}, 1)
         end as hours_to_close,
         has_consent_to_be_named as is_named,
         is_low_score,

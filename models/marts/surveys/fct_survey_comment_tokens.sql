@@ -39,8 +39,7 @@ tokens as (
         touchpoint,
         recorded_date,
         recorded_month,
-        unnest(tokens) as token,
-        unnest(range(1, len(tokens) + 1)) as raw_position
+        {{ unnest_with_position('tokens', 'token', 'raw_position') }}
     from split
 ),
 

@@ -39,7 +39,7 @@ monthly as (
 
 final as (
     select
-        touchpoint || ':' || strftime(experience_month, '%Y-%m') as survey_coverage_month_id,
+        touchpoint || ':' || {{ format_date_sql('experience_month', '%Y-%m') }} as survey_coverage_month_id,
         touchpoint,
         cast(experience_count as bigint) as experience_count,
         cast(covered_experience_count as bigint) as covered_experience_count,

@@ -16,7 +16,7 @@
 
 {%- set grains = {
     'overall': "'all'",
-    'month': "strftime(recorded_month, '%Y-%m')",
+    'month': format_date_sql('recorded_month', '%Y-%m') | trim,
     'segment': 'rfm_segment',
     'region': 'state_code',
     'customer_status': 'customer_status',

@@ -5,8 +5,7 @@
 with
 
 days as (
-    select cast(range as date) as date_day
-    from range(date '2000-01-01', date '2050-01-01', interval 1 day)
+    {{ day_rows("date '2000-01-01'", "date '2050-01-01'") }}
 ),
 
 final as (

@@ -34,8 +34,8 @@ validated as (
             ("correction_type is null or correction_type not in ('must_link', 'must_not_link')",
                 'correction_type is not must_link or must_not_link'),
             ('subject_key_a is null or subject_key_b is null', 'missing key'),
-            ("not regexp_full_match(subject_key_a, '[^:]+:[^:]+:.+|C[0-9a-f]{16}')
-                or not regexp_full_match(subject_key_b, '[^:]+:[^:]+:.+|C[0-9a-f]{16}')",
+            ('not ' ~ regexp_full_match('subject_key_a', '[^:]+:[^:]+:.+|C[0-9a-f]{16}')
+                ~ ' or not ' ~ regexp_full_match('subject_key_b', '[^:]+:[^:]+:.+|C[0-9a-f]{16}'),
                 'a key is neither a record key nor a customer id'),
             ('subject_key_a = subject_key_b', 'both keys are the same'),
             ('requested_by is null', 'missing requested_by'),

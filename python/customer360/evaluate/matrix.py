@@ -314,7 +314,7 @@ def missing_reason(key: str, quarantined: Mapping[str, str], identity: Mapping[s
     if key in quarantined:
         return f"quarantined: {quarantined[key]}"
     if key in identity:
-        return "in identity records, not in the crosswalk" if identity[key] else "anonymous (no name or email)"
+        return "in identity records, not in the crosswalk" if identity[key] else "anonymous (nothing identifies a person: no name, email, phone, id number or customer key)"
     return "key not in the build (a row quarantined for a missing id, or its table not built)"
 
 

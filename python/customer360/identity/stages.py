@@ -45,19 +45,54 @@ def _labels(deterministic) -> pa.Table | None:
     return table.select(keep)
 
 
-def match_model(records, deterministic=None, pinned_path: str | None = None, seed: int = training.U_SAMPLING_SEED) -> pa.Table:
+def _reusable(previous, model_input: pa.Table, seed: int) -> tuple[dict[str, Any] | None, Any, list[str]]:
+    """The previous build's trained (or reused) model, its ``trained_at``, and why it cannot be reused
+    (empty: it can)."""
+    table = to_arrow_table(previous) if previous is not None else None
+    if table is None or table.num_rows != 1 or "model_source" not in table.column_names:
+        return None, None, ["no previous model"]
+    if table.column("model_source")[0].as_py() not in ("trained", "reused"):
+        return None, None, [f"the previous model was {table.column('model_source')[0].as_py()}"]
+    text = table.column("model_json")[0].as_py()
+    model = json.loads(text) if text else None
+    if not model:
+        return None, None, ["the previous model is empty"]
+    return model, table.column("trained_at")[0].as_py(), training.reuse_drift(model, model_input, seed)
+
+
+def match_model(
+    records,
+    deterministic=None,
+    pinned_path: str | None = None,
+    seed: int = training.U_SAMPLING_SEED,
+    previous=None,
+    retrain: bool = False,
+) -> pa.Table:
     """One row describing the model the build scores with (see ``MODEL_COLUMNS``).
 
     Without ``pinned_path`` the model is trained on ``records`` (``training.train``) with the
-    deterministic links as pairs known to be one person. With it, the saved model is used and its
-    fingerprint compared with the data's (``fingerprint_drift``: why it may no longer fit, or null).
-    When nothing can be compared, ``model_source`` is ``none`` and the build links deterministically only.
+    deterministic links as pairs known to be one person — unless ``previous`` (the last build's row of
+    this table) holds a trained model the data still fits (``training.reuse_drift``: same seed, same
+    usable columns, columns' shares and record count close to those it was trained on) and ``retrain``
+    is false: then that model is reused (``model_source`` ``reused``, ``trained_at`` its training
+    time), so a day's new records do not move every weight and, with them, borderline customers
+    (DECISIONS §46). With ``pinned_path``, the saved model is used and its fingerprint compared with the
+    data's (``fingerprint_drift``: why it may no longer fit, or null). When nothing can be compared,
+    ``model_source`` is ``none`` and the build links deterministically only.
     """
     started = time.perf_counter()
     model_input = prepare_records(records)
     notes: list[str] = []
     drift = None
-    if pinned_path:
+    trained_at = None
+    reused, reused_at, why_not = (None, None, ["retrain requested"]) if retrain or pinned_path else _reusable(
+        previous, model_input, seed
+    )
+    if reused is not None and not why_not:
+        model, source, trained_at = reused, "reused", reused_at
+        notes = [f"reused the model trained at {reused_at}: this data still fits it"]
+        print(f"identity: {notes[0]} (var identity_retrain: true trains again)")
+    elif pinned_path:
         model = json.loads(Path(pinned_path).read_text(encoding="utf-8"))
         source = "pinned"
         found = training.fingerprint_drift(model.get("fingerprint", {}), training.fingerprint(model_input))
@@ -71,6 +106,8 @@ def match_model(records, deterministic=None, pinned_path: str | None = None, see
             notes = report.skipped + [
                 f"m counted on {pairs} known pairs for {name}" for name, pairs in sorted(report.labelled_comparisons.items())
             ]
+            if reused is not None:
+                notes.append("trained again: " + "; ".join(why_not))
         except training.NoModel as reason:
             model, source = None, "none"
             notes = [f"no probabilistic matching: {reason}"]
@@ -90,7 +127,7 @@ def match_model(records, deterministic=None, pinned_path: str | None = None, see
         "training_notes": "; ".join(notes) or None,
         "fingerprint_drift": drift,
         "trained_seconds": round(time.perf_counter() - started, 1),
-        "trained_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
+        "trained_at": trained_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
     }
     return pa.table({name: pa.array([row[name]], kind) for name, kind in MODEL_COLUMNS.items()})
 

@@ -278,6 +278,7 @@ def train(
         "dependence": dependence.estimate(profiles, usable, seed),
         "usable_columns": usable,
         "fingerprint": fingerprint(records),
+        "training_seed": seed,
     }
     report = TrainingReport(
         records=n,
@@ -323,6 +324,34 @@ def fingerprint_drift(trained_on: Mapping[str, Any], now: Mapping[str, Any]) -> 
         a, b = old.get(column, {}).get("share", 0.0), new.get(column, {}).get("share", 0.0)
         if abs(a - b) > FINGERPRINT_SHARE_TOLERANCE:
             notes.append(f"{column}: {a:.0%} of records had a value when trained, {b:.0%} now")
+    return notes
+
+
+#: The previous build's model is reused (not trained again) while the data still fits it: the same
+#: usable columns, each column's share of records with a value within ``REUSE_SHARE_TOLERANCE``
+#: (absolute), and the record count within ``REUSE_SIZE_CHANGE`` (relative) of the data it was trained on.
+REUSE_SHARE_TOLERANCE = 0.05
+REUSE_SIZE_CHANGE = 0.25
+
+
+def reuse_drift(model: Mapping[str, Any], records: pa.Table, seed: int) -> list[str]:
+    """Why the model ``model`` (trained on an earlier build's records) should be trained again for
+    ``records`` (the model input) and ``seed``; empty when it still fits and can be reused."""
+    notes = []
+    if model.get("training_seed") != seed:
+        notes.append(f"training seed {model.get('training_seed')} then, {seed} now")
+    usable = features.usable_columns(records)
+    if sorted(model.get("usable_columns", [])) != sorted(usable):
+        notes.append(f"usable columns {', '.join(model.get('usable_columns', []))} then, {', '.join(usable)} now")
+    then, now = model.get("fingerprint", {}), fingerprint(records)
+    before, after = then.get("records") or 0, now["records"]
+    if not before or abs(after - before) > REUSE_SIZE_CHANGE * before:
+        notes.append(f"record count {before:,} then, {after:,} now")
+    old, new = then.get("columns", {}), now["columns"]
+    for column in sorted(set(old) | set(new)):
+        a, b = old.get(column, {}).get("share", 0.0), new.get(column, {}).get("share", 0.0)
+        if abs(a - b) > REUSE_SHARE_TOLERANCE:
+            notes.append(f"{column}: {a:.0%} of records had a value then, {b:.0%} now")
     return notes
 
 

@@ -321,6 +321,12 @@ def purge_history(con: duckdb.DuckDBPyConnection, bi_path: str | None, plan: Era
         if schema is None:
             continue
         purged[f"{schema}.{table}"] = con.execute(f'delete from "{schema}"."{table}" where {condition}').fetchone()[0]
+    # the match model was trained on her records too: discard it, so the next build trains it again
+    # without them rather than reusing it (DECISIONS §46)
+    schema = _schema_of(con, "int_identity__match_model")
+    if schema is not None:
+        purged[f"{schema}.int_identity__match_model"] = con.execute(
+            f'delete from "{schema}"."int_identity__match_model"').fetchone()[0]
     con.execute("checkpoint")
     if bi_path and Path(bi_path).exists():
         bi = duckdb.connect(bi_path)

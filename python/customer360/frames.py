@@ -1,0 +1,58 @@
+"""What a dbt Python model reads and returns, on either engine.
+
+A Python model reads its refs as Arrow and hands Arrow to the library; what it gets from ``dbt.ref`` and
+what it must return depend on the engine: DuckDB gives a relation (``.arrow()``, a table or a record-batch
+reader) and takes an Arrow table back; Spark gives a DataFrame (``.toArrow()``, collected to the driver)
+and takes a Spark DataFrame back. These two functions are the only place that difference lives.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+
+def to_arrow(relation) -> pa.Table:
+    """An Arrow table of a DuckDB relation or a Spark DataFrame."""
+    if hasattr(relation, "toArrow"):  # pyspark.sql.DataFrame (Spark 4)
+        return _arrow_from_spark(relation)
+    table = relation.arrow()
+    return table.read_all() if hasattr(table, "read_all") else table
+
+
+def to_model_result(table: pa.Table, session):
+    """What the engine's Python materialisation takes: the Arrow table for DuckDB, a Spark DataFrame for
+    Spark (schema from the Arrow types; an empty table keeps its columns)."""
+    if not _is_spark(session):
+        return table
+    return session.createDataFrame(_spark_compatible(table))
+
+
+def _is_spark(session) -> bool:
+    return type(session).__module__.startswith("pyspark.")
+
+
+def _arrow_from_spark(frame) -> pa.Table:
+    table = frame.toArrow()
+    # Spark hands timestamps over as UTC instants (timestamp[us, tz=UTC]); the DuckDB build's columns are
+    # naive UTC timestamps, and the library compares them as such.
+    columns = []
+    for field, column in zip(table.schema, table.columns):
+        if pa.types.is_timestamp(field.type) and field.type.tz is not None:
+            column = column.cast(pa.timestamp(field.type.unit, tz="UTC")).cast(pa.timestamp(field.type.unit))
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def _spark_compatible(table: pa.Table) -> pa.Table:
+    """Arrow types Spark's createDataFrame reads: large strings as strings, naive timestamps as UTC."""
+    columns = []
+    for field, column in zip(table.schema, table.columns):
+        kind = field.type
+        if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+            column = column.cast(pa.string())
+        elif pa.types.is_timestamp(kind) and kind.tz is None:
+            column = column.cast(pa.timestamp("us")).cast(pa.timestamp("us", tz="UTC"))
+        elif pa.types.is_dictionary(kind):
+            column = column.cast(kind.value_type)
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
