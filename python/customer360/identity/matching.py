@@ -161,14 +161,14 @@ def linker_for(records: pa.Table, settings: Mapping[str, Any], con: duckdb.DuckD
     profiles of ``tf_source`` (default ``records``; ``prepare.term_frequencies``)."""
     from splink import DuckDBAPI, Linker
 
-    from .prepare import term_frequencies
+    from .prepare import term_frequency_tables
 
     db_api = DuckDBAPI(con)
     frame = db_api.register(records, table_name="person_records")
     linker = Linker(frame, dict(settings), log_level=logging.WARNING)
     source = records if tf_source is None else tf_source
-    for column in tf_columns(settings):
-        lookup = db_api.register(term_frequencies(source, column), table_name=f"tf_lookup_{column}")
+    for column, frequencies in term_frequency_tables(source, tf_columns(settings)).items():
+        lookup = db_api.register(frequencies, table_name=f"tf_lookup_{column}")
         linker.table_management.register_term_frequency_lookup(lookup, column)
     return linker
 

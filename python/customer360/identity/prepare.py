@@ -95,18 +95,28 @@ def distinct_profiles(model_input: pa.Table) -> pa.Table:
 def term_frequencies(model_input: pa.Table, column: str) -> pa.Table:
     """Splink's term-frequency lookup for ``column`` (``<column>``, ``tf_<column>``), counted over distinct
     profiles rather than records."""
+    return term_frequency_tables(model_input, [column])[column]
+
+
+def term_frequency_tables(model_input: pa.Table, columns) -> dict[str, pa.Table]:
+    """``term_frequencies`` of each of ``columns``, the distinct profiles found once for all of them."""
+    if not columns:
+        return {}
     con = duckdb.connect(":memory:")
     try:
         con.register("records", model_input)
-        return con.sql(
-            f"""
-            with profiles as (select distinct {PROFILE_SQL_COLUMNS} from records)
-            select {column}, count(*) / sum(count(*)) over () as tf_{column}
-            from profiles
-            where {column} is not null
-            group by {column}
-            order by {column}
-            """
-        ).to_arrow_table()
+        con.execute(f"create temp table profiles as select distinct {PROFILE_SQL_COLUMNS} from records")
+        return {
+            column: con.sql(
+                f"""
+                select {column}, count(*) / sum(count(*)) over () as tf_{column}
+                from profiles
+                where {column} is not null
+                group by {column}
+                order by {column}
+                """
+            ).to_arrow_table()
+            for column in columns
+        }
     finally:
         con.close()

@@ -163,6 +163,8 @@ def label_level_counts(records: pa.Table, labels: pa.Table, model: Mapping[str, 
     try:
         con.register("records", records)
         con.register("labels", labels.select(["record_key_a", "record_key_b", "evidence_fields"]))
+        # the known pairs joined to their records once, then counted per comparison
+        con.execute(f"create temp table known_pairs as {_pairs_sql(columns)}")
         counts = {}
         for comparison in model["comparisons"]:
             name = comparison["output_column_name"]
@@ -176,7 +178,7 @@ def label_level_counts(records: pa.Table, labels: pa.Table, model: Mapping[str, 
             rows = con.sql(
                 f"""
                 select case {whens} else {len(levels) - 1} end as level, count(*)
-                from ({_pairs_sql(columns)})
+                from known_pairs
                 where not list_contains(string_split(coalesce(evidence_fields, ''), ','), '{column}')
                 group by all
                 """
