@@ -11,8 +11,6 @@ rule and the model (``components.Steward``). Ids: ``ids.customer_ids``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
