@@ -321,11 +321,18 @@ def fingerprint_drift(trained_on: Mapping[str, Any], now: Mapping[str, Any]) -> 
     before, after = trained_on.get("records") or 0, now.get("records") or 0
     if before and after and max(before, after) / min(before, after) > FINGERPRINT_SIZE_FACTOR:
         notes.append(f"record count {before:,} when trained, {after:,} now")
-    old, new = trained_on.get("columns", {}), now.get("columns", {})
+    return notes + _share_changes(trained_on, now, FINGERPRINT_SHARE_TOLERANCE, "when trained")
+
+
+def _share_changes(then: Mapping[str, Any], now: Mapping[str, Any], tolerance: float, when: str) -> list[str]:
+    """A note for each column whose share of records with a value moved by more than ``tolerance``
+    between two fingerprints (``when`` names the first in the note)."""
+    old, new = then.get("columns", {}), now.get("columns", {})
+    notes = []
     for column in sorted(set(old) | set(new)):
         a, b = old.get(column, {}).get("share", 0.0), new.get(column, {}).get("share", 0.0)
-        if abs(a - b) > FINGERPRINT_SHARE_TOLERANCE:
-            notes.append(f"{column}: {a:.0%} of records had a value when trained, {b:.0%} now")
+        if abs(a - b) > tolerance:
+            notes.append(f"{column}: {a:.0%} of records had a value {when}, {b:.0%} now")
     return notes
 
 
@@ -349,12 +356,7 @@ def reuse_drift(model: Mapping[str, Any], records: pa.Table, seed: int) -> list[
     before, after = then.get("records") or 0, now["records"]
     if not before or abs(after - before) > REUSE_SIZE_CHANGE * before:
         notes.append(f"record count {before:,} then, {after:,} now")
-    old, new = then.get("columns", {}), now["columns"]
-    for column in sorted(set(old) | set(new)):
-        a, b = old.get(column, {}).get("share", 0.0), new.get(column, {}).get("share", 0.0)
-        if abs(a - b) > REUSE_SHARE_TOLERANCE:
-            notes.append(f"{column}: {a:.0%} of records had a value then, {b:.0%} now")
-    return notes
+    return notes + _share_changes(then, now, REUSE_SHARE_TOLERANCE, "then")
 
 
 def model_json(model: Mapping[str, Any]) -> str:
