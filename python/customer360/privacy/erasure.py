@@ -309,24 +309,22 @@ def append_ledger(path: Path, salt: str, plan: ErasurePlan, request_kind: str, r
 
 
 def purge_history(con: duckdb.DuckDBPyConnection, bi_path: str | None, plan: ErasurePlan) -> dict[str, int]:
-    """Delete her rows from the tables a rebuild does not recreate from the landing files."""
+    """Delete her rows from the tables a rebuild does not recreate from the landing files, and the stored
+    match model trained on them."""
     purged: dict[str, int] = {}
     con.execute("create or replace temp table erasure_rows as select unnest(?) as record_key",
                 [sorted(plan.source_rows | plan.record_keys)])
     for table, condition in (
         ("snp_identity__customer_ids", "record_key in (select record_key from erasure_rows)"),
         ("int_identity__clusters", "record_key in (select record_key from erasure_rows)"),
+        # the match model was trained on her records too: discarded, so the next build trains it again
+        # without them rather than reusing it (DECISIONS §46)
+        ("int_identity__match_model", "true"),
     ):
         schema = _schema_of(con, table)
         if schema is None:
             continue
         purged[f"{schema}.{table}"] = con.execute(f'delete from "{schema}"."{table}" where {condition}').fetchone()[0]
-    # the match model was trained on her records too: discard it, so the next build trains it again
-    # without them rather than reusing it (DECISIONS §46)
-    schema = _schema_of(con, "int_identity__match_model")
-    if schema is not None:
-        purged[f"{schema}.int_identity__match_model"] = con.execute(
-            f'delete from "{schema}"."int_identity__match_model"').fetchone()[0]
     con.execute("checkpoint")
     if bi_path and Path(bi_path).exists():
         bi = duckdb.connect(bi_path)
