@@ -90,3 +90,20 @@ select
 {% macro spark__last_value_ignore_nulls(expression) -%}
     last_value({{ expression }}, true)
 {%- endmacro %}
+
+{#- An ordering key for max_by / min_by that is a total order: `expression`, then `tie_breaker` (a unique
+    key) when two rows tie on it, so the pick does not depend on the order rows reach the aggregate
+    (DECISIONS §45). Null when `expression` is null, so those rows are skipped as by max_by on
+    `expression` alone (a struct holding a null would otherwise take part). Dispatched: DuckDB writes
+    the struct with struct_pack, Spark with named_struct. -#}
+{% macro tie_broken_key(expression, tie_breaker) -%}
+    {{ return(adapter.dispatch('tie_broken_key', 'customer360')(expression, tie_breaker)) }}
+{%- endmacro %}
+
+{% macro default__tie_broken_key(expression, tie_breaker) -%}
+    case when {{ expression }} is not null then struct_pack(k := {{ expression }}, t := {{ tie_breaker }}) end
+{%- endmacro %}
+
+{% macro spark__tie_broken_key(expression, tie_breaker) -%}
+    case when {{ expression }} is not null then named_struct('k', {{ expression }}, 't', {{ tie_breaker }}) end
+{%- endmacro %}

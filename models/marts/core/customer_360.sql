@@ -4,6 +4,9 @@
     recently. Status and value are as of the as-of date (var lifecycle_as_of_date, default today);
     "recent" is the last lifecycle_recent_days days before it. Open tickets and follow-ups are as the
     source systems hold them now. Survey scores are consented responses only.
+    Picks that take one row's values (last contact, next follow-up, last score per metric) break a tie
+    on the time by the row's key — the greatest event_key / response_key among the latest, the smallest
+    follow_up_key among the earliest due — so a build does not depend on row order (DECISIONS §45).
     Contact channels group the channel of every customer-contact event: email; phone (calls, phone
     tickets, call tasks); sms; chat; mail (letters and direct mail); in_person (deliveries,
     installations, meetings, store); web (forms, quote requests, web tickets, survey links). -#}
@@ -46,6 +49,7 @@ survey_responses as (
 contacts as (
     select
         customer_id,
+        event_key,
         direction,
         event_type,
         occurred_at,
@@ -69,8 +73,8 @@ last_contacts as (
         max(occurred_at) filter (where contact_channel = '{{ channel }}') as last_{{ channel }}_contact_at,
         {%- endfor %}
         max(occurred_at) filter (where direction = 'inbound') as last_inbound_contact_at,
-        max_by(contact_channel, occurred_at) as last_contact_channel,
-        max_by(event_type, occurred_at) as last_contact_event_type,
+        max_by(contact_channel, {{ tie_broken_key('occurred_at', 'event_key') }}) as last_contact_channel,
+        max_by(event_type, {{ tie_broken_key('occurred_at', 'event_key') }}) as last_contact_event_type,
         max(occurred_at) as last_contact_at
     from contacts
     group by customer_id
@@ -112,8 +116,10 @@ next_follow_ups as (
     select
         customer_id,
         count(*) filter (where due_date < {{ as_of_date() }}) as overdue_follow_up_count,
-        min_by(subject, coalesce(due_date, date '9999-12-31')) as next_follow_up_subject,
-        min_by(owner_name, coalesce(due_date, date '9999-12-31')) as next_follow_up_owner_name,
+        min_by(subject, {{ tie_broken_key("coalesce(due_date, date '9999-12-31')", 'follow_up_key') }})
+            as next_follow_up_subject,
+        min_by(owner_name, {{ tie_broken_key("coalesce(due_date, date '9999-12-31')", 'follow_up_key') }})
+            as next_follow_up_owner_name,
         min(due_date) as next_follow_up_due_date
     from follow_ups
     group by customer_id
@@ -123,7 +129,8 @@ surveys as (
     select
         customer_id,
         {%- for metric in ['nps', 'csat', 'ces'] %}
-        max_by(score, recorded_at) filter (where metric = '{{ metric }}') as last_{{ metric }}_score,
+        max_by(score, {{ tie_broken_key('recorded_at', 'response_key') }}) filter (where metric = '{{ metric }}')
+            as last_{{ metric }}_score,
         {%- endfor %}
         avg(score) filter (
             where metric = 'nps' and recorded_date > {{ as_of_date() }} - {{ recent_days }}
