@@ -280,3 +280,53 @@ def test_fingerprint_drift_names_what_moved():
     notes = training.fingerprint_drift(before, moved)
     assert any("record count" in n for n in notes) and any(n.startswith("email_key") for n in notes)
     assert any(n.startswith("national_id") for n in notes)
+
+
+def _edits(text: str, alphabet: str) -> set[str]:
+    """Every string one insertion, deletion, substitution or swap of neighbours away from ``text``."""
+    out = set()
+    for i in range(len(text) + 1):
+        for ch in alphabet:
+            out.add(text[:i] + ch + text[i:])
+            if i < len(text):
+                out.add(text[:i] + ch + text[i + 1:])
+        if i < len(text):
+            out.add(text[:i] + text[i + 1:])
+        if i + 1 < len(text):
+            out.add(text[:i] + text[i + 1] + text[i] + text[i + 2:])
+    return out
+
+
+@pytest.mark.parametrize("alphabet", ["ab1@.", "aé€🇺b"], ids=["ascii", "non_ascii"])
+def test_one_edit_level_is_exactly_the_edit_distance(alphabet):
+    """The "one edit apart" levels' pre-checks (lengths, then ASCII prefix or suffix) never change the
+    level a pair falls in: on every string up to 7 characters of a small alphabet against everything one
+    or two edits away and against random strings, the level's condition equals damerau_levenshtein <= 1."""
+    import duckdb
+
+    rng = random.Random(360)
+    bases = {"", *alphabet} | {"".join(rng.choice(alphabet) for _ in range(rng.randint(2, 7))) for _ in range(120)}
+    pairs = set()
+    for base in bases:
+        near = _edits(base, alphabet)
+        pairs |= {(base, other) for other in near}
+        pairs |= {(base, other) for one in rng.sample(sorted(near), min(5, len(near))) for other in _edits(one, alphabet)}
+        pairs |= {(base, rng.choice(sorted(bases))) for _ in range(20)}
+    pairs |= {(None, "ab"), ("ab", None), (None, None)}
+    con = duckdb.connect()
+    con.execute("create table p (email_key_l varchar, email_key_r varchar)")
+    con.executemany("insert into p values (?, ?)", sorted(pairs, key=str))
+    level = settings._one_edit("email_key")
+    prechecks = level.rsplit(" and damerau_levenshtein", 1)[0]
+    total, differ, within, pruned = con.execute(
+        f"""
+        select
+            count(*),
+            count(*) filter (where coalesce({level}, false) != coalesce(damerau_levenshtein(email_key_l, email_key_r) <= 1, false)),
+            count(*) filter (where damerau_levenshtein(email_key_l, email_key_r) = 1),
+            count(*) filter (where not ({prechecks}) and damerau_levenshtein(email_key_l, email_key_r) > 1)
+        from p
+        """
+    ).fetchone()
+    assert differ == 0
+    assert within > 1000 and pruned > 1000, (total, within, pruned)  # both outcomes are exercised
