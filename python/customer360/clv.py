@@ -64,6 +64,14 @@ def _arrays(*values):
     return [np.asarray(value, dtype=float) for value in values]
 
 
+def _weighted_sum(counts, values) -> float:
+    """sum(counts * values) by numpy's own pairwise summation, not BLAS: np.dot hands a long vector to
+    OpenBLAS, which splits it over one thread per core (so the sum, and with it the fitted parameters,
+    depended on the machine's core count) and, on a loaded machine, waited for those threads (8.9 ms a
+    call against 0.1 ms at 19,231 rows, load 11)."""
+    return float(np.sum(counts * values))
+
+
 # --------------------------------------------------------------------------------------------------
 # BG/NBD
 # --------------------------------------------------------------------------------------------------
@@ -134,7 +142,7 @@ def fit_bgnbd(frequency, recency, T, *, initial: BetaGeoParams | None = None) ->
 
     def negative_mean_log_likelihood(log_params):
         params = BetaGeoParams(*np.exp(log_params))
-        value = -np.dot(counts, bgnbd_log_likelihood(params, ux, ut_x, uT)) / total
+        value = -_weighted_sum(counts, bgnbd_log_likelihood(params, ux, ut_x, uT)) / total
         return value if np.isfinite(value) else 1e300
 
     mean_T = math.fsum(T) / len(T)  # exact, so the start does not depend on the row order
@@ -253,7 +261,7 @@ def fit_gamma_gamma(frequency, monetary_value, *, initial: GammaGammaParams | No
 
     def negative_mean_log_likelihood(log_params):
         params = GammaGammaParams(*np.exp(log_params))
-        value = -np.dot(counts, terms.log_likelihood(params)) / total
+        value = -_weighted_sum(counts, terms.log_likelihood(params)) / total
         return value if np.isfinite(value) else 1e300
 
     if initial is None:
