@@ -48,7 +48,10 @@ classified as (
     -- the most specific mapping wins: a row naming the campaign intent before a catch-all row
     qualify row_number() over (
         partition by events.event_key
-        order by intents.campaign_intent is null, intents.source_event_type is null
+        order by
+            intents.campaign_intent is null,
+            intents.source_event_type is null,
+            intents.communication_intent
     ) = 1
 ),
 

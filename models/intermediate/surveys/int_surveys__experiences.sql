@@ -1,7 +1,7 @@
 {#- Experiences that should trigger a transactional survey, one row each: a completed delivery, a
     completed installation or a solved ticket of a customer (int_customer__events whose
     event type a touchpoint of ref_survey_touchpoints names); an experience recorded twice keeps its
-    earliest occurrence. The base of the survey coverage marts. -#}
+    earliest occurrence (on a tie, the smallest event key). The base of the survey coverage marts. -#}
 
 with
 
@@ -24,7 +24,8 @@ final as (
     inner join touchpoints
         on customer_events.event_type = touchpoints.event_type
     qualify row_number() over (
-        partition by customer_events.record_key order by customer_events.occurred_at
+        partition by customer_events.record_key
+        order by customer_events.occurred_at, customer_events.event_key, touchpoints.touchpoint
     ) = 1
 )
 

@@ -95,7 +95,7 @@ first_customer_statuses as (
     select *
     from transitions
     where customer_status != 'prospect'
-    qualify row_number() over (partition by customer_id order by status_started_date) = 1
+    qualify row_number() over (partition by customer_id order by status_started_date, status_transition_id) = 1
 ),
 
 -- the customer stage: the first status after prospect (normally new, which it stands for)
