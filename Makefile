@@ -213,14 +213,15 @@ bench-build: install
 # (.venv-spark, ~1.6 GB, never mixed with .venv) and a JDK from Debian. make test-spark builds the ported
 # part of the DAG (SPARK_SELECT) of the test set on local Spark and compares every table it built with the
 # DuckDB test build, table by table (0 differences to pass); .ci/run runs it after the other steps.
-.PHONY: spark-install spark-jdk spark-build test-spark test-spark-run
+.PHONY: spark-install spark-jdk spark-build spark-dbt-test test-spark test-spark-run
 SPARK_VENV ?= .venv-spark
 SPARK_BIN := $(SPARK_VENV)/bin
 SPARK_JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/java-21-openjdk-*))
 TEST_SPARK_DIR := data/test/spark
 TEST_SPARK_TARGET := target/spark
 # What the Spark build runs: every seed, snapshot and model (SPARK_SELECT narrows it, e.g. path:models/staging);
-# dbt's data and unit tests do not run on Spark yet.
+# spark-dbt-test then runs dbt's data and unit tests of the same selection on the Spark build, except those
+# tagged duckdb_only (README "Running on Apache Spark" lists them and why).
 SPARK_SELECT ?= fqn:*
 SPARK_ENV := JAVA_HOME=$(SPARK_JAVA_HOME) CUSTOMER360_TARGET=spark CUSTOMER360_SPARK_WAREHOUSE=$(TEST_SPARK_DIR) \
   CUSTOMER360_SPARK_CORES=$${CUSTOMER360_SPARK_CORES:-2} CUSTOMER360_SPARK_MEMORY=$${CUSTOMER360_SPARK_MEMORY:-3g} \
@@ -254,14 +255,22 @@ spark-jdk:
 # The Spark build hashes PII with the DuckDB test build's salt (copied, owner-only) so hashed columns
 # compare, and takes its as-of date (var lifecycle_as_of_date) from the DuckDB build's BI file when there
 # is one, so a DuckDB build of an earlier day still compares.
+SPARK_TEST_VARS := as_of=$$( [ -f $(TEST_BI_DB) ] && $(SPARK_BIN)/python -c "import duckdb; print(duckdb.connect('$(TEST_BI_DB)', \
+	  read_only=True).execute('select max(as_of_date) from marts.roi_consolidation').fetchone()[0])" ); \
+	vars="{raw_path: $(TEST_DIR)/raw$${as_of:+, lifecycle_as_of_date: '$$as_of'}}";
 spark-build: spark-install test-data
 	rm -rf $(TEST_SPARK_DIR) $(TEST_SPARK_TARGET) && mkdir -p $(TEST_SPARK_DIR)
 	if [ -f $(TEST_DB).pii_salt ]; then install -m 600 $(TEST_DB).pii_salt $(TEST_SPARK_DIR).pii_salt; fi
-	as_of=$$( [ -f $(TEST_BI_DB) ] && $(SPARK_BIN)/python -c "import duckdb; print(duckdb.connect('$(TEST_BI_DB)', \
-	  read_only=True).execute('select max(as_of_date) from marts.roi_consolidation').fetchone()[0])" ); \
-	vars="{raw_path: $(TEST_DIR)/raw$${as_of:+, lifecycle_as_of_date: '$$as_of'}}"; \
+	$(SPARK_TEST_VARS) \
 	$(SPARK_DBT) build --select '$(SPARK_SELECT)' --exclude-resource-type test --exclude-resource-type unit_test \
 	  --target-path $(TEST_SPARK_TARGET) --vars "$$vars"
+
+# dbt's data tests and unit tests on the Spark build made by spark-build (its own target folder, so the
+# comparison still reads the build's run_results.json); fails on any test error, warnings allowed.
+spark-dbt-test: spark-install
+	$(SPARK_TEST_VARS) \
+	$(SPARK_DBT) test --select '$(SPARK_SELECT)' --exclude tag:duckdb_only \
+	  --target-path $(TEST_SPARK_TARGET)-test --vars "$$vars"
 
 # Columns that hold the time of the run itself, so differ between any two builds: compared by name only.
 SPARK_RUN_TIME_COLUMNS := landed_at trained_at trained_seconds dbt_scd_id dbt_updated_at dbt_valid_from
@@ -271,8 +280,10 @@ test-spark: install spark-install test-data
 test-spark-run:
 	JAVA_HOME=$(SPARK_JAVA_HOME) $(SPARK_BIN)/pytest -q python/tests/test_spark_submission.py \
 	  python/tests/test_spark_compare.py python/tests/test_spark_functions.py
+	JAVA_HOME=$(SPARK_JAVA_HOME) $(SPARK_BIN)/pytest -q python/tests/test_landing_step.py -k spark
 	test -f $(TEST_BI_DB) || $(MAKE) dbt-test
 	$(MAKE) spark-build
 	$(SPARK_BIN)/python -m customer360.spark.compare --duckdb $(TEST_DB) --bi-duckdb $(TEST_BI_DB) \
 	  --warehouse $(TEST_SPARK_DIR) --run-results $(TEST_SPARK_TARGET)/run_results.json \
 	  $(foreach column,$(SPARK_RUN_TIME_COLUMNS),--ignore-column $(column))
+	$(MAKE) spark-dbt-test

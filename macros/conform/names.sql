@@ -206,19 +206,19 @@
 {#- The parts of full_name_parts one at a time. Each call parses the name again: to take several
     parts, select full_name_parts(column) once as a struct and read its fields. -#}
 {% macro full_name_first(column) -%}
-    struct_extract({{ full_name_parts(column) }}, 'first_name')
+    {{ struct_field(full_name_parts(column), 'first_name') }}
 {%- endmacro %}
 
 {% macro full_name_middle_initial(column) -%}
-    struct_extract({{ full_name_parts(column) }}, 'middle_initial')
+    {{ struct_field(full_name_parts(column), 'middle_initial') }}
 {%- endmacro %}
 
 {% macro full_name_last(column) -%}
-    struct_extract({{ full_name_parts(column) }}, 'last_name')
+    {{ struct_field(full_name_parts(column), 'last_name') }}
 {%- endmacro %}
 
 {% macro full_name_suffix(column) -%}
-    struct_extract({{ full_name_parts(column) }}, 'name_suffix')
+    {{ struct_field(full_name_parts(column), 'name_suffix') }}
 {%- endmacro %}
 
 

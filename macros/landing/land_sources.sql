@@ -78,6 +78,22 @@
     '{{ text | string | replace("'", "''") }}'
 {%- endmacro %}
 
+{#- A quote that opens a field and is never closed swallows every line after it: one pass over the
+    plan's CSV file (customer360_unterminated_quote, the same Python function registered on DuckDB and
+    on Spark); stops the build with an error naming the file and the line, never the line's content.
+    Engine-neutral: DuckDB calls it when its reader reported a stray quote, Spark for every CSV file. -#}
+{% macro landing_check_unterminated_quote(plan) -%}
+    {%- set quote = fromjson(run_query(
+        'select customer360_unterminated_quote(' ~ sql_literal(plan.path) ~ ', '
+        ~ sql_literal(plan.report.delimiter) ~ ')'
+    ).columns[0].values()[0]) -%}
+    {%- if quote.line -%}
+        {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ plan.path
+            ~ ': line ' ~ quote.line ~ ' opens a quoted field that is never closed, so every line after it'
+            ~ ' would be read into that field and lost; close or remove the quote in the export') }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The plan of every table to land, from the inspection of its file (customer360_inspect_file, a
     function both engines register): table, path, report, present {contract column: header name},
     missing (optional columns the file lacks), unknown (header names the contract does not know). Raises
@@ -307,15 +323,7 @@
                 ~ "' and source_table = '" ~ t.table ~ "' and problem like '%stray quote%'"
             ) -%}
             {%- if quote_lines.columns[0].values()[0] > 0 -%}
-                {%- set quote = fromjson(run_query(
-                    'select customer360_unterminated_quote(' ~ sql_literal(plan.path) ~ ', '
-                    ~ sql_literal(plan.report.delimiter) ~ ')'
-                ).columns[0].values()[0]) -%}
-                {%- if quote.line -%}
-                    {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ plan.path
-                        ~ ': line ' ~ quote.line ~ ' opens a quoted field that is never closed, so every line after it'
-                        ~ ' would be read into that field and lost; close or remove the quote in the export') }}
-                {%- endif -%}
+                {%- do landing_check_unterminated_quote(plan) -%}
             {%- endif -%}
         {%- endif -%}
         {%- if not plan.report.is_present and not t.optional -%}
@@ -625,15 +633,7 @@
                 {%- do unreadable_selects.append('select * from ' ~ view ~ '_unreadable') -%}
                 {#- a quote that opens a field and is never closed swallows every line after it (Spark's
                     reader does not always flag it): every CSV file is scanned for one, naming the line -#}
-                {%- set quote = fromjson(run_query(
-                    'select customer360_unterminated_quote(' ~ sql_literal(plan.path) ~ ', '
-                    ~ sql_literal(plan.report.delimiter) ~ ')'
-                ).columns[0].values()[0]) -%}
-                {%- if quote.line -%}
-                    {{ exceptions.raise_compiler_error('The landing files do not meet the contract:\n  - ' ~ plan.path
-                        ~ ': line ' ~ quote.line ~ ' opens a quoted field that is never closed, so every line after it'
-                        ~ ' would be read into that field and lost; close or remove the quote in the export') }}
-                {%- endif -%}
+                {%- do landing_check_unterminated_quote(plan) -%}
             {%- endif -%}
         {%- endif -%}
         {%- set counts = run_query('select (select count(*) from ' ~ t.relation ~ '), '

@@ -25,3 +25,15 @@
         else sha2(concat(customer360_pii_salt, ':', lower(trim({{ expression }}))), 256)
     end
 {%- endmacro %}
+
+{#- Unsalted SHA-256 (hex) of a text expression: what a hash that forgot the salt would hold (the
+    privacy tests look for it in published columns). -#}
+{% macro sha256_hex(expression) -%}
+    {{ return(adapter.dispatch('sha256_hex', 'customer360')(expression)) }}
+{%- endmacro %}
+{% macro default__sha256_hex(expression) -%}
+    sha256({{ expression }})
+{%- endmacro %}
+{% macro spark__sha256_hex(expression) -%}
+    sha2({{ expression }}, 256)
+{%- endmacro %}

@@ -23,6 +23,17 @@
     concat({{ first_sql }}, {{ second_sql }})
 {%- endmacro %}
 
+{#- One field of a struct. -#}
+{% macro struct_field(struct_sql, field) -%}
+    {{ return(adapter.dispatch('struct_field', 'customer360')(struct_sql, field)) }}
+{%- endmacro %}
+{% macro default__struct_field(struct_sql, field) -%}
+    struct_extract({{ struct_sql }}, '{{ field }}')
+{%- endmacro %}
+{% macro spark__struct_field(struct_sql, field) -%}
+    ({{ struct_sql }}).{{ field }}
+{%- endmacro %}
+
 {#- A list of the given SQL expressions. -#}
 {% macro list_of(items) -%}
     {{ return(adapter.dispatch('list_of', 'customer360')(items)) }}

@@ -3,7 +3,8 @@
 A Python model reads its refs as Arrow and hands Arrow to the library; what it gets from ``dbt.ref`` and
 what it must return depend on the engine: DuckDB gives a relation (``.arrow()``, a table or a record-batch
 reader) and takes an Arrow table back; Spark gives a DataFrame (``.toArrow()``, collected to the driver)
-and takes a Spark DataFrame back. These two functions are the only place that difference lives.
+and takes a Spark DataFrame back. These functions are the only place that difference lives (with
+``previous_build``, a model's own previous table).
 """
 
 from __future__ import annotations
@@ -25,6 +26,21 @@ def to_model_result(table: pa.Table, session):
     if not _is_spark(session):
         return table
     return session.createDataFrame(_spark_compatible(table))
+
+
+def previous_build(session, this, columns: str = "*") -> pa.Table | None:
+    """This model's own table as the previous build left it (``columns`` of ``dbt.this``), or None on a
+    first build. Spark: asked of its catalog first (``catalog.tableExists``), because a query of a table
+    that is not there makes pyspark log Spark's TABLE_OR_VIEW_NOT_FOUND error with its whole stack trace
+    even when the caller catches it. DuckDB: the query, None when it fails (as before)."""
+    if _is_spark(session):
+        if not session.catalog.tableExists(f"{this.schema}.{this.identifier}"):
+            return None
+        return to_arrow(session.sql(f"select {columns} from {this}"))
+    try:
+        return to_arrow(session.sql(f"select {columns} from {this}"))
+    except Exception:  # first build: no previous table
+        return None
 
 
 def _is_spark(session) -> bool:

@@ -4,6 +4,11 @@ and unreadable-line rows, that names the file and the column or line in words �
 Each case runs ``dbt run -s <one staging view>`` on a landing folder holding only that table's file (one
 system's other files absent, which the landing step allows), in one DuckDB file and one target directory
 for the whole module, so dbt parses the project once.
+
+The same cases run on Spark (``spark__land_sources``, local[1], one warehouse for the module) where
+dbt-spark and a JDK are installed (.venv-spark; ``make test-spark`` runs them); elsewhere those are skipped.
+Spark's reader quarantines a record by its field count only, so its unreadable lines carry no column
+name, and erasure is not ported to Spark (DECISIONS §43).
 """
 
 from __future__ import annotations
@@ -23,14 +28,34 @@ ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
 HEADER = "id,first_name,last_name,email,birthdate,created_date\n"
 SECRET = "Zelda"  # a value of a broken row: it must never appear in a message
+JAVA_HOME = os.environ.get("JAVA_HOME") or next(
+    (str(p) for p in sorted(Path("/usr/lib/jvm").glob("java-*-openjdk-*")) if (p / "bin" / "java").exists()), None)
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    work = tmp_path_factory.mktemp("landing_step")
+def _spark_missing() -> str | None:
+    try:
+        import dbt.adapters.spark  # noqa: F401
+    except ImportError:
+        return "dbt-spark is not installed (.venv-spark, make spark-install)"
+    return None if JAVA_HOME else "no JDK for Spark"
+
+
+ENGINES: dict[Path, str] = {}  # each module project's folder -> its engine
+
+
+@pytest.fixture(scope="module", params=["duckdb", "spark"])
+def project(request, tmp_path_factory):
+    if request.param == "spark" and _spark_missing():
+        pytest.skip(_spark_missing())
+    work = tmp_path_factory.mktemp(f"landing_step_{request.param}")
     (work / "raw" / "crm").mkdir(parents=True)
     (work / "raw" / "web").mkdir(parents=True)
+    ENGINES[work] = request.param
     return work
+
+
+def engine(work: Path) -> str:
+    return ENGINES.get(work, "duckdb")
 
 
 def run_landing(work: Path, model: str) -> tuple[int, str]:
@@ -41,20 +66,29 @@ def run_landing_with_salt(work: Path, model: str, salt: str | None) -> tuple[int
     env = {k: v for k, v in os.environ.items() if not k.startswith("CUSTOMER360_")}
     env.update(DBT_PROFILES_DIR=str(ROOT), CUSTOMER360_DB_PATH=str(work / "c360.duckdb"),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    command = [str(DBT)]
+    if engine(work) == "spark":
+        env.update(CUSTOMER360_TARGET="spark", CUSTOMER360_SPARK_WAREHOUSE=str(work / "spark"),
+                   CUSTOMER360_SPARK_CORES="1", CUSTOMER360_SPARK_MEMORY="1g", JAVA_HOME=str(JAVA_HOME),
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "python"), os.environ.get("PYTHONPATH")])))
+        command = [sys.executable, "-m", "customer360.spark.run"]
     if salt:
         env["CUSTOMER360_PII_SALT"] = salt
     result = subprocess.run(
-        [str(DBT), "run", "-s", *model.split(), "--vars", json.dumps({"raw_path": str(work / "raw")}),
+        [*command, "run", "-s", *model.split(), "--vars", json.dumps({"raw_path": str(work / "raw")}),
          "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         cwd=ROOT, env=env, capture_output=True, text=True)
     return result.returncode, result.stdout + result.stderr
 
 
 def unreadable(work: Path) -> list[tuple]:
+    sql = ("select line_number, column_name, problem from {} where source_table = 'contacts' order by 1")
+    if engine(work) == "spark":  # the Parquet files of Spark's table, read with DuckDB
+        files = str(work / "spark" / "warehouse" / "landing.db" / "unreadable_lines" / "*.parquet")
+        return duckdb.connect().execute(sql.format(f"read_parquet('{files}')")).fetchall()
     con = duckdb.connect(str(work / "c360.duckdb"), read_only=True)
     try:
-        return con.execute("select line_number, column_name, problem from landing.unreadable_lines "
-                           "where source_table = 'contacts' order by 1").fetchall()
+        return con.execute(sql.format("landing.unreadable_lines")).fetchall()
     finally:
         con.close()
 
@@ -91,9 +125,16 @@ def test_ragged_rows_and_a_stray_quote_are_quarantined_with_their_lines(project)
              "003E,Di,Ray,e@x.com,1984-01-01,2024-01-01\n")
     code, out = run_landing(project, "stg_crm__contacts")
     assert code == 0, out[-2000:]
-    assert "3 line(s) of crm.contacts could not be read as rows (first: line 3)" in " ".join(out.split())
     assert SECRET not in out
     lines = unreadable(project)
+    if engine(project) == "spark":
+        # Spark's reader goes by the field count only: lines 3 and 4, no column name; the field with a
+        # stray quote after its closing one is read as text, quotes included (DECISIONS §43)
+        assert "2 line(s) of crm.contacts could not be read as rows" in " ".join(out.split())
+        assert lines == [(3, None, "the number of fields differs from the header"),
+                         (4, None, "the number of fields differs from the header")]
+        return
+    assert "3 line(s) of crm.contacts could not be read as rows (first: line 3)" in " ".join(out.split())
     assert [line for line, _, _ in lines] == [3, 4, 5]
     assert lines[0][1:] == ("birthdate, created_date", "fewer fields than the header has columns")
     assert lines[1][2] == "more fields than the header has columns"
@@ -113,6 +154,8 @@ def test_a_parquet_file_missing_a_required_column_names_it(project):
 def test_the_erasure_ledger_drops_rows_and_their_children_and_empties_references(project):
     """Ledger rows leave the landed tables, children that require them follow, an optional reference to
     one is emptied; all counted in landing.files."""
+    if engine(project) == "spark":
+        pytest.skip("erasure is not ported to Spark: its landing stops with an error instead (DECISIONS §43)")
     from customer360.privacy.erasure import LEDGER_COLUMNS, key_hash
 
     salt = "a-test-salt-of-enough-length"

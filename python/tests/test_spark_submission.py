@@ -33,6 +33,16 @@ class _Config:
         self.credentials = _Credentials(method)
 
 
+class _This:
+    """What dbt-spark's compiled Python model has as ``dbt.this``."""
+
+    def __init__(self, schema, identifier):
+        self.schema, self.identifier = schema, identifier
+
+    def __repr__(self):
+        return f"{self.schema}.{self.identifier}"
+
+
 class _Adapter:
     """Enough of a SparkAdapter for its submission properties."""
 
@@ -107,9 +117,10 @@ def test_frames_round_trip_types():
 
 
 @pytest.mark.skipif(not shutil.which("java") and not os.environ.get("JAVA_HOME"), reason="no JDK")
-def test_a_model_runs_on_local_spark(tmp_path: Path, monkeypatch):
+def test_a_model_runs_on_local_spark(tmp_path: Path, monkeypatch, capfd):
     """A real local session: the helper runs dbt-spark's kind of compiled code (model function, then
-    saveAsTable), the salt is a session variable and the landing inspection a SQL function."""
+    saveAsTable), the salt is a session variable and the landing inspection a SQL function; a model's
+    previous table is None before its first build, without Spark's not-found error being logged."""
     monkeypatch.setenv("CUSTOMER360_PII_SALT", "test-salt-of-sixteen-plus")
     submission.install()
     settings = spark_session.local_settings(tmp_path, cores=1, memory="1g")
@@ -136,5 +147,9 @@ def test_a_model_runs_on_local_spark(tmp_path: Path, monkeypatch):
         assert spark.sql(f"select {spark_session.VARIABLE}").collect()[0][0] == "test-salt-of-sixteen-plus"
         report = spark.sql(f"select {spark_session.INSPECT_FUNCTION}('{csv}', 'csv')").collect()[0][0]
         assert '"a"' in report and '"is_present": true' in report
+        capfd.readouterr()
+        assert frames.previous_build(spark, _This("default", "not_built_yet")) is None
+        assert "TABLE_OR_VIEW_NOT_FOUND" not in "".join(capfd.readouterr())
+        assert frames.previous_build(spark, _This("default", "m"), "n").to_pylist() == [{"n": 1}]
     finally:
         spark.stop()

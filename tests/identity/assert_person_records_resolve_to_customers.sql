@@ -20,7 +20,7 @@ final as (
         resolution.source_table,
         resolution.record_count,
         'no customer was resolved from any of the build''s '
-        || cast(totals.record_count as varchar)
+        || cast(totals.record_count as {{ dbt.type_string() }})
         || ' identity records: they carry no name, email, phone, id number or source customer key'
         || ' the identity layer can use' as problem
     from resolution

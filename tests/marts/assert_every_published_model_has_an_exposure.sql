@@ -1,11 +1,12 @@
--- Every model published to the BI database (database `bi`) is listed by the exposure of the BI
--- database, and every exposure depends only on published models: the lineage graph runs from each raw
--- source to each consumer, and nothing a consumer reads is private. Returns one row per violation.
+-- Every model published to the BI database (configured `+database: bi`; on Spark, schema `marts`) is
+-- listed by the exposure of the BI database, and every exposure depends only on published models: the
+-- lineage graph runs from each raw source to each consumer, and nothing a consumer reads is private.
+-- Returns one row per violation.
 {%- set published = [] -%}
 {%- set private_reads = [] -%}
 {%- set bi_exposure_models = [] -%}
 {%- if execute -%}
-{%- for node in graph.nodes.values() if node.resource_type == 'model' and node.database == 'bi' -%}
+{%- for node in graph.nodes.values() if node.resource_type == 'model' and node.config.database == 'bi' -%}
 {%- do published.append(node.unique_id) -%}
 {%- endfor -%}
 {%- for exposure in graph.exposures.values() -%}

@@ -38,7 +38,7 @@ final as (
         source_table,
         kind,
         round(affected_share, 4) as affected_share,
-        cast(round(100 * affected_share, 1) as varchar) || '% of the rows of '
+        cast(round(100 * affected_share, 1) as {{ dbt.type_string() }}) || '% of the rows of '
         || source_system || '.' || source_table || ' are quarantined'
         || ' (see int_quarantine__rejected_rows for the reasons)' as problem
     from rejected
@@ -49,7 +49,7 @@ final as (
         source_table,
         kind,
         round(affected_share, 4) as affected_share,
-        cast(round(100 * affected_share, 1) as varchar) || '% of the identity records of '
+        cast(round(100 * affected_share, 1) as {{ dbt.type_string() }}) || '% of the identity records of '
         || source_system || '.' || source_table || ' are anonymous'
         || ' (they identify nobody: no name, email, phone, id number or customer key)' as problem
     from anonymous

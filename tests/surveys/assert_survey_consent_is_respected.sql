@@ -149,16 +149,16 @@ token_leaks as (
 unsalted_hashes as (
     select
         response_key,
-        unnest([
-            md5(response_key),
-            sha256(response_key),
-            md5(lower(trim(response_key))),
-            sha256(lower(trim(response_key))),
-            md5(response_id),
-            sha256(response_id),
-            md5(lower(trim(response_id))),
-            sha256(lower(trim(response_id)))
-        ]) as unsalted_hash
+        {{ unnest_list(list_of([
+            'md5(response_key)',
+            sha256_hex('response_key'),
+            'md5(lower(trim(response_key)))',
+            sha256_hex('lower(trim(response_key))'),
+            'md5(response_id)',
+            sha256_hex('response_id'),
+            'md5(lower(trim(response_id)))',
+            sha256_hex('lower(trim(response_id))')
+        ])) }} as unsalted_hash
     from not_consented
 ),
 

@@ -3,16 +3,13 @@ must_link always is), deterministic links followed as they are, the model's link
 the two customers are proven two people, persistent customer ids carried over from this model's previous
 build (customer360.identity.stages.customers)."""
 
-from customer360.frames import to_arrow, to_model_result
+from customer360.frames import previous_build, to_arrow, to_model_result
 from customer360.identity import clustering, stages
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    try:
-        previous = to_arrow(session.sql(f"select record_key, customer_id from {dbt.this}"))
-    except Exception:  # first build: no previous assignment
-        previous = None
+    previous = previous_build(session, dbt.this, "record_key, customer_id")  # None on a first build
     # only the columns the clustering reads come into Arrow (the scored pairs' explanations stay behind)
     records = dbt.ref("int_identity__records")
     return to_model_result(

@@ -3,16 +3,13 @@ deterministic links as pairs known to be one person), the previous build's model
 still fits it (var identity_retrain trains again), or the pinned model of var identity_model_path
 checked against this data's fingerprint. One row (customer360.identity.stages.match_model)."""
 
-from customer360.frames import to_arrow, to_model_result
+from customer360.frames import previous_build, to_arrow, to_model_result
 from customer360.identity import stages
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    try:
-        previous = to_arrow(session.sql(f"select * from {dbt.this}"))
-    except Exception:  # first build: no previous model
-        previous = None
+    previous = previous_build(session, dbt.this, "*")  # None on a first build
     return to_model_result(
         stages.match_model(
             to_arrow(dbt.ref("int_identity__model_input")),
