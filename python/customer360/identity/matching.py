@@ -90,9 +90,7 @@ def _explain_sql(
     names = comparison_names(splink_model)
     labels = level_labels(splink_model)
     rules = model_settings.blocking_rule_names(splink_model)
-    correction = dependence.correction_sql(
-        model.get("dependence", {}), model.get("usable_columns", []), _first_names_agree(labels, columns)
-    )
+    correction = _correction_sql(model, columns, labels)
 
     def weight(name: str) -> str:
         return f"mw_{name}" + (f" + coalesce(mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in columns else "")
@@ -117,7 +115,7 @@ def _explain_sql(
             select
                 *,
                 match_weight + household_correction as corrected_match_weight,
-                1 / (1 + pow(2, -(match_weight + household_correction))) as corrected_match_probability
+                {_probability('match_weight + household_correction')} as corrected_match_probability
             from corrected
         )
         select
@@ -137,13 +135,27 @@ def _explain_sql(
     """
 
 
-def _probability_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any]) -> str:
-    """SQL of every pair's match probability (household correction included) over Splink's prediction table."""
-    labels = level_labels(model["splink"])
-    correction = dependence.correction_sql(
+def _correction_sql(
+    model: Mapping[str, Any], columns: Sequence[str], labels: Mapping[str, Mapping[int, str]] | None = None
+) -> str:
+    """SQL of a pair's household correction over Splink's prediction table (``dependence.correction_sql``
+    with this model's corrections, usable columns and first-name agreement); ``labels`` as
+    ``level_labels`` gives them, found when not given."""
+    labels = level_labels(model["splink"]) if labels is None else labels
+    return dependence.correction_sql(
         model.get("dependence", {}), model.get("usable_columns", []), _first_names_agree(labels, columns)
     )
-    return f"select 1 / (1 + pow(2, -(match_weight + {correction}))) as match_probability from {relation}"
+
+
+def _probability(weight_sql: str) -> str:
+    """SQL of the match probability of a match weight (log2 Bayes factor, prior included)."""
+    return f"1 / (1 + pow(2, -({weight_sql})))"
+
+
+def _probability_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any]) -> str:
+    """SQL of every pair's match probability (household correction included) over Splink's prediction table."""
+    correction = _correction_sql(model, columns)
+    return f"select {_probability(f'match_weight + {correction}')} as match_probability from {relation}"
 
 
 def tf_columns(splink_model: Mapping[str, Any]) -> list[str]:
