@@ -155,14 +155,18 @@ def test_a_national_id_one_keystroke_apart_is_no_proof():
 @pytest.mark.parametrize(
     "dates, names, rule",
     [
-        (["1970-01-10", "1971-03-02"], ["mary", "mark"], "birth_date_and_first_name"),
+        # different birth dates and first names are evidence the model has weighed, not proof (DECISIONS §49):
+        # a link the model made is followed
+        (["1970-01-10", "1971-03-02"], ["mary", "mark"], None),
         (["1970-01-10", "1971-03-02"], ["mary", "mary"], None),  # same name: a typo'd date
         (["1970-01-10", "1970-10-01"], ["mary", "mark"], None),  # day and month swapped
         (["1970-01-10", "1970-01-11"], ["mary", "mark"], None),  # one keystroke
         (["1950-01-10", "1980-03-02"], ["john", "john"], "generation"),  # a father and his son
+        (["1950-01-10", "1980-03-02"], ["john", "mark"], "generation"),
+        (["1950-01-10", "1950-01-11"], ["john", "john"], None),  # one keystroke, not a generation
     ],
 )
-def test_birth_dates_and_first_names(dates, names, rule):
+def test_birth_dates_refuse_a_link_only_a_generation_apart(dates, names, rule):
     records = _records([("a", True, 1), ("b", True, 2)],
                        birth_date=[dt.date.fromisoformat(d) for d in dates], first_name=names,
                        first_name_keys=[[n] for n in names], is_known_first_name=[True, True])
@@ -171,12 +175,9 @@ def test_birth_dates_and_first_names(dates, names, rule):
     assert len(_groups(out)) == (2 if rule else 1)
 
 
-def test_a_nickname_fits_and_keeps_the_birth_date_rule_from_firing():
-    assert constraints.names_fit("bob", "robert", ["bob", "robert"], ["robert"])
-    assert constraints.names_fit("j", "john")
-    assert constraints.names_fit("jonh", "john")
-    assert constraints.names_fit("jonh", "john", both_known=False)
-    assert not constraints.names_fit("mary", "mark", ["mary"], ["mark"], both_known=True)  # two real names
+def test_the_retired_first_name_rule_is_gone():
+    assert set(constraints.RULES) == {"national_id", "generation"}
+    assert not hasattr(constraints, "names_fit")
 
 
 def test_one_edit_is_damerau_levenshtein_at_most_one():
@@ -198,7 +199,9 @@ def _splink(m_else: dict[str, float]):
 
 def test_a_rule_is_proof_only_where_the_model_finds_the_disagreement_almost_never():
     assert constraints.active_rules(_splink({"national_id": 0.001, "birth_date": 0.002, "first_name": 0.02})) == {
-        "national_id", "generation", "birth_date_and_first_name"}
+        "national_id", "generation"}
+    assert constraints.active_rules(_splink({"national_id": 0.001, "birth_date": 0.05, "first_name": 0.01})) == {
+        "national_id"}
     # a register whose duplicates replace birth dates at random: birth dates are evidence, not proof
     assert constraints.active_rules(_splink({"national_id": 0.04, "birth_date": 0.06, "first_name": 0.2})) == set()
     assert constraints.active_rules(None) == set()

@@ -330,3 +330,25 @@ def test_one_edit_level_is_exactly_the_edit_distance(alphabet):
     ).fetchone()
     assert differ == 0
     assert within > 1000 and pruned > 1000, (total, within, pruned)  # both outcomes are exercised
+
+
+def test_swapped_first_and_last_names_weigh_the_swap_once(trained):
+    """John Smith typed as Smith John: the last-name comparison's swapped level weighs the swap; the
+    first-name comparison counts it as no evidence (its null level) rather than as a second,
+    disagreeing name. A person whose first and last names look alike (Ann Anne) keeps her same-first-name
+    level."""
+    _, _, _, model, _ = trained
+    street = {"address_line_1": "1 MILL LANE", "postal_code": "9999", "city": "EXAMPLE"}
+    records = _records([
+        {"record_key": "s:t:1", "first_name": "johnathan", "last_name": "smithers", **street},
+        {"record_key": "s:t:2", "first_name": "smithers", "last_name": "johnathan", **street},
+        {"record_key": "s:t:3", "first_name": "ann", "last_name": "anne", "postal_code": "8888"},
+        {"record_key": "s:t:4", "first_name": "ann", "last_name": "anne", "postal_code": "8888"},
+    ])
+    pairs = matching.score(prepare_records(records), model, floor=0.0)
+    levels = dict(zip(zip(pairs.column("record_key_a").to_pylist(), pairs.column("record_key_b").to_pylist()),
+                      pairs.column("comparison_levels").to_pylist()))
+    swapped = levels[("s:t:1", "s:t:2")]
+    assert settings.FIRST_NAME_NULL_LABEL in swapped and settings.SWAPPED_NAMES_LABEL in swapped, swapped
+    alike = levels[("s:t:3", "s:t:4")]
+    assert settings.SAME_FIRST_NAME_LABEL in alike and settings.FIRST_NAME_NULL_LABEL not in alike, alike

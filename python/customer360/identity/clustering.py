@@ -24,7 +24,7 @@ from .ids import customer_ids
 STEWARD_REASON = "a steward's must_not_link correction keeps the two customers apart"
 
 #: Record columns the constraints read (any may be absent).
-PROFILE_COLUMNS = ("national_id", "birth_date", "first_name", "first_name_keys", "is_known_first_name")
+PROFILE_COLUMNS = ("national_id", "birth_date")
 #: Record columns the clustering reads (``cluster_records``).
 RECORD_COLUMNS = ("record_key", "is_identifiable", "first_seen_at", *PROFILE_COLUMNS)
 
@@ -45,8 +45,8 @@ def _profiles(records: pa.Table) -> list[Profile | None]:
     empty = [None] * records.num_rows
     rows = zip(*(values.get(c, empty) for c in PROFILE_COLUMNS))
     return [
-        Profile.of(nid, bd, fn, keys, known) if (nid or bd or fn) else None
-        for nid, bd, fn, keys, known in rows
+        Profile.of(nid, bd) if (nid or bd) else None
+        for nid, bd in rows
     ]
 
 

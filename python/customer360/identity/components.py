@@ -171,7 +171,7 @@ def cluster(
             if root in merged:
                 merged[root].merge(profile)
             else:
-                merged[root] = Profile(set(profile.national_ids), set(profile.birth_dates), dict(profile.first_names))
+                merged[root] = Profile(set(profile.national_ids), set(profile.birth_dates))
     a, b, weight = model
     scored = None
     if cannot is not None and len(cannot[0]):

@@ -5,9 +5,6 @@ lower the match weight). A model link is not followed when the two customers it 
 
 - ``different national ids``: both carry national ids and none of one is equal, or one keystroke away,
   to one of the other's;
-- ``different birth dates and first names``: both carry birth dates, none within one keystroke or a
-  day-month swap of the other's, and both carry first names none of which fits one of the other's (the
-  same, a nickname, one edit apart, or an initial);
 - ``birth dates a generation apart``: both carry birth dates, none within a keystroke of the other's, at
   least ``GENERATION_YEARS`` apart — a parent and a child of one name at one address.
 
@@ -16,6 +13,12 @@ person's records disagree that way, and a rule whose disagreement the model find
 ``PROOF_M`` of true matches is switched off for that data (``active_rules``). A public register whose
 duplicates replace birth dates at random keeps birth dates as evidence only; a company whose systems
 copy birth dates and national ids faithfully gets them as proof.
+
+Different birth dates *and* different first names used to be a third rule. Measured on every shape it
+was active on, it refused no pair that the model's cannot-links had not already kept apart (F1 gain 0),
+and its activation test multiplied two m probabilities as if the two disagreements were independent, so a
+public register switched it on and lost true pairs: it is retired (DECISIONS.md §49); the two
+disagreements stay evidence in the model.
 
 Besides these, the model's own judgement is a constraint: two customers are not joined when any pair of
 their records was scored below the link threshold (``components.cluster``'s cannot-links).
@@ -27,7 +30,7 @@ value its records show, merged as customers join.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 #: Birth years at least this far apart, with no birth date near another, are a parent and a child.
@@ -38,7 +41,6 @@ PROOF_M = 0.005
 
 RULES = {
     "national_id": "different national ids",
-    "birth_date_and_first_name": "different birth dates and first names",
     "generation": "birth dates a generation apart",
 }
 #: The refusal named when the model itself scored a pair of the two customers as two people.
@@ -79,44 +81,28 @@ def dates_close(a: str, b: str) -> bool:
     return one_edit(a, b) or (a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6])
 
 
-def names_fit(a: str, b: str, keys_a: Iterable[str] = (), keys_b: Iterable[str] = (),
-              both_known: bool = False) -> bool:
-    """First names that may be one person's: the same, sharing a canonical key (a nickname), one an
-    initial of the other, or one edit apart unless both are real first names (mary and mark)."""
-    if a == b or set(keys_a) & set(keys_b):
-        return True
-    if min(len(a), len(b)) == 1:
-        return a[0] == b[0]
-    return not both_known and min(len(a), len(b)) >= 3 and one_edit(a, b)
-
-
 @dataclass
 class Profile:
     """Every value of the kinds the constraints read, over a customer's records."""
 
     national_ids: set[str] = field(default_factory=set)
     birth_dates: set[str] = field(default_factory=set)
-    # first name → (its canonical keys, whether it is a known first name)
-    first_names: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, national_id=None, birth_date=None, first_name=None, first_name_keys=None, is_known=None) -> "Profile":
+    def of(cls, national_id=None, birth_date=None) -> "Profile":
         profile = cls()
         if national_id:
             profile.national_ids.add(str(national_id))
         if birth_date:
             profile.birth_dates.add(_date_key(birth_date))
-        if first_name:
-            profile.first_names[first_name] = (frozenset(first_name_keys or (first_name,)), bool(is_known))
         return profile
 
     def merge(self, other: "Profile") -> None:
         self.national_ids |= other.national_ids
         self.birth_dates |= other.birth_dates
-        self.first_names.update(other.first_names)
 
     def is_empty(self) -> bool:
-        return not (self.national_ids or self.birth_dates or self.first_names)
+        return not (self.national_ids or self.birth_dates)
 
 
 def _any_close(xs: set[str], ys: set[str], close) -> bool:
@@ -136,14 +122,12 @@ def active_rules(splink_model: dict | None) -> frozenset[str]:
     (nothing compared), none."""
     if not splink_model:
         return frozenset()
-    m_id, m_birth, m_first = (_else_m(splink_model, c) for c in ("national_id", "birth_date", "first_name"))
+    m_id, m_birth = (_else_m(splink_model, c) for c in ("national_id", "birth_date"))
     active = set()
     if m_id is not None and m_id <= PROOF_M:
         active.add("national_id")
     if m_birth is not None and m_birth <= PROOF_M:
         active.add("generation")
-    if m_birth is not None and m_first is not None and m_birth * m_first <= PROOF_M:
-        active.add("birth_date_and_first_name")
     return frozenset(active)
 
 
@@ -157,10 +141,4 @@ def conflict(x: Profile, y: Profile, rules: Collection[str] = tuple(RULES)) -> s
         years = [abs(int(a[:4]) - int(b[:4])) for a in x.birth_dates for b in y.birth_dates]
         if "generation" in rules and min(years) >= GENERATION_YEARS:
             return "generation"
-        if "birth_date_and_first_name" in rules and x.first_names and y.first_names and not any(
-            names_fit(a, b, ka, kb, known_a and known_b)
-            for a, (ka, known_a) in x.first_names.items()
-            for b, (kb, known_b) in y.first_names.items()
-        ):
-            return "birth_date_and_first_name"
     return None

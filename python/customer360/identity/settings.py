@@ -49,6 +49,14 @@ ELSE_LABEL = "All other comparisons"
 SAME_FIRST_NAME_LABEL = "same canonical first name"
 FIRST_NAME_TYPO_LABEL = "first name typo (Jaro-Winkler >= 0.9, not two real names)"
 SWAPPED_NAMES_LABEL = "first and last name swapped"
+#: A swapped pair's disagreeing first names are no evidence: the last-name comparison's swapped level
+#: weighs the swap once, instead of a first-name disagreement weighing it a second time.
+FIRST_NAME_NULL_LABEL = "first name missing, or first and last name swapped"
+#: First and last name swapped (each up to a typo).
+SWAPPED_NAMES_SQL = (
+    "jaro_winkler_similarity(first_name_l, last_name_r) >= 0.9"
+    " and jaro_winkler_similarity(last_name_l, first_name_r) >= 0.9"
+)
 
 #: Floor of the term-frequency-adjusted u probability: a value seen once in the data (a last name typed
 #: into the first-name field, a typo) is not a 1-in-100,000 coincidence between two people; the floor
@@ -217,7 +225,12 @@ def comparison_library() -> dict[str, dict[str, Any]]:
             "first_name",
             "First name: canonical form, nickname, typo",
             [
-                _null("first_name", "first name missing"),
+                _level(
+                    "first_name_l is null or first_name_r is null or ("
+                    "first_name_canonical_l <> first_name_canonical_r and " + SWAPPED_NAMES_SQL + ")",
+                    FIRST_NAME_NULL_LABEL,
+                    null=True,
+                ),
                 _level("first_name_canonical_l = first_name_canonical_r", SAME_FIRST_NAME_LABEL,
                        tf_column="first_name_canonical"),
                 _level(
@@ -243,11 +256,7 @@ def comparison_library() -> dict[str, dict[str, Any]]:
                     "last name one edit apart",
                 ),
                 _level("jaro_winkler_similarity(last_name_l, last_name_r) >= 0.9", "last name similar (Jaro-Winkler >= 0.9)"),
-                _level(
-                    "jaro_winkler_similarity(first_name_l, last_name_r) >= 0.9"
-                    " and jaro_winkler_similarity(last_name_l, first_name_r) >= 0.9",
-                    SWAPPED_NAMES_LABEL,
-                ),
+                _level(SWAPPED_NAMES_SQL, SWAPPED_NAMES_LABEL),
             ],
         ),
         "middle_initial": _comparison(
