@@ -379,6 +379,7 @@ compared as (
     select
         ordered_pairs.*,
         left_record.has_name and right_record.has_name as both_named,
+        not left_record.has_name and not right_record.has_name as is_neither_named,
         -- case, not and/or: the edit distances are only computed for the pairs that need them
         case
             when left_record.first_name is null or right_record.first_name is null then false
@@ -459,7 +460,9 @@ accepted as (
         -- on a shared key only the same name links; otherwise nicknames link too
         or (checked.name_check = 'compatible' and shared_keys.match_key is null and checked.is_name_compatible)
         or (checked.name_check = 'compatible' and checked.is_name_same)
-        or (checked.name_check = 'same' and checked.is_name_same)
+        -- a reference between two records that carry no name (an export of ids only) is all there is
+        -- to go by: followed, as a reference between two named records is when the names agree
+        or (checked.name_check = 'same' and (checked.is_name_same or checked.is_neither_named))
         or (checked.name_check = 'no_conflict' and (checked.is_name_compatible or not checked.both_named))
 ),
 
