@@ -95,17 +95,13 @@ def spark(tmp_path_factory):
     pytest.importorskip("splink")
     if not _java_home():
         pytest.skip("no JDK for Spark")
-    from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        active.stop()  # a new context, so that it loads Splink's jar
     work = tmp_path_factory.mktemp("spark_scoring")
     session.python_workers()
-    settings = session.local_settings(work, cores=1, memory="1g")
-    settings["spark.jars"] = similarity_jar_location()
-    spark = session.get_session(settings)
+    spark = session.get_session(session.local_settings(work, cores=1, memory="1g"))
+    # Splink's jar, for the comparison that must fail (ADD JAR: spark.jars is read only when the JVM starts)
+    spark.sql(f"add jar '{similarity_jar_location()}'")
     session.prepare_session(spark, warehouse=work, environ={"CUSTOMER360_PII_SALT": "test-salt-of-sixteen-plus"})
     table = pa.table({"i": list(range(len(PAIRS))), "a": [a for a, _ in PAIRS], "b": [b for _, b in PAIRS]})
     spark.createDataFrame(table).createOrReplaceTempView("pairs")
