@@ -39,7 +39,8 @@ def _pairs(count: int = 4000, seed: int = 18) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     pairs = [(a, b) for a in NAMES for b in NAMES]
     while len(pairs) < count:
-        a = rng.choice(NAMES) if rng.random() < 0.5 else "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 10)))
+        random_text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 10)))
+        a = rng.choice(NAMES) if rng.random() < 0.5 else random_text
         b = list(a)
         for _ in range(rng.randint(1, 3)):
             op = rng.randrange(4)
@@ -144,7 +145,8 @@ def test_the_jar_and_spark_built_in_would_fail_that_comparison(spark, duckdb_val
 def _population() -> pa.Table:
     """int_identity__records rows of 60 people, two per household, three records each (exact, a typo in
     the first name, no email); a third of the first names carry characters outside ASCII."""
-    first = ["renée", "zoë", "józef", "søren", "anna", "brian", "carla", "derek", "elena", "frank", "grace", "henry"]
+    first = ["renée", "zoë", "józef", "søren", "anna", "brian", "carla", "derek", "elena", "frank", "grace",
+             "henry"]
     last = ["müller", "ibáñez", "abbot", "baxter", "croft", "dunmore", "ellery", "fairlie", "garnet", "holloway"]
     rng = random.Random(5)
     rows = []
@@ -180,8 +182,8 @@ def test_splinks_spark_backend_scores_as_its_duckdb_backend(spark):
     on_spark = matching.score_and_decide(to_model_result(model_input, spark), model, spark=spark)
     assert {t.name for t in spark.catalog.listTables() if t.isTemporary} == temporary  # Splink's views dropped
     key = ["record_key_a", "record_key_b"]
-    exact = ["pair_decision", "blocking_rule", "comparison_levels", "match_probability_threshold", "threshold_method",
-             "expected_precision", "expected_recall"]
+    exact = ["pair_decision", "blocking_rule", "comparison_levels", "match_probability_threshold",
+             "threshold_method", "expected_precision", "expected_recall"]
     duck = {tuple(r[k] for k in key): r for r in on_duckdb.to_pylist()}
     sparked = {tuple(r[k] for k in key): r for r in on_spark.to_pylist()}
     assert len(duck) > 100 and duck.keys() == sparked.keys()

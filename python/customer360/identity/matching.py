@@ -263,8 +263,8 @@ def score_and_decide(
     con = connection()
     try:
         relation, columns = _predict(records, model, 0.0, con)
-        probability = con.sql(threshold_probabilities_sql(relation, columns, model)).to_arrow_table().column(0).to_numpy()
-        chosen = choose_threshold(probability, fixed)
+        probabilities = con.sql(threshold_probabilities_sql(relation, columns, model)).to_arrow_table()
+        chosen = choose_threshold(probabilities.column(0).to_numpy(), fixed)
         threshold = double_sql(chosen.match_probability)
         explained = explain_sql(relation, columns, model, 0.0, explain_from=threshold)
         return con.sql(decided_sql(explained, chosen)).to_arrow_table()
