@@ -279,7 +279,7 @@ test-spark: install spark-install test-data
 
 test-spark-run:
 	JAVA_HOME=$(SPARK_JAVA_HOME) $(SPARK_BIN)/pytest -q python/tests/test_spark_submission.py \
-	  python/tests/test_spark_compare.py python/tests/test_spark_functions.py
+	  python/tests/test_spark_compare.py python/tests/test_spark_functions.py python/tests/test_spark_scoring.py
 	JAVA_HOME=$(SPARK_JAVA_HOME) $(SPARK_BIN)/pytest -q python/tests/test_landing_step.py -k spark
 	test -f $(TEST_BI_DB) || $(MAKE) dbt-test
 	$(MAKE) spark-build

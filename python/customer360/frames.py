@@ -4,7 +4,8 @@ A Python model reads its refs as Arrow and hands Arrow to the library; what it g
 what it must return depend on the engine: DuckDB gives a relation (``.arrow()``, a table or a record-batch
 reader) and takes an Arrow table back; Spark gives a DataFrame (``.toArrow()``, collected to the driver)
 and takes a Spark DataFrame back. These functions are the only place that difference lives (with
-``previous_build``, a model's own previous table).
+``previous_build``, a model's own previous table, and ``spark_session``, the session Splink's Spark
+backend scores in).
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ def previous_build(session, this, columns: str = "*") -> pa.Table | None:
         return to_arrow(session.sql(f"select {columns} from {this}"))
     except Exception:  # first build: no previous table
         return None
+
+
+def spark_session(session):
+    """The SparkSession a Python model runs in, or None on DuckDB (whose models compute in this process)."""
+    return session if _is_spark(session) else None
 
 
 def _is_spark(session) -> bool:

@@ -10,7 +10,7 @@ from customer360.spark import session
 
 TEXTS = ["Müller", "Øresund", "łódź", "José", "Ærø", "ﬁne", "ñandú", "Zoë", "plain", "", "Ångström"]
 PAIRS = [("ab", "ba"), ("ca", "abc"), ("kitten", "sitting"), ("", "a"), ("jon", "john"), ("smith", "smyth"),
-         ("anna", "anna"), ("mary ann", "maryann")]
+         ("anna", "anna"), ("mary ann", "maryann"), ("renée", "ruth"), ("søren", "soren")]
 
 
 @pytest.mark.parametrize("text", TEXTS)

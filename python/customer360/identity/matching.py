@@ -79,7 +79,7 @@ def _first_names_agree(labels: Mapping[str, Mapping[int, str]], columns: Sequenc
     return f"gamma_first_name in ({', '.join(str(g) for g in sorted(agreeing))})"
 
 
-def _explain_sql(
+def explain_sql(
     relation: str, columns: Sequence[str], model: Mapping[str, Any], floor: float, explain_from: str | None = None
 ) -> str:
     """SQL turning Splink's prediction table ``relation`` (with ``columns``) into explained pairs, with
@@ -205,36 +205,30 @@ def score(records: pa.Table, model: Mapping[str, Any], floor: float = SCORE_FLOO
     con = connection()
     try:
         relation, columns = _predict(records, model, floor, con)
-        return con.sql(_explain_sql(relation, columns, model, floor)).to_arrow_table()
+        return con.sql(explain_sql(relation, columns, model, floor)).to_arrow_table()
     finally:
         con.close()
 
 
-def _double(value: float) -> str:
+def double_sql(value: float) -> str:
     """An SQL double equal to ``value`` to the last bit (Python's shortest round-trip text, parsed as a double).
     Literals rather than bound parameters: DuckDB streams a lazy query into Arrow in parallel, a
     prepared one it materialises first (measured: three times the CPU on 5 million pairs)."""
     return f"cast('{float(value)!r}' as double)"
 
 
-def score_and_decide(records: pa.Table, model: Mapping[str, Any], fixed: float | None = None) -> pa.Table:
-    """Every blocked pair, scored and decided in one DuckDB: ``pair_decision`` ``link`` at or above the
-    threshold (``fixed``, else the best expected F1 over the pairs at or above ``SCORE_FLOOR``,
-    ``choose_threshold``), ``apart`` below it; the explanation (``comparison_levels``) written for links
-    only, and the threshold with what the model expects of it on every row. The same pairs and values
-    as ``score(records, model, floor=0.0)`` decided in Python, without taking every row through Python."""
-    con = connection()
-    try:
-        relation, columns = _predict(records, model, 0.0, con)
-        probability = con.sql(
-            f"select match_probability from ({_probability_sql(relation, columns, model)}) "
-            f"where match_probability >= {_double(SCORE_FLOOR)}"
-        ).to_arrow_table().column(0).to_numpy()
-        chosen = choose_threshold(probability, fixed)
-        threshold = _double(chosen.match_probability)
-        explained = _explain_sql(relation, columns, model, 0.0, explain_from=threshold)
-        return con.sql(
-            f"""
+def threshold_probabilities_sql(relation: str, columns: Sequence[str], model: Mapping[str, Any]) -> str:
+    """SQL of the match probabilities the threshold is chosen from: every pair's at or above ``SCORE_FLOOR``."""
+    return (
+        f"select match_probability from ({_probability_sql(relation, columns, model)}) "
+        f"where match_probability >= {double_sql(SCORE_FLOOR)}"
+    )
+
+
+def decided_sql(explained: str, chosen: Threshold) -> str:
+    """SQL deciding the explained pairs (``explain_sql``) at the ``chosen`` threshold, which every row carries."""
+    threshold = double_sql(chosen.match_probability)
+    return f"""
             select
                 record_key_a,
                 record_key_b,
@@ -245,11 +239,35 @@ def score_and_decide(records: pa.Table, model: Mapping[str, Any], fixed: float |
                 comparison_levels,
                 {threshold} as match_probability_threshold,
                 {_sql_string(chosen.method)} as threshold_method,
-                {_double(chosen.expected_precision)} as expected_precision,
-                {_double(chosen.expected_recall)} as expected_recall
+                {double_sql(chosen.expected_precision)} as expected_precision,
+                {double_sql(chosen.expected_recall)} as expected_recall
             from ({explained})
             """
-        ).to_arrow_table()
+
+
+def score_and_decide(
+    records, model: Mapping[str, Any], fixed: float | None = None, spark=None
+) -> pa.Table:
+    """Every blocked pair, scored and decided in one DuckDB: ``pair_decision`` ``link`` at or above the
+    threshold (``fixed``, else the best expected F1 over the pairs at or above ``SCORE_FLOOR``,
+    ``choose_threshold``), ``apart`` below it; the explanation (``comparison_levels``) written for links
+    only, and the threshold with what the model expects of it on every row. The same pairs and values
+    as ``score(records, model, floor=0.0)`` decided in Python, without taking every row through Python.
+
+    With ``spark`` (a SparkSession; ``records`` a Spark DataFrame of the model input) the same SQL runs
+    on Splink's Spark backend in that session instead (``customer360.spark.scoring``)."""
+    if spark is not None:
+        from customer360.spark.scoring import score_and_decide as score_and_decide_on_spark
+
+        return score_and_decide_on_spark(spark, records, model, fixed)
+    con = connection()
+    try:
+        relation, columns = _predict(records, model, 0.0, con)
+        probabilities = con.sql(threshold_probabilities_sql(relation, columns, model)).to_arrow_table()
+        chosen = choose_threshold(probabilities.column(0).to_numpy(), fixed)
+        threshold = double_sql(chosen.match_probability)
+        explained = explain_sql(relation, columns, model, 0.0, explain_from=threshold)
+        return con.sql(decided_sql(explained, chosen)).to_arrow_table()
     finally:
         con.close()
 

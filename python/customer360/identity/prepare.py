@@ -105,18 +105,23 @@ def term_frequency_tables(model_input: pa.Table, columns) -> dict[str, pa.Table]
     con = duckdb.connect(":memory:")
     try:
         con.register("records", model_input)
-        con.execute(f"create temp table profiles as select distinct {PROFILE_SQL_COLUMNS} from records")
-        return {
-            column: con.sql(
-                f"""
+        con.execute(f"create temp table profiles as {profiles_sql('records')}")
+        return {column: con.sql(term_frequency_sql("profiles", column)).to_arrow_table() for column in columns}
+    finally:
+        con.close()
+
+
+def profiles_sql(relation: str) -> str:
+    """SQL of the distinct profiles of the model input ``relation`` (DuckDB SQL; Spark translates it)."""
+    return f"select distinct {PROFILE_SQL_COLUMNS} from {relation}"
+
+
+def term_frequency_sql(profiles: str, column: str) -> str:
+    """SQL of ``column``'s term-frequency lookup over the distinct profiles ``profiles`` (DuckDB SQL)."""
+    return f"""
                 select {column}, count(*) / sum(count(*)) over () as tf_{column}
-                from profiles
+                from {profiles}
                 where {column} is not null
                 group by {column}
                 order by {column}
                 """
-            ).to_arrow_table()
-            for column in columns
-        }
-    finally:
-        con.close()
