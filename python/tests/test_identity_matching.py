@@ -147,6 +147,12 @@ def test_blocking_rule_counts_without_a_model_are_an_empty_table():
     assert "pairs_marginal" in counts.column_names
 
 
+def test_pair_counts_from_the_scored_pairs_without_a_model_are_an_empty_table():
+    counts = matching.scored_pair_counts(0, None, pa.array([], pa.string()))
+    assert counts.num_rows == 0
+    assert counts.schema == matching.blocking_rule_pair_counts(prepare_records(_records([])), None).schema
+
+
 @pytest.fixture(scope="module")
 def trained():
     records, truth = _population(120)
@@ -330,3 +336,21 @@ def test_one_edit_level_is_exactly_the_edit_distance(alphabet):
     ).fetchone()
     assert differ == 0
     assert within > 1000 and pruned > 1000, (total, within, pruned)  # both outcomes are exercised
+
+
+def test_pair_counts_from_the_scored_pairs_are_splink_s_exact_counts(trained):
+    """int_identity__blocking_rule_pairs counts the scored pairs by rule instead of blocking the records
+    again: the same table as Splink's blocking analysis, because every blocked pair is scored."""
+    from customer360.identity.settings import BLOCKING_RULES
+
+    assert len({r.name for r in BLOCKING_RULES}) == len(BLOCKING_RULES)  # a pair's rule is found by its name
+    _, _, model_input, model, _ = trained
+    pairs = matching.score_and_decide(model_input, model)
+    expected = matching.blocking_rule_pair_counts(model_input, model)
+    counted = matching.scored_pair_counts(model_input.num_rows, model, pairs.column("blocking_rule"))
+    assert counted.equals(expected)
+    assert sum(counted.column("pairs_marginal").to_pylist()) == pairs.num_rows > 0
+    # pairs scored with another model's rules are refused, not miscounted
+    other = pa.array(["no_such_rule"] * 3, pa.string())
+    with pytest.raises(ValueError):
+        matching.scored_pair_counts(model_input.num_rows, model, other)
