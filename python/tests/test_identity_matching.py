@@ -147,6 +147,12 @@ def test_blocking_rule_counts_without_a_model_are_an_empty_table():
     assert "pairs_marginal" in counts.column_names
 
 
+def test_pair_counts_from_the_scored_pairs_without_a_model_are_an_empty_table():
+    counts = matching.scored_pair_counts(0, None, pa.array([], pa.string()))
+    assert counts.num_rows == 0
+    assert counts.schema == matching.blocking_rule_pair_counts(prepare_records(_records([])), None).schema
+
+
 @pytest.fixture(scope="module")
 def trained():
     records, truth = _population(120)
@@ -352,3 +358,69 @@ def test_swapped_first_and_last_names_weigh_the_swap_once(trained):
     assert settings.FIRST_NAME_NULL_LABEL in swapped and settings.SWAPPED_NAMES_LABEL in swapped, swapped
     alike = levels[("s:t:3", "s:t:4")]
     assert settings.SAME_FIRST_NAME_LABEL in alike and settings.FIRST_NAME_NULL_LABEL not in alike, alike
+
+
+def test_pair_counts_from_the_scored_pairs_are_splink_s_exact_counts(trained):
+    """int_identity__blocking_rule_pairs counts the scored pairs by rule instead of blocking the records
+    again: the same table as Splink's blocking analysis, because every blocked pair is scored."""
+    from customer360.identity.settings import BLOCKING_RULES
+
+    assert len({r.name for r in BLOCKING_RULES}) == len(BLOCKING_RULES)  # a pair's rule is found by its name
+    _, _, model_input, model, _ = trained
+    pairs = matching.score_and_decide(model_input, model)
+    expected = matching.blocking_rule_pair_counts(model_input, model)
+    counted = matching.scored_pair_counts(model_input.num_rows, model, pairs.column("blocking_rule"))
+    assert counted.equals(expected)
+    assert sum(counted.column("pairs_marginal").to_pylist()) == pairs.num_rows > 0
+    # pairs scored with another model's rules are refused, not miscounted
+    other = pa.array(["no_such_rule"] * 3, pa.string())
+    with pytest.raises(ValueError):
+        matching.scored_pair_counts(model_input.num_rows, model, other)
+
+
+def test_pair_bounds_are_never_below_the_exact_counts(trained):
+    """The budget check keeps every rule without blocking the records when the cheap bounds allow it: each
+    bound must be at least the rule's own exact count, and so at least its marginal count."""
+    _, _, model_input, _, report = trained
+    usable = features.usable_columns(model_input)
+    rules = settings.usable_rules(settings.BLOCKING_RULES, usable)
+    assert any(r.name == "swapped_first_and_last_name" for r in rules)  # a rule whose two sides differ
+    bounds = training.pair_bounds(model_input, rules)
+    marginal = training.count_pairs(model_input, rules)
+    for rule, bound, pairs in zip(rules, bounds, marginal):
+        alone = training.count_pairs(model_input, [rule])[0]
+        assert bound is not None and bound >= alone >= pairs, (rule.name, bound, alone, pairs)
+    assert any(pairs > 0 for pairs in marginal)
+    # a record with itself and both orders are counted: for one symmetric key value shared by k records, k²
+    three = prepare_records(_records([
+        {"record_key": f"p:{i}", "first_name": f"x{i}", "last_name": f"y{i}", "phone_e164": "+15550000"} for i in range(3)
+    ]))
+    phone = [r for r in settings.BLOCKING_RULES if r.name == "same_phone"]
+    assert training.pair_bounds(three, phone) == [9] and training.count_pairs(three, phone) == [3]
+
+
+def test_a_rule_that_is_not_a_conjunction_of_equalities_has_no_bound():
+    rule = settings.BlockingRule("typo", "levenshtein(l.last_name, r.last_name) <= 1", ("last_name",))
+    assert training._rule_sides(rule) is None
+    assert training._rule_sides(settings.BlockingRule("or", "l.a = r.a or l.b = r.b", ("a", "b"))) is None
+    assert training._rule_sides(settings.BlockingRule("mixed", "l.a = l.b", ("a",))) is None
+    assert training._rule_sides(settings.BLOCKING_RULES[4]) == (["first_name", "last_name"], ["last_name", "first_name"])
+
+
+def test_prediction_rules_are_those_the_exact_counts_keep(trained, monkeypatch):
+    """Kept by the bounds or by the exact counts: the same rules and notes."""
+    _, _, model_input, _, _ = trained
+    usable = features.usable_columns(model_input)
+    by_bounds = training.prediction_rules(model_input, usable)
+    monkeypatch.setattr(training, "pair_bounds", lambda records, rules: [None] * len(rules))
+    assert training.prediction_rules(model_input, usable) == by_bounds
+    monkeypatch.undo()
+    # 249 of 250 records sharing one phone: 30,876 pairs over the budget of 25,000; the exact count leaves it out
+    crowd = prepare_records(_records([
+        {"record_key": f"c:{i:03d}", "first_name": f"f{i}", "last_name": f"l{i}",
+         "phone_e164": "+15550000" if i < 249 else "+15551111"}
+        for i in range(250)
+    ]))
+    kept, notes = training.prediction_rules(crowd, features.usable_columns(crowd))
+    assert "same_phone" not in [r.name for r in kept]
+    assert notes == ["blocking rule same_phone left out: 30,876 new pairs over the budget of 25,000"]

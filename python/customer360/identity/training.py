@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,10 +97,67 @@ def count_pairs(records: pa.Table, rules: list[BlockingRule]) -> list[int]:
     return [int(c["marginal_comparison_count"]) for c in counts]
 
 
+def _rule_sides(rule: BlockingRule) -> tuple[list[str], list[str]] | None:
+    """A rule ``l.<a> = r.<b> and ...`` as its left-record and right-record expressions, or None when its
+    SQL is not a conjunction of such equalities (then only an exact count can tell its pairs)."""
+    left, right = [], []
+    for term in rule.sql.split(" and "):
+        sides = term.split(" = ")
+        if len(sides) != 2:
+            return None
+        a, b = (side.strip() for side in sides)
+        if (not re.search(r"\bl\.", a) or re.search(r"\br\.", a) or not re.search(r"\br\.", b)
+                or re.search(r"\bl\.", b) or re.search(r"\b(or|not|in|like|case|select)\b", term, re.IGNORECASE)):
+            return None
+        left.append(re.sub(r"\bl\.", "", a))
+        right.append(re.sub(r"\br\.", "", b))
+    return left, right
+
+
+def pair_bounds(records: pa.Table, rules: list[BlockingRule]) -> list[int | None]:
+    """For each rule, a number its pairs cannot exceed, from counts of key values instead of a join:
+    the ordered pairs of records (a record with itself included) whose left and right keys are equal and
+    not null. A rule finds a subset of those (each pair once, left key of the smaller id), and its marginal
+    count (the pairs no earlier rule found) a subset of that, so ``count_pairs`` ≤ this bound. None for a
+    rule whose SQL is not a conjunction of equalities (``_rule_sides``)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("records", records)
+        bounds: list[int | None] = []
+        for rule in rules:
+            sides = _rule_sides(rule)
+            if sides is None:
+                bounds.append(None)
+                continue
+            keys = ", ".join(f"k{i}" for i in range(len(sides[0])))
+
+            def counted(expressions: list[str]) -> str:
+                values = ", ".join(f"{e} as k{i}" for i, e in enumerate(expressions))
+                present = " and ".join(f"({e}) is not null" for e in expressions)
+                return f"select {keys}, count(*) as n from (select {values} from records where {present}) group by all"
+
+            bounds.append(int(con.sql(
+                f"select coalesce(sum(a.n * b.n), 0) from ({counted(sides[0])}) as a "
+                f"inner join ({counted(sides[1])}) as b using ({keys})"
+            ).fetchone()[0]))
+    finally:
+        con.close()
+    return bounds
+
+
 def prediction_rules(records: pa.Table, usable: list[str]) -> tuple[list[BlockingRule], list[str]]:
-    """The usable prediction rules within the pair budget, and a note for each one left out."""
+    """The usable prediction rules within the pair budget, and a note for each one left out.
+
+    When every rule's ``pair_bounds`` is within the budget, no rule can be over it and all are kept
+    without blocking the records (the exact count is a join as large as the scoring's own); otherwise the
+    exact marginal counts decide, as they always did. The same rules and notes either way."""
     rules = model_settings.usable_rules(model_settings.BLOCKING_RULES, usable)
     budget = MAX_PAIRS_PER_RECORD * max(records.num_rows, 1)
+    bounds = pair_bounds(records, rules) if rules else []
+    if all(bound is not None and bound <= budget for bound in bounds):
+        return list(rules), []
     kept, notes = [], []
     for rule, pairs in zip(rules, count_pairs(records, rules)):
         if pairs > budget:
