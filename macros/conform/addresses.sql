@@ -111,7 +111,12 @@
       without identifier (REAR, FRONT, ...) right after a street suffix. It is written 'APT 4B'
       style: the designator's USPS abbreviation ('#' -> UNIT, APARTMENT -> APT, SUITE -> STE), then
       the identifier words with any '#' dropped; unit_identifier is the identifier alone ('4B').
-      A first word is never a unit ('PIER 39' stays a street); a stray '#' is dropped;
+      A first word is never a unit ('PIER 39' stays a street), except a unit written before the
+      street as in Britain ('FLAT 4B 12 HIGH ST', 'APT 4B 123 MAIN ST'): a first word that is a
+      designator requiring an identifier, followed by one (a word with a digit or a single
+      character) and then by a word starting with a digit (the house number), is moved with its
+      identifier after the street first, so both orders give one street line and unit. A stray '#'
+      is dropped;
     - in the street part every word that is a USPS street suffix variant or a directional
       (ref_usps_street_suffixes, ref_usps_directionals) becomes its abbreviation: STREET -> ST,
       AVENUE -> AVE, NORTH -> N. All words are looked up, not only the suffix position, so both
@@ -123,10 +128,23 @@
 {%- endmacro %}
 
 {% macro duckdb__street_parts_from_words(words, suffix_map, directional_map, designator_map, needs_identifier_map) -%}
+    {%- set given_words = words -%}
+    {%- set words = 'ordered_words' -%}
     {%- set identifier -%}
         nullif(array_to_string(list_filter({{ words }}[unit_start + 1:], lambda w: w <> '#'), ' '), '')
     {%- endset -%}
     list_transform(
+        -- a unit written before the street ('FLAT 4B 12 HIGH ST': a designator needing an identifier,
+        -- its identifier, then a word starting with a digit) is moved after it ('12 HIGH ST FLAT 4B')
+        [case
+            when len({{ given_words }}) >= 4
+                and coalesce({{ needs_identifier_map }}[{{ given_words }}[1]], false)
+                and (length({{ given_words }}[2]) = 1 or regexp_matches({{ given_words }}[2], '[0-9]'))
+                and regexp_matches({{ given_words }}[3], '^[0-9]')
+                then list_concat({{ given_words }}[3:], {{ given_words }}[1:2])
+            else {{ given_words }}
+        end],
+        lambda {{ words }}: list_transform(
         -- where the unit starts (len + 1 when there is none)
         [coalesce(
             list_filter(
@@ -157,6 +175,7 @@
             'street_unit': nullif(concat_ws(' ', {{ designator_map }}[{{ words }}[unit_start]], {{ identifier }}), ''),
             'unit_identifier': {{ identifier }}
         }
+    )[1]
     )[1]
 {%- endmacro %}
 
@@ -311,10 +330,24 @@
 {%- endmacro %}
 
 {% macro spark__street_parts_from_words(words, suffix_map, directional_map, designator_map, needs_identifier_map) -%}
+    {%- set given_words = words -%}
+    {%- set words = 'ordered_words' -%}
     {%- set identifier -%}
         nullif(array_join(filter({{ spark_slice(words, 'unit_start + 1') }}, w -> w <> '#'), ' '), '')
     {%- endset -%}
     element_at(transform(
+        array(case
+            when size({{ given_words }}) >= 4
+                and coalesce(try_element_at({{ needs_identifier_map }}, try_element_at({{ given_words }}, 1)), false)
+                and (
+                    length(try_element_at({{ given_words }}, 2)) = 1
+                    or try_element_at({{ given_words }}, 2) rlike '[0-9]'
+                )
+                and try_element_at({{ given_words }}, 3) rlike '^[0-9]'
+                then concat({{ spark_slice(given_words, '3') }}, {{ spark_slice(given_words, '1', '2') }})
+            else {{ given_words }}
+        end),
+        {{ words }} -> element_at(transform(
         array(coalesce(
             try_element_at(filter(
                 filter(
@@ -344,6 +377,7 @@
             'street_unit', nullif(concat_ws(' ', try_element_at({{ designator_map }}, try_element_at({{ words }}, unit_start)), {{ identifier }}), ''),
             'unit_identifier', {{ identifier }}
         )
+    ), 1)
     ), 1)
 {%- endmacro %}
 

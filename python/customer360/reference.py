@@ -305,6 +305,11 @@ UNIT_DESIGNATOR_OVERRIDES = {
     "#": "UNIT",
 }
 
+#: Designators outside Pub 28 that addresses of other countries use for a flat (each requires an
+#: identifier): FLAT is Royal Mail's word for an apartment ('Flat 4B, 12 High Street'). It stays
+#: FLAT, as written; only the identifier enters the address key, so FLAT 4B and APT 4B are one unit.
+NON_USPS_UNIT_DESIGNATORS = {"FLAT": "FLAT"}
+
 #: Pub 28 Appendix B: two-letter codes of the states, DC, possessions and military "states".
 #: Names of the 50 states and DC come from scourgify; the rest are listed here.
 STATE_KIND_AND_NAME = {
@@ -362,12 +367,15 @@ def build_unit_designators() -> list[dict[str, object]]:
     by_input["HANGAR"] = (UNIT_DESIGNATOR_OVERRIDES["HANGAR"], "HANGAR")
     for abbreviation, name in list(by_input.values()):
         by_input.setdefault(abbreviation, (abbreviation, name))
+    for name, abbreviation in NON_USPS_UNIT_DESIGNATORS.items():
+        by_input[name] = (abbreviation, name)
     rows = [
         {
             "designator_input": designator,
             "designator_abbreviation": abbreviation,
             "designator_name": name,
-            "requires_identifier": abbreviation in UNIT_DESIGNATORS_REQUIRING_RANGE,
+            "requires_identifier": (abbreviation in UNIT_DESIGNATORS_REQUIRING_RANGE
+                                    or abbreviation in NON_USPS_UNIT_DESIGNATORS.values()),
         }
         for designator, (abbreviation, name) in by_input.items()
     ]
