@@ -16,9 +16,11 @@
       the same whichever customers live there.
     - A customer without any address joins a household only on evidence that points to exactly one:
       first a phone number or email it shares with customers of that household (a landline or a
-      family mailbox; keys shared by more than max_contact_sharers customers are ignored), else its
-      surname and postcode matching a member of exactly one household with that postcode in its
-      country. Otherwise it has none.
+      family mailbox; keys shared by more than max_contact_sharers customers are ignored), else a
+      surname and a postcode of its records (the two may come from different records) matching a
+      member of exactly one household with that postcode in its country, else the same with a postcode
+      any member of the household was recorded at (an earlier address: a loyalty card signed up for
+      before the household moved). Otherwise it has none.
     - A customer alone at its current address follows a move: when relatives (customers sharing its
       surname or a phone) were seen at that address and later recorded at one new address, after this
       customer was last recorded at the old one, its household is keyed on that new address
@@ -195,13 +197,6 @@ addressed_customers as (
     from household_addresses
 ),
 
-unaddressed_keys as (
-    select customer_keys.*
-    from customer_keys
-    anti join addressed_customers
-        on customer_keys.customer_id = addressed_customers.customer_id
-),
-
 customer_contacts as (
     select
         customer_id,
@@ -241,30 +236,78 @@ shared_contact_candidates as (
         on own_contacts.customer_id = own_addresses.customer_id
 ),
 
+customer_surnames as (
+    select distinct
+        customer_id,
+        last_name
+    from customer_keys
+    where last_name is not null
+),
+
+customer_postcodes as (
+    select distinct
+        customer_id,
+        postal_code,
+        country_code
+    from customer_keys
+    where postal_code is not null
+),
+
+unaddressed_surname_postcodes as (
+    -- every surname with every postcode of an address-less customer: a record may carry only one of them
+    select
+        customer_surnames.customer_id,
+        customer_surnames.last_name,
+        customer_postcodes.postal_code,
+        customer_postcodes.country_code
+    from customer_surnames
+    inner join customer_postcodes
+        on customer_surnames.customer_id = customer_postcodes.customer_id
+    anti join addressed_customers
+        on customer_surnames.customer_id = addressed_customers.customer_id
+),
+
 household_surnames as (
+    -- the surnames of a household's members at the household's postcode ...
     select distinct
         addressed_customers.household_id,
         addressed_customers.postal_code,
         addressed_customers.country_code,
-        customer_keys.last_name
+        customer_surnames.last_name,
+        2 as basis_rank
     from addressed_customers
-    inner join customer_keys
-        on addressed_customers.customer_id = customer_keys.customer_id
-    where customer_keys.last_name is not null
+    inner join customer_surnames
+        on addressed_customers.customer_id = customer_surnames.customer_id
+    union
+    -- ... and at any postcode a member was recorded at (before the household moved)
+    select distinct
+        addressed_customers.household_id,
+        customer_postcodes.postal_code,
+        customer_postcodes.country_code,
+        customer_surnames.last_name,
+        3 as basis_rank
+    from addressed_customers
+    inner join customer_surnames
+        on addressed_customers.customer_id = customer_surnames.customer_id
+    inner join customer_postcodes
+        on addressed_customers.customer_id = customer_postcodes.customer_id
 ),
 
 surname_candidates as (
     select distinct
-        unaddressed_keys.customer_id,
+        unaddressed_surname_postcodes.customer_id,
         household_surnames.household_id,
-        'surname_and_postal_code' as household_basis,
-        2 as basis_rank
-    from unaddressed_keys
+        case household_surnames.basis_rank
+            when 2 then 'surname_and_postal_code'
+            else 'surname_and_earlier_postal_code'
+        end as household_basis,
+        household_surnames.basis_rank
+    from unaddressed_surname_postcodes
     inner join household_surnames
         on
-            unaddressed_keys.last_name = household_surnames.last_name
-            and unaddressed_keys.postal_code = household_surnames.postal_code
-            and unaddressed_keys.country_code is not distinct from household_surnames.country_code
+            unaddressed_surname_postcodes.last_name = household_surnames.last_name
+            and unaddressed_surname_postcodes.postal_code = household_surnames.postal_code
+            and unaddressed_surname_postcodes.country_code is not distinct from household_surnames.country_code
 ),
 
 fallback_choices as (
