@@ -424,3 +424,22 @@ def test_prediction_rules_are_those_the_exact_counts_keep(trained, monkeypatch):
     kept, notes = training.prediction_rules(crowd, features.usable_columns(crowd))
     assert "same_phone" not in [r.name for r in kept]
     assert notes == ["blocking rule same_phone left out: 30,876 new pairs over the budget of 25,000"]
+
+
+def test_a_vowel_typo_in_the_last_name_is_blocked_with_the_same_first_name():
+    """"jonah darte" and "jonah duarte" share no last-name prefix of four letters, so before this rule no
+    rule put them in one block; a last name of vowels only blocks with nothing."""
+    rules = [r for r in settings.BLOCKING_RULES if r.name == "same_first_name_and_last_name_consonants"]
+    assert len(rules) == 1
+    typo = prepare_records(_records([
+        {"record_key": "a", "first_name": "jonah", "last_name": "duarte"},
+        {"record_key": "b", "first_name": "jonah", "last_name": "darte"},
+        {"record_key": "c", "first_name": "mary", "last_name": "darte"},
+        {"record_key": "d", "first_name": "io", "last_name": "aye"},
+        {"record_key": "e", "first_name": "io", "last_name": "oya"},
+    ]))
+    earlier = settings.BLOCKING_RULES[: settings.BLOCKING_RULES.index(rules[0])]
+    assert training.count_pairs(typo, list(earlier) + rules)[-1] == 1
+    assert sum(training.count_pairs(typo, list(earlier))) == 0
+    # ordered pairs with themselves: a and b 2 x 2, c 1 x 1; d and e none (a vowel-only name has no key)
+    assert training.pair_bounds(typo, rules) == [5]

@@ -77,6 +77,12 @@ def _equal(*columns: str) -> str:
     return " and ".join(f"l.{c} = r.{c}" for c in columns)
 
 
+def _consonants(column: str) -> str:
+    """SQL of ``column`` without its vowels (``translate`` deletes the characters it has no replacement for,
+    on DuckDB and Spark alike); null when nothing is left, so vowel-only names do not all block together."""
+    return f"nullif(translate({column}, 'aeiouy', ''), '')"
+
+
 #: Rules generating the candidate pairs the model scores, in order (Splink scores each pair once, under
 #: the first rule that finds it; ``match_key`` in its output is the rule's position among those used).
 #: Every rule needs its columns; birth-date rules carry an initial so that a common date at scale does not
@@ -94,6 +100,13 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     BlockingRule(
         "same_first_name_and_last_name_prefix",
         "l.first_name_canonical = r.first_name_canonical and left(l.last_name, 4) = left(r.last_name, 4)",
+        ("first_name", "last_name"),
+    ),
+    # a vowel typed wrong, doubled, dropped or added in the last name ("tran" / "traan", "duarte" / "darte")
+    BlockingRule(
+        "same_first_name_and_last_name_consonants",
+        "l.first_name_canonical = r.first_name_canonical"
+        f" and {_consonants('l.last_name')} = {_consonants('r.last_name')}",
         ("first_name", "last_name"),
     ),
     BlockingRule(
