@@ -272,6 +272,13 @@ spark-dbt-test: spark-install
 	$(SPARK_DBT) test --select '$(SPARK_SELECT)' --exclude tag:duckdb_only \
 	  --target-path $(TEST_SPARK_TARGET)-test --vars "$$vars"
 
+# Erasure on Spark (python/tests/test_spark_erasure.py): 60 generated customers built on DuckDB, one erased
+# with `customer360 erase`, then fresh DuckDB and Spark builds with the same ledger and salt compared table by
+# table, and the Spark warehouse scanned for her values.
+.PHONY: spark-erasure-test
+spark-erasure-test: spark-install
+	JAVA_HOME=$(SPARK_JAVA_HOME) $(SPARK_BIN)/pytest -q -s -m spark_erasure python/tests/test_spark_erasure.py
+
 # Columns that hold the time of the run itself, so differ between any two builds: compared by name only.
 SPARK_RUN_TIME_COLUMNS := landed_at trained_at trained_seconds dbt_scd_id dbt_updated_at dbt_valid_from
 test-spark: install spark-install test-data
