@@ -549,7 +549,7 @@
     {%- set checks = [] -%}
     {%- for column in required_refs + optional_refs -%}
         {%- for referenced in column.references -%}
-            {%- do checks.append({'column': column.name, 'system': referenced.split('.')[0],
+            {%- do checks.append({'n': checks | length + 1, 'column': column.name, 'system': referenced.split('.')[0],
                 'table': referenced.split('.')[1], 'required': column in required_refs}) -%}
         {%- endfor -%}
     {%- endfor -%}
@@ -562,7 +562,7 @@
             _source_row_number,
             {{ own_hash }} as key_hash
             {%- for check in checks %},
-            {{ erasure_key_hash(check.system, check.table, check.column) }} as reference_hash_{{ loop.index }}
+            {{ erasure_key_hash(check.system, check.table, check.column) }} as reference_hash_{{ check.n }}
             {%- endfor %}
         from {{ landed }}
     ),
@@ -574,14 +574,14 @@
             (
                 own.key_hash is not null
                 {%- for check in checks if check.required %}
-                or erased_{{ loop.index }}.key_hash is not null
+                or erased_{{ check.n }}.key_hash is not null
                 {%- endfor %}
             ) as is_erased
             {%- for column in optional_refs %},
             (
                 false
                 {%- for check in checks if check.column == column.name %}
-                or erased_{{ loop.index }}.key_hash is not null
+                or erased_{{ check.n }}.key_hash is not null
                 {%- endfor %}
             ) as {{ adapter.quote('erase_' ~ column.name) }}
             {%- endfor %}
@@ -594,7 +594,7 @@
         left join (
             select distinct key_hash from landing.erased_keys
             where source_system = '{{ check.system }}' and source_table = '{{ check.table }}'
-        ) as erased_{{ loop.index }} on hashed.reference_hash_{{ loop.index }} = erased_{{ loop.index }}.key_hash
+        ) as erased_{{ check.n }} on hashed.reference_hash_{{ check.n }} = erased_{{ check.n }}.key_hash
         {%- endfor %}
     )
 
