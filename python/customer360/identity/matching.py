@@ -319,53 +319,18 @@ def choose_threshold(probabilities: np.ndarray, fixed: float | None = None) -> T
     return Threshold(threshold, "expected_f1", *expected_quality(p, threshold))
 
 
-def blocking_rule_pair_counts(records: pa.Table, model: Mapping[str, Any]) -> pa.Table:
-    """Exact candidate-pair counts of the model's prediction rules, in rule order, also printed."""
-    from .settings import BLOCKING_RULES
-    from .training import count_pairs
-
-    by_sql = {r.sql: r for r in BLOCKING_RULES}
-    # No model (no records to train on): no rule generated any pair; the table is empty, not an error.
-    predictions = model["splink"]["blocking_rules_to_generate_predictions"] if model else []
-    rules = [by_sql[r["blocking_rule"]] for r in predictions]
-    marginal = count_pairs(records, rules) if rules else []
-    cumulative = np.cumsum(marginal).tolist() if marginal else []
-    n = records.num_rows
-    for rule, pairs, total in zip(rules, marginal, cumulative):
-        print(f"identity blocking rule {rule.name}: +{pairs} pairs (cumulative {total}) over {n} records")
-    return pa.table(
-        {
-            "blocking_rule": pa.array([r.name for r in rules], pa.string()),
-            "blocking_rule_sql": pa.array([r.sql for r in rules], pa.string()),
-            "rule_order": pa.array(list(range(len(rules))), pa.int32()),
-            "record_count": pa.array([n] * len(rules), pa.int64()),
-            "pairs_marginal": pa.array(marginal, pa.int64()),
-            "pairs_cumulative": pa.array(cumulative, pa.int64()),
-            "pairs_possible": pa.array([n * (n - 1) // 2] * len(rules), pa.int64()),
-        }
-    )
-
-
-def scored_pair_counts(record_count: int, model: Mapping[str, Any] | None, blocking_rules: pa.Array | pa.ChunkedArray) -> pa.Table:
-    """``blocking_rule_pair_counts`` from the scored pairs instead of blocking the records again.
-
-    ``blocking_rules`` is the ``blocking_rule`` column of every pair ``score_and_decide`` scored with
-    ``model`` (the name of the rule that found it, Splink's ``match_key``). It scores every blocked pair
-    (no probability floor), so each rule's pairs are the marginal count Splink's blocking analysis gives:
-    the same table, in a fraction of the time (DECISIONS §52)."""
+def _prediction_rules(model: Mapping[str, Any] | None) -> list:
+    """The model's prediction rules (``settings.BLOCKING_RULES`` entries), in its order; none without a model
+    (no records to train on: no rule generated any pair, the table is empty, not an error)."""
     from .settings import BLOCKING_RULES
 
     by_sql = {r.sql: r for r in BLOCKING_RULES}
     predictions = model["splink"]["blocking_rules_to_generate_predictions"] if model else []
-    rules = [by_sql[r["blocking_rule"]] for r in predictions]
-    found = {
-        row["values"]: row["counts"]
-        for row in pc.value_counts(blocking_rules).to_pylist()
-    } if len(blocking_rules) else {}
-    unknown = set(found) - {r.name for r in rules}
-    if unknown:  # a pair found by no rule of this model: the pairs were scored with another model
-        raise ValueError(f"scored pairs name blocking rules the model does not have: {sorted(map(str, unknown))}")
-    marginal = [int(found.get(r.name, 0)) for r in rules]
+    return [by_sql[r["blocking_rule"]] for r in predictions]
+
+
+def _rule_pair_table(rules: Sequence, marginal: Sequence[int], record_count: int) -> pa.Table:
+    """Each rule's marginal and cumulative pair counts over ``record_count`` records, also printed."""
     cumulative = np.cumsum(marginal).tolist() if marginal else []
     n = int(record_count)
     for rule, pairs, total in zip(rules, marginal, cumulative):
@@ -381,3 +346,30 @@ def scored_pair_counts(record_count: int, model: Mapping[str, Any] | None, block
             "pairs_possible": pa.array([n * (n - 1) // 2] * len(rules), pa.int64()),
         }
     )
+
+
+def blocking_rule_pair_counts(records: pa.Table, model: Mapping[str, Any]) -> pa.Table:
+    """Exact candidate-pair counts of the model's prediction rules, in rule order, also printed."""
+    from .training import count_pairs
+
+    rules = _prediction_rules(model)
+    marginal = count_pairs(records, rules) if rules else []
+    return _rule_pair_table(rules, marginal, records.num_rows)
+
+
+def scored_pair_counts(record_count: int, model: Mapping[str, Any] | None, blocking_rules: pa.Array | pa.ChunkedArray) -> pa.Table:
+    """``blocking_rule_pair_counts`` from the scored pairs instead of blocking the records again.
+
+    ``blocking_rules`` is the ``blocking_rule`` column of every pair ``score_and_decide`` scored with
+    ``model`` (the name of the rule that found it, Splink's ``match_key``). It scores every blocked pair
+    (no probability floor), so each rule's pairs are the marginal count Splink's blocking analysis gives:
+    the same table, in a fraction of the time (DECISIONS §52)."""
+    rules = _prediction_rules(model)
+    found = {
+        row["values"]: row["counts"]
+        for row in pc.value_counts(blocking_rules).to_pylist()
+    } if len(blocking_rules) else {}
+    unknown = set(found) - {r.name for r in rules}
+    if unknown:  # a pair found by no rule of this model: the pairs were scored with another model
+        raise ValueError(f"scored pairs name blocking rules the model does not have: {sorted(map(str, unknown))}")
+    return _rule_pair_table(rules, [int(found.get(r.name, 0)) for r in rules], record_count)
