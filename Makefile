@@ -212,7 +212,8 @@ bench-build: install
 # Apache Spark in local mode (issue 18; README "Running on Apache Spark"): its own virtual environment
 # (.venv-spark, ~1.6 GB, never mixed with .venv) and a JDK from Debian. make test-spark builds the ported
 # part of the DAG (SPARK_SELECT) of the test set on local Spark and compares every table it built with the
-# DuckDB test build, table by table (0 differences to pass); .ci/run runs it after the other steps.
+# DuckDB test build, table by table (0 differences to pass); .ci/run runs it after the other steps, then
+# make spark-erasure-test (below).
 .PHONY: spark-install spark-jdk spark-build spark-dbt-test test-spark test-spark-run
 SPARK_VENV ?= .venv-spark
 SPARK_BIN := $(SPARK_VENV)/bin
@@ -274,7 +275,7 @@ spark-dbt-test: spark-install
 
 # Erasure on Spark (python/tests/test_spark_erasure.py): 60 generated customers built on DuckDB, one erased
 # with `customer360 erase`, then fresh DuckDB and Spark builds with the same ledger and salt compared table by
-# table, and the Spark warehouse scanned for her values.
+# table, and the Spark warehouse scanned for her values. .ci/run calls it after make test-spark (9.5 min here).
 .PHONY: spark-erasure-test
 spark-erasure-test: spark-install
 	JAVA_HOME=$(SPARK_JAVA_HOME) $(SPARK_BIN)/pytest -q -s -m spark_erasure python/tests/test_spark_erasure.py

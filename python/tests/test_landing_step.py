@@ -8,7 +8,7 @@ for the whole module, so dbt parses the project once.
 The same cases run on Spark (``spark__land_sources``, local[1], one warehouse for the module) where
 dbt-spark and a JDK are installed (.venv-spark; ``make test-spark`` runs them); elsewhere those are skipped.
 Spark's reader quarantines a record by its field count only, so its unreadable lines carry no column
-name (DECISIONS §43); the erasure ledger erases the same rows on both (DECISIONS §41, §53-spark-erasure).
+name (DECISIONS §43); the erasure ledger erases the same rows on both (DECISIONS §41, §53).
 """
 
 from __future__ import annotations
