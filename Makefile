@@ -212,7 +212,8 @@ bench-build: install
 # Apache Spark in local mode (issue 18; README "Running on Apache Spark"): its own virtual environment
 # (.venv-spark, ~1.6 GB, never mixed with .venv) and a JDK from Debian. make test-spark builds the ported
 # part of the DAG (SPARK_SELECT) of the test set on local Spark and compares every table it built with the
-# DuckDB test build, table by table (0 differences to pass); .ci/run runs it after the other steps.
+# DuckDB test build, table by table (0 differences to pass); .ci/run runs it after the other steps, then
+# make spark-erasure-test (below).
 .PHONY: spark-install spark-jdk spark-build spark-dbt-test test-spark test-spark-run
 SPARK_VENV ?= .venv-spark
 SPARK_BIN := $(SPARK_VENV)/bin
@@ -271,6 +272,13 @@ spark-dbt-test: spark-install
 	$(SPARK_TEST_VARS) \
 	$(SPARK_DBT) test --select '$(SPARK_SELECT)' --exclude tag:duckdb_only \
 	  --target-path $(TEST_SPARK_TARGET)-test --vars "$$vars"
+
+# Erasure on Spark (python/tests/test_spark_erasure.py): 60 generated customers built on DuckDB, one erased
+# with `customer360 erase`, then fresh DuckDB and Spark builds with the same ledger and salt compared table by
+# table, and the Spark warehouse scanned for her values. .ci/run calls it after make test-spark (9.5 min here).
+.PHONY: spark-erasure-test
+spark-erasure-test: spark-install
+	JAVA_HOME=$(SPARK_JAVA_HOME) $(SPARK_BIN)/pytest -q -s -m spark_erasure python/tests/test_spark_erasure.py
 
 # Columns that hold the time of the run itself, so differ between any two builds: compared by name only.
 SPARK_RUN_TIME_COLUMNS := landed_at trained_at trained_seconds dbt_scd_id dbt_updated_at dbt_valid_from

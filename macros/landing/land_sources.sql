@@ -196,13 +196,7 @@
         landed parents first, each read into a temporary table (memory, never the database file or its WAL)
         from which the erased rows are taken out before the raw table is written. -#}
     {%- set erasing = land_sources_erasure_ledger() -%}
-    {%- set ordered_tables = erasure_order(plans | map(attribute='table') | list) if erasing else [] -%}
-    {%- set ordered_plans = [] -%}
-    {%- for t in ordered_tables -%}
-        {%- do ordered_plans.append(plans | selectattr('table.system', 'equalto', t.system)
-            | selectattr('table.table', 'equalto', t.table) | first) -%}
-    {%- endfor -%}
-    {%- for plan in (ordered_plans if erasing else plans) -%}
+    {%- for plan in (erasure_ordered_plans(plans) if erasing else plans) -%}
         {%- set t = plan.table -%}
         {%- set erase_here = erasing and plan.report.is_present -%}
         {%- set landed_relation = 'landing_current' if erase_here else t.relation -%}
@@ -363,7 +357,7 @@
 
 {#- The salted hash of a source row's key, '<system>:<table>:<id>' (the record_key of staging). -#}
 {% macro erasure_key_hash(system, table, column) -%}
-    {{ pii_hash("'" ~ system ~ ":" ~ table ~ ":' || trim(cast(" ~ adapter.quote(column) ~ " as varchar))") }}
+    {{ pii_hash("'" ~ system ~ ":" ~ table ~ ":' || trim(cast(" ~ adapter.quote(column) ~ " as " ~ dbt.type_string() ~ "))") }}
 {%- endmacro %}
 
 {#- Reads the erasure ledger into landing.erased_keys (salted hashes only); returns whether there is one.
@@ -379,9 +373,16 @@
         {{ exceptions.raise_compiler_error('The erasure ledger ' ~ ledger_path ~ ' cannot be read: '
             ~ (ledger.problem or 'its header is not ' ~ ledger_columns | join(','))) }}
     {%- endif -%}
+    {%- do adapter.dispatch('land_sources_load_erased_keys', 'customer360')(ledger_path, ledger.is_present, ledger_columns) -%}
+    {{ return(ledger.is_present) }}
+{%- endmacro %}
+
+{#- landing.erased_keys (source_system, source_table, key_hash) from the ledger's source_row lines; empty
+    without a ledger. -#}
+{% macro duckdb__land_sources_load_erased_keys(ledger_path, is_present, ledger_columns) -%}
     {%- call statement('landing_erasure_ledger', auto_begin=false) -%}
         create or replace table landing.erased_keys (source_system varchar, source_table varchar, key_hash varchar);
-        {% if ledger.is_present %}
+        {% if is_present %}
         insert into landing.erased_keys
         select distinct source_system, source_table, lower(key_hash)
         from read_csv(
@@ -391,7 +392,32 @@
         where key_kind = 'source_row';
         {% endif %}
     {%- endcall -%}
-    {{ return(ledger.is_present) }}
+{%- endmacro %}
+
+{#- Spark: the same table as Parquet, read with Spark's CSV reader (all text, columns by position: the
+    header was checked by land_sources_erasure_ledger), one statement per call. -#}
+{% macro spark__land_sources_load_erased_keys(ledger_path, is_present, ledger_columns) -%}
+    {%- do run_query('drop table if exists landing.erased_keys') -%}
+    {%- if is_present -%}
+        {%- set read_sql -%}
+        create or replace temporary view landing_erasure_ledger (
+            {%- for name in ledger_columns %}
+            {{ name }} string{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+        using csv
+        options (path {{ sql_literal(ledger_path) }}, header 'true', enforceSchema 'true', quote '"', escape '"',
+            multiLine 'true', mode 'FAILFAST', encoding 'UTF-8')
+        {%- endset -%}
+        {%- do run_query(read_sql) -%}
+        {%- do run_query('create table landing.erased_keys using parquet as'
+            ~ ' select distinct source_system, source_table, lower(key_hash) as key_hash'
+            ~ " from landing_erasure_ledger where key_kind = 'source_row'") -%}
+        {%- do run_query('drop view if exists landing_erasure_ledger') -%}
+    {%- else -%}
+        {%- do run_query('create table landing.erased_keys using parquet as select cast(null as string) as source_system,'
+            ~ ' cast(null as string) as source_table, cast(null as string) as key_hash where false') -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The tables parents first: a table comes after every table its references point to (a reference
@@ -422,12 +448,27 @@
     {{ return(ordered) }}
 {%- endmacro %}
 
-{#- SQL that writes table t's raw relation from the temporary table `landed` without the erased rows: a
+{#- The landing plans in erasure_order (parents first). -#}
+{% macro erasure_ordered_plans(plans) -%}
+    {%- set ordered_plans = [] -%}
+    {%- for t in erasure_order(plans | map(attribute='table') | list) -%}
+        {%- do ordered_plans.append(plans | selectattr('table.system', 'equalto', t.system)
+            | selectattr('table.table', 'equalto', t.table) | first) -%}
+    {%- endfor -%}
+    {{ return(ordered_plans) }}
+{%- endmacro %}
+
+{#- Writes table t's raw relation from the landed rows without the erased rows (dispatched). -#}
+{% macro land_sources_erase_rows(t, landed) -%}
+    {{ return(adapter.dispatch('land_sources_erase_rows', 'customer360')(t, landed)) }}
+{%- endmacro %}
+
+{#- DuckDB: SQL that writes table t's raw relation from the temporary table `landed` without the erased rows: a
     row whose key is in landing.erased_keys, or whose required reference (meta.references) points to an
     erased row, is left out (and its key joins landing.erased_keys, so its children follow it); an
     optional reference to an erased row is emptied. Leaves landing_erasure_marks (is_erased,
     is_reference_emptied per _source_row_number) for the audit. -#}
-{% macro land_sources_erase_rows(t, landed) -%}
+{% macro duckdb__land_sources_erase_rows(t, landed) -%}
     {%- set required_refs = [] -%}
     {%- set optional_refs = [] -%}
     {%- for column in t.columns if column.references -%}
@@ -493,6 +534,105 @@
             order by landed._source_row_number;
 {%- endmacro %}
 
+{#- Spark: writes table t's raw relation (Parquet) from the temporary view `landed` without the erased rows,
+    as duckdb__land_sources_erase_rows does, one statement per call; returns the audit counts
+    {erased, emptied}. The marks (row number, salted key hash, flags: no value of a row) are a Parquet
+    table landing.erasure_marks, computed once per table and dropped after it; the view reads the
+    landing file, so the erased rows are never written to the warehouse. The erased rows' keys join
+    landing.erased_keys last, so their children (later tables) follow them. -#}
+{% macro spark__land_sources_erase_rows(t, landed) -%}
+    {%- set required_refs = [] -%}
+    {%- set optional_refs = [] -%}
+    {%- for column in t.columns if column.references -%}
+        {%- do (required_refs if column.required else optional_refs).append(column) -%}
+    {%- endfor -%}
+    {%- set checks = [] -%}
+    {%- for column in required_refs + optional_refs -%}
+        {%- for referenced in column.references -%}
+            {%- do checks.append({'n': checks | length + 1, 'column': column.name, 'system': referenced.split('.')[0],
+                'table': referenced.split('.')[1], 'required': column in required_refs}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set own_hash = erasure_key_hash(t.system, t.table, t.primary_key) if t.primary_key else 'cast(null as string)' -%}
+    {%- do run_query('drop table if exists landing.erasure_marks') -%}
+    {%- set marks_sql -%}
+    create table landing.erasure_marks using parquet as
+    with hashed as (
+        select
+            _source_row_number,
+            {{ own_hash }} as key_hash
+            {%- for check in checks %},
+            {{ erasure_key_hash(check.system, check.table, check.column) }} as reference_hash_{{ check.n }}
+            {%- endfor %}
+        from {{ landed }}
+    ),
+
+    marks as (
+        select
+            hashed._source_row_number,
+            hashed.key_hash,
+            (
+                own.key_hash is not null
+                {%- for check in checks if check.required %}
+                or erased_{{ check.n }}.key_hash is not null
+                {%- endfor %}
+            ) as is_erased
+            {%- for column in optional_refs %},
+            (
+                false
+                {%- for check in checks if check.column == column.name %}
+                or erased_{{ check.n }}.key_hash is not null
+                {%- endfor %}
+            ) as {{ adapter.quote('erase_' ~ column.name) }}
+            {%- endfor %}
+        from hashed
+        left join (
+            select distinct key_hash from landing.erased_keys
+            where source_system = '{{ t.system }}' and source_table = '{{ t.table }}'
+        ) as own on hashed.key_hash = own.key_hash
+        {%- for check in checks %}
+        left join (
+            select distinct key_hash from landing.erased_keys
+            where source_system = '{{ check.system }}' and source_table = '{{ check.table }}'
+        ) as erased_{{ check.n }} on hashed.reference_hash_{{ check.n }} = erased_{{ check.n }}.key_hash
+        {%- endfor %}
+    )
+
+    select
+        marks.*,
+        false {%- for column in optional_refs %} or marks.{{ adapter.quote('erase_' ~ column.name) }}{% endfor %}
+            as is_reference_emptied
+    from marks
+    {%- endset -%}
+    {%- do run_query(marks_sql) -%}
+    {%- set create_sql -%}
+    create table {{ t.relation }} using parquet as
+    select
+        {%- for column in t.columns %}
+        {%- if column in optional_refs %}
+        case when marks.{{ adapter.quote('erase_' ~ column.name) }} then cast(null as string)
+            else landed.{{ adapter.quote(column.name) }} end as {{ adapter.quote(column.name) }},
+        {%- else %}
+        landed.{{ adapter.quote(column.name) }},
+        {%- endif %}
+        {%- endfor %}
+        landed._source_row_number,
+        landed._file_modified_at
+    from {{ landed }} as landed
+    inner join landing.erasure_marks as marks
+        on landed._source_row_number = marks._source_row_number
+    where not marks.is_erased
+    {%- endset -%}
+    {%- do run_query(create_sql) -%}
+    {%- set counts = run_query('select count_if(is_erased), count_if(not is_erased and is_reference_emptied)'
+        ~ ' from landing.erasure_marks').rows[0] -%}
+    {#- the erased rows' keys join the ledger's for this build, so their children follow them -#}
+    {%- do run_query("insert into landing.erased_keys select '" ~ t.system ~ "', '" ~ t.table ~ "', key_hash"
+        ~ ' from landing.erasure_marks where is_erased and key_hash is not null') -%}
+    {%- do run_query('drop table landing.erasure_marks') -%}
+    {{ return({'erased': counts[0] or 0, 'emptied': counts[1] or 0}) }}
+{%- endmacro %}
+
 {#- Spark: the same plans (landing_plans), loaded with Spark's own readers into Parquet tables, one
     statement per call (dbt-spark's session cursor runs one). CSV: every column as a string, header by
     position, quoted fields over several lines, `"` as quote and escape; a record whose number of fields
@@ -503,21 +643,15 @@
     landing.files and landing.unreadable_lines are rewritten whole (Parquet tables cannot delete rows):
     the rows of tables landed now, plus the kept rows of other enabled tables from the last landing.
     Every CSV file is scanned for a quote never closed (customer360_unterminated_quote, one pass over the
-    file on the driver): an error naming the line, as on DuckDB. Erasure is not ported: with an erasure ledger the Spark landing stops with an error rather than land
-    the erased rows (erased_row_count and erased_reference_count are null, as without a ledger). -#}
+    file on the driver): an error naming the line, as on DuckDB. Erasure as on DuckDB (DECISIONS §41):
+    with an erasure ledger, tables are landed parents first and each is written from a temporary view over
+    its file without the erased rows (spark__land_sources_erase_rows), counted in landing.files. -#}
 {% macro spark__land_sources(tables) -%}
     {%- set plans = landing_plans(tables) -%}
-    {%- set ledger_path = erasure_ledger_path() -%}
-    {%- set ledger = fromjson(run_query(
-        'select customer360_inspect_file(' ~ sql_literal(ledger_path) ~ ', ' ~ sql_literal('csv') ~ ')'
-    ).columns[0].values()[0]) -%}
-    {%- if ledger.is_present -%}
-        {{ exceptions.raise_compiler_error('There is an erasure ledger (' ~ ledger_path ~ '), and erasure in the'
-            ~ ' landing step is not ported to Spark: land and build on DuckDB, or move the ledger only if'
-            ~ ' every request in it is already out of the landing files.') }}
-    {%- endif -%}
     {%- set enabled = landing_tables() | map(attribute='system') | unique | list -%}
     {%- do run_query('create schema if not exists landing') -%}
+    {#- the erasure ledger, when there is one: landing.erased_keys, tables landed parents first -#}
+    {%- set erasing = land_sources_erasure_ledger() -%}
     {%- set landed_keys = [] -%}
     {%- for plan in plans -%}
         {%- do landed_keys.append(plan.table.system ~ '.' ~ plan.table.table) -%}
@@ -532,8 +666,9 @@
     {%- for name in ['files', 'unreadable_lines'] -%}
         {%- do run_query('drop table if exists landing.kept_' ~ name) -%}
         {%- if name in existing_names -%}
+            {%- set existing_columns = run_query('select * from landing.' ~ name ~ ' limit 0').column_names | map('lower') | list -%}
             {%- do run_query('create table landing.kept_' ~ name ~ ' using parquet as select '
-                ~ spark__landing_audit_columns(name) ~ ' from landing.' ~ name ~ ' where ' ~ keep_filter) -%}
+                ~ spark__landing_audit_columns(name, existing_columns) ~ ' from landing.' ~ name ~ ' where ' ~ keep_filter) -%}
         {%- else -%}
             {%- do run_query('create table landing.kept_' ~ name ~ ' using parquet as select * from ' ~ spark__landing_audit_empty(name)) -%}
         {%- endif -%}
@@ -541,9 +676,10 @@
 
     {%- set audit_rows = [] -%}
     {%- set unreadable_selects = [] -%}
-    {%- for plan in plans -%}
+    {%- for plan in (erasure_ordered_plans(plans) if erasing else plans) -%}
         {%- set t = plan.table -%}
         {%- set view = 'landing_read_' ~ t.system ~ '_' ~ t.table -%}
+        {%- set erased = {'erased': 0, 'emptied': 0} if erasing else {'erased': none, 'emptied': none} -%}
         {%- do run_query('create schema if not exists ' ~ t.relation.schema) -%}
         {%- do run_query('drop table if exists ' ~ t.relation) -%}
         {%- if not plan.report.is_present -%}
@@ -597,8 +733,7 @@
                 {%- endset -%}
             {%- endif -%}
             {%- do run_query(read_sql) -%}
-            {%- set create_sql -%}
-            create table {{ t.relation }} using parquet as
+            {%- set landed_sql -%}
             select
                 {%- for column in t.columns %}
                 {%- if column.name in plan.present %}
@@ -616,7 +751,14 @@
             from {{ view }}
             where _corrupt_record is null
             {%- endset -%}
-            {%- do run_query(create_sql) -%}
+            {%- if erasing -%}
+                {#- a view over the read file: the erased rows are left out before anything is written -#}
+                {%- do run_query('create or replace temporary view landing_current as ' ~ landed_sql) -%}
+                {%- do erased.update(land_sources_erase_rows(t, 'landing_current')) -%}
+                {%- do run_query('drop view if exists landing_current') -%}
+            {%- else -%}
+                {%- do run_query('create table ' ~ t.relation ~ ' using parquet as ' ~ landed_sql) -%}
+            {%- endif -%}
             {%- if t.file_format == 'csv' -%}
                 {%- set unreadable_sql -%}
                 select
@@ -638,7 +780,8 @@
         {%- endif -%}
         {%- set counts = run_query('select (select count(*) from ' ~ t.relation ~ '), '
             ~ ('(select count(*) from ' ~ view ~ '_unreadable)' if plan.report.is_present and t.file_format == 'csv' else '0')) -%}
-        {%- do audit_rows.append({'plan': plan, 'rows': counts.rows[0][0], 'unreadable': counts.rows[0][1]}) -%}
+        {%- do audit_rows.append({'plan': plan, 'rows': counts.rows[0][0], 'unreadable': counts.rows[0][1],
+            'erased': erased.erased, 'emptied': erased.emptied}) -%}
         {%- if not plan.report.is_present and not t.optional -%}
             {%- do exceptions.warn('Landing: ' ~ plan.path ~ ' does not exist; ' ~ t.system ~ '.' ~ t.table
                 ~ ' is empty in this build (data_inventory lists it as absent).') -%}
@@ -673,8 +816,8 @@
         {{ sql_literal(plan.missing | join(', ')) if plan.missing else 'cast(null as string)' }},
         {{ sql_literal(plan.unknown | join(', ')) if plan.unknown else 'cast(null as string)' }},
         cast(current_timestamp() as timestamp),
-        cast(null as bigint),
-        cast(null as bigint)
+        cast({{ 'null' if row.erased is none else row.erased }} as bigint),
+        cast({{ 'null' if row.emptied is none else row.emptied }} as bigint)
     {%- endfor %}
     {%- endset -%}
     {%- do run_query(files_sql) -%}
@@ -706,12 +849,15 @@
 {%- endmacro %}
 
 {#- The columns of a landing audit table kept from the last Spark landing (Spark), in the order the
-    rewrite writes them; the erasure counts are null on Spark (a table from before they existed has none). -#}
-{% macro spark__landing_audit_columns(name) -%}
+    rewrite writes them; the erasure counts are kept when the table has them (existing_columns), null
+    otherwise (a table from before they existed). -#}
+{% macro spark__landing_audit_columns(name, existing_columns=[]) -%}
     {%- if name == 'files' -%}
     source_system, source_table, file_path, file_format, is_present, file_bytes, file_modified_at, row_count,
-    unreadable_line_count, missing_columns, unknown_columns, landed_at, cast(null as bigint) as erased_row_count,
-    cast(null as bigint) as erased_reference_count
+    unreadable_line_count, missing_columns, unknown_columns, landed_at,
+    {%- for column in ['erased_row_count', 'erased_reference_count'] %}
+    {{ column if column in existing_columns else 'cast(null as bigint) as ' ~ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
     {%- else -%}
     source_system, source_table, file_path, line_number, column_name, problem
     {%- endif -%}

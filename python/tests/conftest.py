@@ -19,6 +19,11 @@ def pytest_configure(config):
     )
     config.addinivalue_line(
         "markers",
+        "spark_erasure: builds 60 customers on DuckDB and on local Spark around `customer360 erase` "
+        "(make spark-erasure-test; needs .venv-spark); deselect with -m 'not spark_erasure'",
+    )
+    config.addinivalue_line(
+        "markers",
         "superset: drives Apache Superset (its own venv, make bi-install) in the system Chromium (make bi-test); "
         "deselect with -m 'not superset'",
     )

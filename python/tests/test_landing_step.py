@@ -8,13 +8,14 @@ for the whole module, so dbt parses the project once.
 The same cases run on Spark (``spark__land_sources``, local[1], one warehouse for the module) where
 dbt-spark and a JDK are installed (.venv-spark; ``make test-spark`` runs them); elsewhere those are skipped.
 Spark's reader quarantines a record by its field count only, so its unreadable lines carry no column
-name, and erasure is not ported to Spark (DECISIONS §43).
+name (DECISIONS §43); the erasure ledger erases the same rows on both (DECISIONS §41, §53).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -93,6 +94,22 @@ def unreadable(work: Path) -> list[tuple]:
         con.close()
 
 
+def landed(work: Path, sql: str) -> list[tuple]:
+    """Rows of ``sql`` over landed tables named ``{schema.table}`` (Spark: its tables' Parquet files, read
+    with DuckDB; DuckDB: the module's database file)."""
+    if engine(work) == "spark":
+        warehouse = work / "spark" / "warehouse"
+        def parquet(match: re.Match) -> str:
+            schema, table = match.group(1).split(".")
+            return f"read_parquet('{warehouse / (schema + '.db') / table / '*.parquet'}')"
+        return duckdb.connect().execute(re.sub(r"\{([a-z_]+\.[a-z_]+)\}", parquet, sql)).fetchall()
+    con = duckdb.connect(str(work / "c360.duckdb"), read_only=True)
+    try:
+        return con.execute(re.sub(r"\{([a-z_]+\.[a-z_]+)\}", r"\1", sql)).fetchall()
+    finally:
+        con.close()
+
+
 def contacts(work: Path, text: str) -> Path:
     for stale in (work / "raw" / "web").glob("*"):
         stale.unlink()
@@ -153,9 +170,8 @@ def test_a_parquet_file_missing_a_required_column_names_it(project):
 
 def test_the_erasure_ledger_drops_rows_and_their_children_and_empties_references(project):
     """Ledger rows leave the landed tables, children that require them follow, an optional reference to
-    one is emptied; all counted in landing.files."""
-    if engine(project) == "spark":
-        pytest.skip("erasure is not ported to Spark: its landing stops with an error instead (DECISIONS §43)")
+    one is emptied; all counted in landing.files. The same on both engines (Spark: the ledger beside its
+    warehouse folder)."""
     from customer360.privacy.erasure import LEDGER_COLUMNS, key_hash
 
     salt = "a-test-salt-of-enough-length"
@@ -169,29 +185,41 @@ def test_the_erasure_ledger_drops_rows_and_their_children_and_empties_references
         "id,total_price,created_at\n9001,10.00,2024-01-01\n9002,12.00,2024-01-01\n", encoding="utf-8")
     (project / "raw" / "orders" / "order_lines.csv").write_text(
         "id,order_id,quantity,price\nL1,9001,1,10.00\nL2,9002,1,12.00\nL3,9001,2,5.00\n", encoding="utf-8")
-    ledger = Path(f"{project / 'c360.duckdb'}.erasure_ledger.csv")
+    # billing: a table with a required and an optional reference (invoices, payments)
+    (project / "raw" / "billing").mkdir(exist_ok=True)
+    (project / "raw" / "billing" / "customers.csv").write_text("id\nB1\nB2\n", encoding="utf-8")
+    (project / "raw" / "billing" / "invoices.csv").write_text(
+        "id,customer_id,order_id,status,amount_due,created\n"
+        "I1,B2,9001,paid,10.00,2024-01-01\nI2,B1,9002,paid,12.00,2024-01-01\n", encoding="utf-8")
+    (project / "raw" / "billing" / "payments.csv").write_text(
+        "id,invoice_id,customer_id,amount,status,created\n"
+        "P1,I2,B2,12.00,succeeded,2024-01-02\nP2,I1,B1,10.00,succeeded,2024-01-02\n", encoding="utf-8")
+    ledger = Path(f"{project / ('spark' if engine(project) == 'spark' else 'c360.duckdb')}.erasure_ledger.csv")
     with open(ledger, "w", encoding="utf-8") as handle:
         handle.write(",".join(LEDGER_COLUMNS) + "\n")
-        for key in ("crm:contacts:003A", "orders:orders:9001"):
+        for key in ("crm:contacts:003A", "orders:orders:9001", "billing:customers:B1"):
             system, table, _ = key.split(":")
             handle.write(f"r1,2026-01-01T00:00:00,source_row,{system},{table},{key_hash(salt, key)}\n")
     try:
         code, out = run_landing_with_salt(project, "stg_crm__contacts stg_crm__tasks stg_orders__orders "
-                                          "stg_orders__order_lines", salt)
+                                          "stg_orders__order_lines stg_billing__customers stg_billing__invoices "
+                                          "stg_billing__payments", salt)
     finally:
         ledger.unlink()
     assert code == 0, out[-3000:]
-    con = duckdb.connect(str(project / "c360.duckdb"), read_only=True)
-    try:
-        assert con.execute("select id from raw_crm.contacts").fetchall() == [("003B",)]
-        assert sorted(con.execute("select id, who_id from raw_crm.tasks").fetchall()) == [("T1", None), ("T2", "003B")]
-        assert con.execute("select id from raw_orders.orders").fetchall() == [("9002",)]
-        assert con.execute("select id from raw_orders.order_lines").fetchall() == [("L2",)]
-        counts = dict(((s, t), (r, e, x)) for s, t, r, e, x in con.execute(
-            "select source_system, source_table, row_count, erased_row_count, erased_reference_count "
-            "from landing.files where source_table in ('contacts', 'tasks', 'orders', 'order_lines')").fetchall())
-    finally:
-        con.close()
+    assert landed(project, "select id from {raw_crm.contacts}") == [("003B",)]
+    assert sorted(landed(project, "select id, who_id from {raw_crm.tasks}")) == [("T1", None), ("T2", "003B")]
+    assert landed(project, "select id from {raw_orders.orders}") == [("9002",)]
+    assert landed(project, "select id from {raw_orders.order_lines}") == [("L2",)]
+    # I2 requires erased customer B1 (erased, and so is its payment's reference); I1's order was erased
+    assert landed(project, "select id, customer_id, order_id from {raw_billing.invoices}") == [("I1", "B2", None)]
+    assert landed(project, "select id, invoice_id, customer_id from {raw_billing.payments}") == [("P1", None, "B2")]
+    counts = dict(((s, t), (r, e, x)) for s, t, r, e, x in landed(project,
+        "select source_system, source_table, row_count, erased_row_count, erased_reference_count "
+        "from {landing.files} where source_table in ('contacts', 'tasks', 'orders', 'order_lines', 'customers', "
+        "'invoices', 'payments')"))
     assert counts == {("crm", "contacts"): (1, 1, 0), ("crm", "tasks"): (2, 0, 1),
-                      ("orders", "orders"): (1, 1, 0), ("orders", "order_lines"): (1, 2, 0)}
+                      ("orders", "orders"): (1, 1, 0), ("orders", "order_lines"): (1, 2, 0),
+                      ("billing", "customers"): (1, 1, 0), ("billing", "invoices"): (1, 1, 1),
+                      ("billing", "payments"): (1, 1, 1)}
     assert "Ann" not in out and "003A" not in out
