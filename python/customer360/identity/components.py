@@ -167,7 +167,13 @@ def cluster(
     def joined_or_refused(pairs: tuple[np.ndarray, np.ndarray], kind: str) -> None:
         a, b = (np.asarray(side, dtype=np.int64) for side in pairs)
         root_of, a_list, b_list = sets.root, a.tolist(), b.tolist()
-        for k in np.lexsort((b, a)).tolist():
+        order = np.lexsort((b, a))
+        if keep_apart is None and len(order) > 1:
+            # the same pair again right after itself joins nothing (its records were just joined), and
+            # with no must_not_link it cannot be refused either: dropped before the loop
+            sa, sb = a[order], b[order]
+            order = order[np.concatenate([[True], (sa[1:] != sa[:-1]) | (sb[1:] != sb[:-1])])]
+        for k in order.tolist():
             x, y = int(root_of[a_list[k]]), int(root_of[b_list[k]])
             if x == y:
                 continue
