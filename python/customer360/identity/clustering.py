@@ -50,13 +50,11 @@ def _profiles(records: pa.Table) -> list[Profile | None]:
     ]
 
 
-def _links(
-    table: pa.Table | None, record_keys: pa.Array, default_weight: float = 0.0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(a, b, match_weight) positions of a link table; ``default_weight`` where it has no weights."""
-    if table is None or table.num_rows == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
+def _link_positions(
+    table: pa.Table, record_keys: pa.Array, default_weight: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, match_weight, known) of every row of a non-empty link table: record positions (-1 for a
+    record not in ``record_keys``), weights (``default_weight`` where it has none) and whether both are known."""
     a = _positions(record_keys, table.column("record_key_a").cast(pa.string()))
     b = _positions(record_keys, table.column("record_key_b").cast(pa.string()))
     weight = (
@@ -64,8 +62,37 @@ def _links(
         if "match_weight" in table.column_names
         else np.full(table.num_rows, default_weight)
     )
-    known = (a >= 0) & (b >= 0)  # a reference to a quarantined or missing record links nothing
+    return a, b, weight, (a >= 0) & (b >= 0)
+
+
+def _links(
+    table: pa.Table | None, record_keys: pa.Array, default_weight: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, match_weight) positions of a link table; ``default_weight`` where it has no weights."""
+    if table is None or table.num_rows == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    a, b, weight, known = _link_positions(table, record_keys, default_weight)
+    # a reference to a quarantined or missing record links nothing
     return a[known], b[known], weight[known]
+
+
+def _scored_links(
+    pairs: pa.Table, record_keys: pa.Array
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``_links`` of the scored pairs decided ``link`` and of those decided ``apart`` — the same arrays as
+    filtering each into its own table first, without copying millions of record keys: the positions are
+    looked up once for every pair, then split in their order."""
+    if pairs.num_rows == 0:
+        return _links(None, record_keys), _links(None, record_keys)
+    a, b, weight, known = _link_positions(pairs, record_keys)
+    decision = pairs.column("pair_decision")
+
+    def chosen(value: str) -> np.ndarray:
+        return np.asarray(pc.fill_null(pc.equal(decision, value), False).to_numpy(zero_copy_only=False)) & known
+
+    is_link, is_apart = chosen("link"), chosen("apart")
+    return (a[is_link], b[is_link], weight[is_link]), (a[is_apart], b[is_apart], weight[is_apart])
 
 
 def _steward(corrections: pa.Table | None, record_keys: pa.Array) -> components.Steward:
@@ -90,11 +117,14 @@ def assign_customers(
     apart: pa.Table | None = None,
     rules=tuple(RULES),
     corrections: pa.Table | None = None,
+    scored: pa.Table | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """One row per record with its customer, and the model links the constraints refused.
 
     ``corrections``: the stewards' record pairs (``record_key_a``, ``record_key_b``, ``correction_type``
     ``must_link`` or ``must_not_link``), applied before every other link and never overruled.
+    ``scored``: instead of ``model`` and ``apart``, every scored pair with its ``pair_decision`` (``link``
+    pairs are the model links, ``apart`` ones the cannot-links; the same result, one key lookup).
 
     ``records``: ``record_key``, ``is_identifiable``, ``first_seen_at`` and any of ``PROFILE_COLUMNS``.
     Link tables: ``record_key_a``, ``record_key_b`` (and ``match_weight`` on model links); ``apart``:
@@ -111,11 +141,12 @@ def assign_customers(
     if pc.count_distinct(record_keys, mode="all").as_py() != len(keys):
         raise ValueError("record keys must be unique")
     det_a, det_b, _ = _links(deterministic, record_keys)
-    mod = _links(model, record_keys)
+    if scored is not None:  # the scored pairs with their decisions, instead of ``model`` and ``apart``
+        mod, cannot = _scored_links(scored, record_keys)
+    else:
+        mod, cannot = _links(model, record_keys), _links(apart, record_keys, -np.inf)
     steward = _steward(corrections, record_keys)
-    labels, refused = components.cluster(
-        len(keys), (det_a, det_b), mod, _profiles(records), _links(apart, record_keys, -np.inf), rules, steward
-    )
+    labels, refused = components.cluster(len(keys), (det_a, det_b), mod, _profiles(records), cannot, rules, steward)
     if steward.overridden:
         kinds = sorted({kind for kind, _ in steward.overridden})
         print(f"identity: steward must_not_link corrections overrode {len(steward.overridden)} link(s) "
@@ -177,7 +208,7 @@ def assign_customers(
 
 
 def cluster_records(
-    records, deterministic, model, previous=None, apart=None, rules=tuple(RULES), corrections=None
+    records, deterministic, model, previous=None, apart=None, rules=tuple(RULES), corrections=None, scored=None
 ) -> tuple[pa.Table, pa.Table]:
     """Records and the link tables → customer per record (and the refused model links); ``previous`` is
     the last output (record_key, customer_id), if any; ``apart`` the pairs scored as two people;
@@ -195,4 +226,5 @@ def cluster_records(
         None if apart is None else to_arrow_table(apart),
         rules,
         None if corrections is None else to_arrow_table(corrections),
+        None if scored is None else to_arrow_table(scored),
     )

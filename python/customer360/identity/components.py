@@ -42,13 +42,18 @@ class UnionFind:
     def union(self, x: int, y: int) -> int:
         """Join the sets of roots ``x`` and ``y``; returns the surviving root (the larger set's, ties ``x``).
         The survivor's members are its own followed by the other's, in their order."""
-        if len(self.of(x)) < len(self.of(y)):
-            x, y = y, x
-        moved = self.members.pop(y, None) or [y]
-        self.root[moved] = x
-        kept = self.members.get(x)
+        members = self.members
+        kept, moved = members.get(x), members.get(y)
+        if (len(kept) if kept else 1) < (len(moved) if moved else 1):
+            x, y, kept, moved = y, x, moved, kept
+        if moved:
+            del members[y]
+            self.root[moved] = x
+        else:
+            moved = [y]
+            self.root[y] = x
         if kept is None:
-            self.members[x] = [x] + moved
+            members[x] = [x] + moved
         else:
             kept.extend(moved)
         return x
@@ -68,12 +73,21 @@ def _slices(start: np.ndarray, records: list[int]) -> np.ndarray | slice:
     return np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
 
 
+def _stable_order(ends: np.ndarray) -> np.ndarray:
+    """``np.argsort(ends, kind="stable")`` of non-negative record positions, faster: each entry's position
+    is folded into its key, so the keys are unique and a plain sort of them gives the stable order."""
+    m = len(ends)
+    if m == 0 or int(ends.max()) >= np.iinfo(np.int64).max // max(m, 1) - 1:
+        return np.argsort(ends, kind="stable")
+    return np.sort(ends * m + np.arange(m, dtype=np.int64)) % m
+
+
 class ScoredPairs:
     """The model links and cannot-links with their match weights, looked up by record (compressed adjacency)."""
 
     def __init__(self, n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray, is_apart: np.ndarray) -> None:
         ends = np.concatenate([a, b]).astype(np.int64)
-        order = np.argsort(ends, kind="stable")
+        order = _stable_order(ends)
         self.partners = np.concatenate([b, a]).astype(np.int64)[order]
         self.weights = np.concatenate([weight, weight]).astype(float)[order]
         self.is_apart = np.concatenate([is_apart, is_apart]).astype(bool)[order]
@@ -153,7 +167,13 @@ def cluster(
     def joined_or_refused(pairs: tuple[np.ndarray, np.ndarray], kind: str) -> None:
         a, b = (np.asarray(side, dtype=np.int64) for side in pairs)
         root_of, a_list, b_list = sets.root, a.tolist(), b.tolist()
-        for k in np.lexsort((b, a)).tolist():
+        order = np.lexsort((b, a))
+        if keep_apart is None and len(order) > 1:
+            # the same pair again right after itself joins nothing (its records were just joined), and
+            # with no must_not_link it cannot be refused either: dropped before the loop
+            sa, sb = a[order], b[order]
+            order = order[np.concatenate([[True], (sa[1:] != sa[:-1]) | (sb[1:] != sb[:-1])])]
+        for k in order.tolist():
             x, y = int(root_of[a_list[k]]), int(root_of[b_list[k]])
             if x == y:
                 continue
@@ -172,20 +192,28 @@ def cluster(
                 merged[root].merge(profile)
             else:
                 merged[root] = Profile(set(profile.national_ids), set(profile.birth_dates))
-    a, b, weight = model
+    a, b = np.asarray(model[0], dtype=np.int64), np.asarray(model[1], dtype=np.int64)
+    weight = np.asarray(model[2], dtype=float)
+    # A pair whose two records one customer already holds (joined by a must_link or deterministic link)
+    # is never between two customers again: components only grow. Such model links would be skipped and
+    # such scored pairs never counted, so they are dropped here at once rather than one by one.
+    apart_now = sets.root[a] != sets.root[b]
     scored = None
     if cannot is not None and len(cannot[0]):
-        ca, cb, cw = cannot
+        ca, cb = np.asarray(cannot[0], dtype=np.int64), np.asarray(cannot[1], dtype=np.int64)
+        cw = np.asarray(cannot[2], dtype=float)
+        cannot_now = sets.root[ca] != sets.root[cb]
         scored = ScoredPairs(
             n,
-            np.concatenate([a, ca]),
-            np.concatenate([b, cb]),
-            np.concatenate([np.asarray(weight, dtype=float), np.asarray(cw, dtype=float)]),
-            np.concatenate([np.zeros(len(a), dtype=bool), np.ones(len(ca), dtype=bool)]),
+            np.concatenate([a[apart_now], ca[cannot_now]]),
+            np.concatenate([b[apart_now], cb[cannot_now]]),
+            np.concatenate([weight[apart_now], cw[cannot_now]]),
+            np.concatenate([np.zeros(int(apart_now.sum()), dtype=bool), np.ones(int(cannot_now.sum()), dtype=bool)]),
         )
     refused: list[tuple[int, str]] = []
-    root_of, a_list, b_list = sets.root, np.asarray(a).tolist(), np.asarray(b).tolist()
-    for k in np.lexsort((b, a, -np.asarray(weight, dtype=float))).tolist():
+    root_of, a_list, b_list = sets.root, a.tolist(), b.tolist()
+    live = np.flatnonzero(apart_now)
+    for k in live[np.lexsort((b[live], a[live], -weight[live]))].tolist():
         x, y = int(root_of[a_list[k]]), int(root_of[b_list[k]])
         if x == y:
             continue

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import clustering, constraints, matching, training
 from .prepare import prepare_records, to_arrow_table
@@ -176,10 +175,8 @@ def customers(records, deterministic, pairs, match_model_table, previous=None, c
     model = _model_of(match_model_table)
     rules = constraints.active_rules((model or {}).get("splink"))
     pairs = to_arrow_table(pairs).select(["record_key_a", "record_key_b", "match_weight", "pair_decision"])
-    decision = pairs.column("pair_decision")
-    linked = pairs.filter(pc.equal(decision, "link"))
-    apart = pairs.filter(pc.equal(decision, "apart"))
+    # links (``link``) and cannot-links (``apart``) split after the key lookup, not filtered as tables
     assigned, _ = clustering.cluster_records(
-        records, deterministic, linked, previous=previous, apart=apart, rules=rules, corrections=corrections
+        records, deterministic, None, previous=previous, rules=rules, corrections=corrections, scored=pairs
     )
     return assigned
