@@ -44,7 +44,7 @@ from .settings import BlockingRule
 #: Seed of the random sampling for u probabilities (reproducible training).
 U_SAMPLING_SEED = 360
 #: Random pairs compared to estimate u (Splink's default). 1e7 measured the same person F1 on every shape
-#: to within the spread between two sampling seeds, at twice the training time (DECISIONS §53).
+#: to within the spread between two sampling seeds, at twice the training time (DECISIONS §55).
 U_SAMPLING_MAX_PAIRS = 1e6
 #: An EM pass needs at least this many blocked pairs to estimate anything.
 MIN_EM_PAIRS = 50
