@@ -273,3 +273,38 @@ def test_a_carried_id_is_never_given_twice():
     previous = pa.table({"record_key": ["a1", "a2"], "customer_id": [customer_id_for("a2")] * 2})
     out, _ = _assign(_records(rows), previous=previous)
     assert len(set(_ids(out).values())) == 2
+
+
+def test_scored_pairs_with_their_decisions_cluster_as_the_link_and_apart_tables_do():
+    """The build hands every scored pair with its ``pair_decision`` (``scored=``); the tables of links and
+    of pairs scored apart must give the same customers and refusals: pairs one customer already holds, a
+    pair naming a record not in the build, a decision that is neither, links refused by the sum."""
+    keys = ["a", "b", "c", "d", "e", "odd", "x", "y"]
+    records = _records([(k, True, i) for i, k in enumerate(keys)], national_id=[None] * 6 + ["111111111", "222222222"])
+    deterministic = _links([("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
+    rows = [  # (a, b, weight, decision)
+        ("odd", "a", 6.0, "link"), ("odd", "b", 6.0, "link"), ("odd", "c", 5.0, "link"),
+        ("odd", "e", -14.0, "apart"), ("odd", "d", -14.0, "apart"),
+        ("a", "c", 9.0, "link"), ("b", "e", -3.0, "apart"),  # already one customer by the deterministic links
+        ("x", "y", 20.0, "link"),  # refused: two national ids
+        ("x", "gone", 12.0, "link"), ("y", "gone", -9.0, "apart"),  # a record not in this build
+        ("x", "c", 1.0, None),  # no decision: neither a link nor a pair scored apart
+    ]
+    scored = pa.table({
+        "record_key_a": [r[0] for r in rows], "record_key_b": [r[1] for r in rows],
+        "match_weight": pa.array([r[2] for r in rows], pa.float64()),
+        "pair_decision": pa.array([r[3] for r in rows], pa.string()),
+    })
+
+    def chosen(decision):
+        picked = [r for r in rows if r[3] == decision]
+        return _links([(r[0], r[1]) for r in picked], [r[2] for r in picked])
+
+    rules = ("national_id",)
+    by_tables = clustering.assign_customers(records, deterministic, chosen("link"), None, chosen("apart"), rules)
+    by_scored = clustering.assign_customers(records, deterministic, None, None, None, rules, scored=scored)
+    assert _groups(by_scored[0]) == _groups(by_tables[0]) == [["a", "b", "c", "d", "e"], ["odd"], ["x"], ["y"]]
+    assert by_scored[0].equals(by_tables[0]) and by_scored[1].equals(by_tables[1])
+    assert sorted(by_scored[1].column("refusal_rule").to_pylist()) == sorted(
+        [constraints.CANNOT_LINK_RULE] * 3 + ["national_id"]
+    )
