@@ -20,15 +20,6 @@ surname_only_candidates as (
 
 fallback_choices as ("""
 
-def variant(name):
-    def f(d):
-        s = compiled_sql(d)
-        if name == "r1":
-            s = s.replace("fallback_choices as (", R1, 1)
-            s = s.replace("        select * from surname_candidates\n", "        select * from surname_candidates\n        union all\n        select * from surname_only_candidates\n", 1)
-        return s
-    return f
-
 def _main():
     v = sys.argv[2]
     for d in sys.argv[1].split(","):
@@ -38,7 +29,6 @@ def _main():
         print(f"{d:18s} base P {b[0]:.4f} R {b[1]:.4f} F1 {b[2]:.4f} | {v} P {n[0]:.4f} R {n[1]:.4f} F1 {n[2]:.4f} "
               f"(FN {b[5]}->{n[5]}, FP {b[4]}->{n[4]}) | perfect persons F1 {base[1][2]:.4f} -> {new[1][2]:.4f}")
 
-OLD_SURNAME = None
 def _surname_block(s):
     a = s.index("household_surnames as (")
     b = s.index("fallback_choices as (")
@@ -99,18 +89,6 @@ EXTRA_HISTORY = """union
     inner join customer_postcodes
         on addressed_customers.customer_id = customer_postcodes.customer_id"""
 
-_old_variant = variant
-def variant(name):
-    def f(d):
-        s = compiled_sql(d)
-        if name in ("r2a", "r2b"):
-            head, tail = _surname_block(s)
-            s = head + R2A.replace("__EXTRA__", EXTRA_HISTORY if name == "r2b" else "") + tail
-            return s
-        return _old_variant(name)(d)
-    return f
-
-
 R2C_EXTRA = """household_history_surnames as (
     -- the postcodes any member was recorded at (before a move too)
     select distinct
@@ -144,25 +122,36 @@ history_surname_candidates as (
 ),
 
 """
-_v2 = variant
-def variant(name):
-    def f(d):
-        if name == "r2c":
-            s = compiled_sql(d)
-            head, tail = _surname_block(s)
-            s = head + R2A.replace("__EXTRA__", "") + R2C_EXTRA + tail
-            s = s.replace("        select * from surname_candidates\n", "        select * from surname_candidates\n        union all\n        select * from history_surname_candidates\n", 1)
-            return s
-        return _v2(name)(d)
-    return f
 
-_v3 = variant
+
+def _also_union(sql, cte):
+    """``sql`` with ``cte``'s rows added to the surname candidates."""
+    return sql.replace(
+        "        select * from surname_candidates\n",
+        f"        select * from surname_candidates\n        union all\n        select * from {cte}\n", 1,
+    )
+
+
 def variant(name):
+    """The household SQL of a data set under variant ``name``: r1 surname alone (rejected), r2a any surname
+    with any postcode, r2b r2a plus earlier postcodes at the same rank, r2c earlier postcodes after current
+    ones (taken, DECISIONS §54), new the compiled SQL in HH_NEW_SQL; a variant edits the build's own
+    compiled SQL, so r1-r2c apply to a build from before §54."""
+    if name not in ("r1", "r2a", "r2b", "r2c", "new"):
+        raise SystemExit(f"unknown variant {name!r}: r1, r2a, r2b, r2c or new")
+
     def f(d):
         if name == "new":
             return open(os.environ["HH_NEW_SQL"]).read()
-        return _v3(name)(d)
+        s = compiled_sql(d)
+        if name == "r1":
+            return _also_union(s.replace("fallback_choices as (", R1, 1), "surname_only_candidates")
+        head, tail = _surname_block(s)
+        if name == "r2c":
+            return _also_union(head + R2A.replace("__EXTRA__", "") + R2C_EXTRA + tail, "history_surname_candidates")
+        return head + R2A.replace("__EXTRA__", EXTRA_HISTORY if name == "r2b" else "") + tail
     return f
+
 
 if __name__ == "__main__":
     _main()
