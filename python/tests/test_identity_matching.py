@@ -391,12 +391,12 @@ def test_pair_bounds_are_never_below_the_exact_counts(trained):
         alone = training.count_pairs(model_input, [rule])[0]
         assert bound is not None and bound >= alone >= pairs, (rule.name, bound, alone, pairs)
     assert any(pairs > 0 for pairs in marginal)
-    # a record with itself and both orders are counted: for one symmetric key value shared by k records, k²
+    # a rule whose two sides are the same: the pairs of distinct records sharing the key, k(k-1)/2
     three = prepare_records(_records([
         {"record_key": f"p:{i}", "first_name": f"x{i}", "last_name": f"y{i}", "phone_e164": "+15550000"} for i in range(3)
     ]))
     phone = [r for r in settings.BLOCKING_RULES if r.name == "same_phone"]
-    assert training.pair_bounds(three, phone) == [9] and training.count_pairs(three, phone) == [3]
+    assert training.pair_bounds(three, phone) == [3] == training.count_pairs(three, phone)
 
 
 def test_a_rule_that_is_not_a_conjunction_of_equalities_has_no_bound():
@@ -424,6 +424,28 @@ def test_prediction_rules_are_those_the_exact_counts_keep(trained, monkeypatch):
     kept, notes = training.prediction_rules(crowd, features.usable_columns(crowd))
     assert "same_phone" not in [r.name for r in kept]
     assert notes == ["blocking rule same_phone left out: 30,876 new pairs over the budget of 25,000"]
+
+
+def test_prediction_rules_keep_all_their_pairs_together_within_the_budget():
+    """Two rules each within the budget of 100 pairs per record but over it together: the later one is
+    left out, with a note that says so, and a later rule that fits is still kept."""
+    mixed = prepare_records(_records([
+        {"record_key": f"m:{i:03d}", "first_name": f"f{i}", "last_name": f"l{i}",
+         "email_key": "shared@example.com" if i < 180 else f"own{i}@example.com",
+         "phone_e164": "+15550000" if i >= 70 else f"+1555100{i:02d}",
+         "postal_code": "9999" if i < 2 else None}
+        for i in range(250)
+    ]))
+    usable = features.usable_columns(mixed)
+    rules = [r.name for r in settings.usable_rules(settings.BLOCKING_RULES, usable)]
+    assert rules.index("same_email") < rules.index("same_phone")
+    kept, notes = training.prediction_rules(mixed, usable)
+    names = [r.name for r in kept]
+    # 180 share the email: 16,110 pairs; 180 share the phone: 16,110, of which 10,115 are new
+    assert "same_email" in names and "same_phone" not in names, names
+    assert notes == ["blocking rule same_phone left out: its 10,115 new pairs would take the rules' 16,110 over "
+                     "the budget of 25,000"]
+    assert len(kept) == len(rules) - 1
 
 
 def test_a_vowel_typo_in_the_last_name_is_blocked_with_the_same_first_name():

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import memory
 from . import dependence
 from . import settings as model_settings
 
@@ -37,9 +38,11 @@ THRESHOLD_BOUNDS = (0.5, 0.99)
 
 def connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for Splink. Row order means nothing to pairs, and not keeping it lets DuckDB
-    stream large results."""
+    stream large results. Its memory limit is the identity share of the build's budget
+    (``customer360.memory``), so it and dbt's database cannot together ask for more than the machine has."""
     con = duckdb.connect(":memory:")
     con.execute("set preserve_insertion_order = false")
+    memory.configure(con, "identity")  # half of the build's DuckDB budget, spilling to disk past it
     return con
 
 
@@ -269,16 +272,37 @@ def score_and_decide(
         from customer360.spark.scoring import score_and_decide as score_and_decide_on_spark
 
         return score_and_decide_on_spark(spark, records, model, fixed)
+    return score_and_decide_batches(records, model, fixed).read_all()
+
+
+def score_and_decide_batches(
+    records: pa.Table, model: Mapping[str, Any], fixed: float | None = None, batch_rows: int = 1_000_000
+) -> pa.RecordBatchReader:
+    """``score_and_decide`` on DuckDB as a stream of Arrow batches of at most ``batch_rows`` rows, for a
+    reader that writes them somewhere (the build writes them into its own table): the decided pairs are
+    never all in Python's memory at once, only Splink's prediction table in its DuckDB (which spills to
+    disk past its memory limit). The DuckDB stays open until the last batch is read or the reader is
+    closed. The threshold is chosen before the first batch, from every pair's probability."""
     con = connection()
     try:
         relation, columns = _predict(records, model, 0.0, con)
         probabilities = con.sql(threshold_probabilities_sql(relation, columns, model)).to_arrow_table()
         chosen = choose_threshold(probabilities.column(0).to_numpy(), fixed)
+        del probabilities
         threshold = double_sql(chosen.match_probability)
         explained = explain_sql(relation, columns, model, 0.0, explain_from=threshold)
-        return con.sql(decided_sql(explained, chosen)).to_arrow_table()
-    finally:
+        stream = con.sql(decided_sql(explained, chosen)).to_arrow_reader(batch_rows)
+    except BaseException:
         con.close()
+        raise
+
+    def batches():
+        try:
+            yield from stream
+        finally:
+            con.close()
+
+    return pa.RecordBatchReader.from_batches(stream.schema, batches())
 
 
 @dataclass(frozen=True)

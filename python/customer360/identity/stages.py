@@ -152,13 +152,17 @@ PAIR_COLUMNS = {
 }
 
 
-def scored_pairs(records, match_model_table, threshold: float | None = None, spark=None) -> pa.Table:
+def scored_pairs(
+    records, match_model_table, threshold: float | None = None, spark=None
+) -> pa.Table | pa.RecordBatchReader:
     """Every blocked pair the model scored: ``link`` at or above the threshold, ``apart`` below it (the
     clustering weighs every scored pair between two customers, DECISIONS §42), with the threshold and what
     the model expects of it on every row. ``threshold`` fixes it (var); else it is chosen by expected F1.
 
     With ``spark`` (the build's SparkSession), ``records`` is the model input as a Spark DataFrame and
-    Splink's Spark backend scores it in that session (``customer360.spark.scoring``)."""
+    Splink's Spark backend scores it in that session (``customer360.spark.scoring``); the result is then a
+    table. On DuckDB it is a stream of batches (``matching.score_and_decide_batches``): the build writes
+    them into its table as they come, so the pairs are never all in Python's memory at once."""
     model = _model_of(match_model_table)
     schema = pa.schema(list(PAIR_COLUMNS.items()))
     if model is None:
@@ -166,7 +170,8 @@ def scored_pairs(records, match_model_table, threshold: float | None = None, spa
     if spark is not None:
         return matching.score_and_decide(records, model, threshold, spark=spark).select(schema.names).cast(schema)
     # scored, decided and explained in DuckDB: millions of pairs at scale never pass through Python lists
-    return matching.score_and_decide(prepare_records(records), model, threshold).select(schema.names).cast(schema)
+    stream = matching.score_and_decide_batches(prepare_records(records), model, threshold)
+    return pa.RecordBatchReader.from_batches(schema, (batch.select(schema.names).cast(schema) for batch in stream))
 
 
 def customers(records, deterministic, pairs, match_model_table, previous=None, corrections=None) -> pa.Table:

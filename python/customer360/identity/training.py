@@ -48,8 +48,9 @@ U_SAMPLING_SEED = 360
 U_SAMPLING_MAX_PAIRS = 1e6
 #: An EM pass needs at least this many blocked pairs to estimate anything.
 MIN_EM_PAIRS = 50
-#: A prediction rule finding more than this many new pairs per record is left out (a value most records
-#: share, such as one postcode for a whole town's export, would flood the comparisons).
+#: The prediction rules' pair budget per record: a rule finding more new pairs than this many per record is
+#: left out (a value most records share, such as one postcode for a whole town's export, would flood the
+#: comparisons), and so is one that would take all the rules' pairs past it (``prediction_rules``).
 MAX_PAIRS_PER_RECORD = 100
 #: A comparison's m probabilities are counted on known pairs when at least this many carry it on both sides.
 MIN_LABEL_PAIRS = 20
@@ -117,11 +118,13 @@ def _rule_sides(rule: BlockingRule) -> tuple[list[str], list[str]] | None:
 
 
 def pair_bounds(records: pa.Table, rules: list[BlockingRule]) -> list[int | None]:
-    """For each rule, a number its pairs cannot exceed, from counts of key values instead of a join:
-    the ordered pairs of records (a record with itself included) whose left and right keys are equal and
-    not null. A rule finds a subset of those (each pair once, left key of the smaller id), and its marginal
-    count (the pairs no earlier rule found) a subset of that, so ``count_pairs`` ≤ this bound. None for a
-    rule whose SQL is not a conjunction of equalities (``_rule_sides``)."""
+    """For each rule, a number its pairs cannot exceed, from counts of key values instead of a join.
+    A rule whose two sides are the same expressions (``l.x = r.x and ...``, all but one of the rules) finds
+    exactly the pairs of distinct records sharing a key, n(n-1)/2 for a key n records hold — its own count,
+    which its marginal count (the pairs no earlier rule found) cannot exceed. A rule whose sides differ
+    (the swapped names) gets the ordered pairs whose left and right keys are equal and not null, a record
+    with itself included: a superset of its pairs. So ``count_pairs`` ≤ this bound. None for a rule whose
+    SQL is not a conjunction of equalities (``_rule_sides``)."""
     import duckdb
 
     con = duckdb.connect(":memory:")
@@ -140,10 +143,12 @@ def pair_bounds(records: pa.Table, rules: list[BlockingRule]) -> list[int | None
                 present = " and ".join(f"({e}) is not null" for e in expressions)
                 return f"select {keys}, count(*) as n from (select {values} from records where {present}) group by all"
 
-            bounds.append(int(con.sql(
-                f"select coalesce(sum(a.n * b.n), 0) from ({counted(sides[0])}) as a "
-                f"inner join ({counted(sides[1])}) as b using ({keys})"
-            ).fetchone()[0]))
+            if sides[0] == sides[1]:
+                sql = f"select coalesce(sum(n * (n - 1) // 2), 0) from ({counted(sides[0])})"
+            else:
+                sql = (f"select coalesce(sum(a.n * b.n), 0) from ({counted(sides[0])}) as a "
+                       f"inner join ({counted(sides[1])}) as b using ({keys})")
+            bounds.append(int(con.sql(sql).fetchone()[0]))
     finally:
         con.close()
     return bounds
@@ -152,20 +157,28 @@ def pair_bounds(records: pa.Table, rules: list[BlockingRule]) -> list[int | None
 def prediction_rules(records: pa.Table, usable: list[str]) -> tuple[list[BlockingRule], list[str]]:
     """The usable prediction rules within the pair budget, and a note for each one left out.
 
-    When every rule's ``pair_bounds`` is within the budget, no rule can be over it and all are kept
-    without blocking the records (the exact count is a join as large as the scoring's own); otherwise the
-    exact marginal counts decide, as they always did. The same rules and notes either way."""
+    The budget is ``MAX_PAIRS_PER_RECORD`` pairs per record, for one rule's new pairs and for all the
+    rules' pairs together: rules are taken in order, and one whose new pairs would pass either is left
+    out (later, narrower rules can still be kept). When the rules' ``pair_bounds`` together are within the
+    budget, no rule can pass it and all are kept without blocking the records (the exact count is a join
+    as large as the scoring's own); otherwise the exact marginal counts decide. The same rules and notes
+    either way. The total matters at scale: blocks of a common name grow with the square of the records,
+    and at 10M source records the rules found together several times the budget (DECISIONS §56)."""
     rules = model_settings.usable_rules(model_settings.BLOCKING_RULES, usable)
     budget = MAX_PAIRS_PER_RECORD * max(records.num_rows, 1)
     bounds = pair_bounds(records, rules) if rules else []
-    if all(bound is not None and bound <= budget for bound in bounds):
+    if all(bound is not None for bound in bounds) and sum(bounds) <= budget:
         return list(rules), []
-    kept, notes = [], []
+    kept, notes, total = [], [], 0
     for rule, pairs in zip(rules, count_pairs(records, rules)):
         if pairs > budget:
             notes.append(f"blocking rule {rule.name} left out: {pairs:,} new pairs over the budget of {budget:,}")
+        elif total + pairs > budget:
+            notes.append(f"blocking rule {rule.name} left out: its {pairs:,} new pairs would take the rules' "
+                         f"{total:,} over the budget of {budget:,}")
         else:
             kept.append(rule)
+            total += pairs
     return kept, notes
 
 

@@ -1,0 +1,67 @@
+"""How much memory the build's DuckDB databases may use.
+
+Two DuckDB databases work at once in a build: dbt's own (the private file) and the in-memory one Splink
+trains and scores in (``identity.matching.connection``). Each would take DuckDB's default of 80% of the
+machine's memory, so together they could ask for 160% of it; at 10M source records the scoring did, and
+the build was stopped at 22.6 GiB of 23.5 (DECISIONS §56). Here the two share one budget — half each —
+and past its limit each database spills to its temporary directory on disk instead.
+
+``CUSTOMER360_MEMORY_LIMIT`` sets the budget (DuckDB's units: ``12GB``, ``8GiB``, ``500MB``); without it,
+80% of the machine's physical memory, DuckDB's own default for one database. ``CUSTOMER360_SPILL_DIR``
+is where the identity database spills (default: DuckDB's, ``.tmp`` in the working directory, which for a
+build is the project folder); dbt's database spills beside its file (``<file>.tmp``), DuckDB's default.
+Python objects (Arrow tables of records, the clustering's arrays) live outside both limits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+LIMIT_ENV = "CUSTOMER360_MEMORY_LIMIT"
+SPILL_ENV = "CUSTOMER360_SPILL_DIR"
+#: The share of the budget each of the two databases may use.
+SHARES = {"build": 0.5, "identity": 0.5}
+DEFAULT_SHARE_OF_MACHINE = 0.8
+_UNITS = {
+    "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+    "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4,
+}
+
+
+def physical_memory() -> int:
+    """The machine's physical memory in bytes."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def parse_size(text: str) -> int:
+    """Bytes of a size written as DuckDB writes memory limits (``12GB``, ``8 GiB``, ``500MB``)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text or "")
+    unit = (match.group(2) or "b").lower() if match else None
+    if not match or unit not in _UNITS:
+        raise ValueError(
+            f"{LIMIT_ENV}={text!r}: give a number and a unit, e.g. 12GB or 8GiB (units: {', '.join(_UNITS)})"
+        )
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def budget(environ: dict[str, str] | None = None) -> int:
+    """The budget of the two databases together, in bytes."""
+    text = (os.environ if environ is None else environ).get(LIMIT_ENV, "").strip()
+    return parse_size(text) if text else int(physical_memory() * DEFAULT_SHARE_OF_MACHINE)
+
+
+def limit(part: str, environ: dict[str, str] | None = None) -> str:
+    """DuckDB's ``memory_limit`` for ``part`` (``build`` or ``identity``), in MiB."""
+    return f"{max(64, int(budget(environ) * SHARES[part]) // 2**20)}MiB"
+
+
+def configure(con, part: str, environ: dict[str, str] | None = None) -> None:
+    """Set ``part``'s memory limit on a DuckDB connection, and for the identity database its spill folder."""
+    environ = os.environ if environ is None else environ
+    con.execute(f"set memory_limit = '{limit(part, environ)}'")
+    spill = environ.get(SPILL_ENV, "").strip()
+    if part == "identity" and spill:
+        os.makedirs(spill, exist_ok=True)
+        con.execute("set temp_directory = " + "'" + spill.replace("'", "''") + "'")
+

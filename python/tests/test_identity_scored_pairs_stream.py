@@ -1,0 +1,65 @@
+"""The build's scored pairs come out of Splink's DuckDB as a stream of batches
+(customer360.identity.stages.scored_pairs, matching.score_and_decide_batches), so a large build never holds
+every pair in Python's memory: the stream must give the same pairs and values as the whole table, in the
+published schema, whatever the batch size, and be written by DuckDB as dbt-duckdb writes a model's result."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from customer360.identity import matching, stages
+from customer360.identity.prepare import prepare_records
+from test_identity_matching import _population
+
+
+@pytest.fixture(scope="module")
+def scored():
+    records, _ = _population(120)
+    model_table = stages.match_model(records, seed=360)
+    model = stages._model_of(model_table)
+    assert model is not None
+    whole = matching.score_and_decide(prepare_records(records), model)
+    assert whole.num_rows > 20  # enough pairs for several batches below
+    return records, model_table, model, whole
+
+
+def _sorted(table: pa.Table) -> pa.Table:
+    return table.sort_by([("record_key_a", "ascending"), ("record_key_b", "ascending")])
+
+
+@pytest.mark.parametrize("batch_rows", [1, 7, 1_000_000])
+def test_the_stream_gives_the_whole_table_in_batches(scored, batch_rows):
+    records, _, model, whole = scored
+    stream = matching.score_and_decide_batches(prepare_records(records), model, batch_rows=batch_rows)
+    batches = list(stream)
+    assert all(b.num_rows <= batch_rows for b in batches)
+    if batch_rows < whole.num_rows:
+        assert len(batches) > 1
+    assert _sorted(pa.Table.from_batches(batches, stream.schema)).equals(_sorted(whole))
+
+
+def test_the_model_result_is_a_stream_in_the_published_schema_that_duckdb_writes(scored):
+    records, model_table, _, whole = scored
+    result = stages.scored_pairs(records, model_table)
+    assert isinstance(result, pa.RecordBatchReader)
+    schema = pa.schema(list(stages.PAIR_COLUMNS.items()))
+    assert result.schema == schema
+    con = duckdb.connect()
+    con.register("model_result", result)  # what dbt-duckdb's materialize() does with a Python model's result
+    con.execute("create table scored_pairs as select * from model_result")
+    written = con.sql("select * from scored_pairs").to_arrow_table()
+    assert written.num_rows == whole.num_rows
+    assert _sorted(written).equals(_sorted(whole.select(schema.names).cast(schema)))
+
+
+def test_a_fixed_threshold_decides_every_batch(scored):
+    records, _, model, whole = scored
+    probabilities = sorted(whole.column("match_probability").to_pylist())
+    fixed = probabilities[len(probabilities) // 2]
+    table = matching.score_and_decide_batches(prepare_records(records), model, fixed, batch_rows=5).read_all()
+    links = [p >= fixed for p in table.column("match_probability").to_pylist()]
+    assert [d == "link" for d in table.column("pair_decision").to_pylist()] == links
+    assert set(table.column("match_probability_threshold").to_pylist()) == {fixed}
+    assert any(links) and not all(links)
