@@ -10,6 +10,9 @@ and past its limit each database spills to its temporary directory on disk inste
 80% of the machine's physical memory, DuckDB's own default for one database. ``CUSTOMER360_SPILL_DIR``
 is where the identity database spills (default: DuckDB's, ``.tmp`` in the working directory, which for a
 build is the project folder); dbt's database spills beside its file (``<file>.tmp``), DuckDB's default.
+``CUSTOMER360_SPILL_LIMIT`` caps how much each may spill (same units; DuckDB's default is 90% of the free
+disk, which on a shared disk can leave nothing for anyone else); past it the query stops with DuckDB's
+out-of-memory error instead of filling the disk.
 Python objects (Arrow tables of records, the clustering's arrays) live outside both limits.
 """
 
@@ -20,6 +23,7 @@ import re
 
 LIMIT_ENV = "CUSTOMER360_MEMORY_LIMIT"
 SPILL_ENV = "CUSTOMER360_SPILL_DIR"
+SPILL_LIMIT_ENV = "CUSTOMER360_SPILL_LIMIT"
 #: The share of the budget each of the two databases may use.
 SHARES = {"build": 0.5, "identity": 0.5}
 DEFAULT_SHARE_OF_MACHINE = 0.8
@@ -34,13 +38,13 @@ def physical_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def parse_size(text: str) -> int:
+def parse_size(text: str, variable: str = LIMIT_ENV) -> int:
     """Bytes of a size written as DuckDB writes memory limits (``12GB``, ``8 GiB``, ``500MB``)."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text or "")
     unit = (match.group(2) or "b").lower() if match else None
     if not match or unit not in _UNITS:
         raise ValueError(
-            f"{LIMIT_ENV}={text!r}: give a number and a unit, e.g. 12GB or 8GiB (units: {', '.join(_UNITS)})"
+            f"{variable}={text!r}: give a number and a unit, e.g. 12GB or 8GiB (units: {', '.join(_UNITS)})"
         )
     return int(float(match.group(1)) * _UNITS[unit])
 
@@ -60,6 +64,9 @@ def configure(con, part: str, environ: dict[str, str] | None = None) -> None:
     """Set ``part``'s memory limit on a DuckDB connection, and for the identity database its spill folder."""
     environ = os.environ if environ is None else environ
     con.execute(f"set memory_limit = '{limit(part, environ)}'")
+    spill_limit = environ.get(SPILL_LIMIT_ENV, "").strip()
+    if spill_limit:
+        con.execute(f"set max_temp_directory_size = '{parse_size(spill_limit, SPILL_LIMIT_ENV) // 2**20}MiB'")
     spill = environ.get(SPILL_ENV, "").strip()
     if part == "identity" and spill:
         os.makedirs(spill, exist_ok=True)

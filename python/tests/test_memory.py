@@ -36,9 +36,11 @@ def test_the_two_databases_share_the_budget_and_never_pass_it():
 def test_the_identity_database_gets_its_share_and_spill_folder(tmp_path, monkeypatch):
     monkeypatch.setenv(memory.LIMIT_ENV, "2GiB")
     monkeypatch.setenv(memory.SPILL_ENV, str(tmp_path / "spill"))
+    monkeypatch.setenv(memory.SPILL_LIMIT_ENV, "3GiB")
     con = matching.connection()
     try:
         assert _setting(con, "memory_limit") == "1.0 GiB"
+        assert _setting(con, "max_temp_directory_size") == "3.0 GiB"
         assert _setting(con, "temp_directory") == str(tmp_path / "spill")
         assert (tmp_path / "spill").is_dir()
     finally:
@@ -55,4 +57,8 @@ def test_dbt_s_database_gets_the_build_share(monkeypatch):
 def test_a_bad_budget_stops_with_the_variable_named(monkeypatch):
     monkeypatch.setenv(memory.LIMIT_ENV, "lots")
     with pytest.raises(ValueError, match="CUSTOMER360_MEMORY_LIMIT='lots'"):
+        matching.connection()
+    monkeypatch.setenv(memory.LIMIT_ENV, "1GB")
+    monkeypatch.setenv(memory.SPILL_LIMIT_ENV, "half the disk")
+    with pytest.raises(ValueError, match="CUSTOMER360_SPILL_LIMIT='half the disk'"):
         matching.connection()

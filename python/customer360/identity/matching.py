@@ -42,7 +42,11 @@ def connection() -> duckdb.DuckDBPyConnection:
     (``customer360.memory``), so it and dbt's database cannot together ask for more than the machine has."""
     con = duckdb.connect(":memory:")
     con.execute("set preserve_insertion_order = false")
-    memory.configure(con, "identity")  # half of the build's DuckDB budget, spilling to disk past it
+    try:
+        memory.configure(con, "identity")  # half of the build's DuckDB budget, spilling to disk past it
+    except Exception:
+        con.close()
+        raise
     return con
 
 
