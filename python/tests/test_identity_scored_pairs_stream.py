@@ -63,3 +63,23 @@ def test_a_fixed_threshold_decides_every_batch(scored):
     assert [d == "link" for d in table.column("pair_decision").to_pylist()] == links
     assert set(table.column("match_probability_threshold").to_pylist()) == {fixed}
     assert any(links) and not all(links)
+
+
+@pytest.mark.parametrize("pairs_per_chunk", [1000, 2500])
+def test_chunked_scoring_gives_splink_s_unchunked_pairs(scored, pairs_per_chunk):
+    """Splink predicts chunk by chunk and each chunk is narrowed at once (DECISIONS §57): the same pairs,
+    weights, probabilities and rules as one unchunked prediction (``score``), the explanation on exactly
+    the links."""
+    records, _, model, _ = scored
+    model_input = prepare_records(records)
+    assert matching._chunks(model_input, model, pairs_per_chunk) > 1
+    chunked = matching.score_and_decide_batches(model_input, model, pairs_per_chunk=pairs_per_chunk).read_all()
+    whole = matching.score(model_input, model, floor=0.0)
+    columns = ["record_key_a", "record_key_b", "match_weight", "match_probability", "blocking_rule"]
+    assert _sorted(chunked.select(columns)).equals(_sorted(whole.select(columns)))
+    links = _sorted(chunked).to_pylist()
+    explained = {(r["record_key_a"], r["record_key_b"]): r["comparison_levels"] for r in whole.to_pylist()}
+    assert any(r["pair_decision"] == "link" for r in links) and any(r["pair_decision"] == "apart" for r in links)
+    for row in links:
+        expected = explained[(row["record_key_a"], row["record_key_b"])] if row["pair_decision"] == "link" else None
+        assert row["comparison_levels"] == expected
