@@ -206,14 +206,22 @@ def linker_for(records: pa.Table, settings: Mapping[str, Any], con: duckdb.DuckD
     return linker
 
 
-def _predict(records: pa.Table, model: Mapping[str, Any], floor: float, con: duckdb.DuckDBPyConnection):
-    """Splink's predictions of every blocked pair at or above ``floor`` on ``con``: (table name, its columns)."""
+def _predicting_linker(records: pa.Table, model: Mapping[str, Any], con: duckdb.DuckDBPyConnection):
+    """A linker whose predictions keep the matching and intermediate columns ``explain_sql`` reads."""
     settings = dict(model["splink"])
     settings["retain_matching_columns"] = True
     settings["retain_intermediate_calculation_columns"] = True
-    linker = linker_for(records, settings, con)
-    scored = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+    return linker_for(records, settings, con)
+
+
+def _table_and_columns(scored, con: duckdb.DuckDBPyConnection) -> tuple[str, list[str]]:
     return scored.physical_name, con.sql(f"select * from {scored.physical_name} limit 0").columns
+
+
+def _predict(records: pa.Table, model: Mapping[str, Any], floor: float, con: duckdb.DuckDBPyConnection):
+    """Splink's predictions of every blocked pair at or above ``floor`` on ``con``: (table name, its columns)."""
+    linker = _predicting_linker(records, model, con)
+    return _table_and_columns(linker.inference.predict(threshold_match_probability=floor, warning_mode="never"), con)
 
 
 def score(records: pa.Table, model: Mapping[str, Any], floor: float = SCORE_FLOOR) -> pa.Table:
@@ -348,15 +356,11 @@ def _chunks(records: pa.Table, model: Mapping[str, Any], pairs_per_chunk: int) -
 def _predict_chunks(records: pa.Table, model: Mapping[str, Any], chunks: int, con: duckdb.DuckDBPyConnection):
     """Splink's predictions of every blocked pair, chunk by chunk of the left records (``predict_chunk``):
     (table name, its columns) of each chunk's prediction table on ``con``; the caller drops it."""
-    settings = dict(model["splink"])
-    settings["retain_matching_columns"] = True
-    settings["retain_intermediate_calculation_columns"] = True
-    linker = linker_for(records, settings, con)
+    linker = _predicting_linker(records, model, con)
     for chunk in range(1, chunks + 1):
-        scored = linker.inference.predict_chunk(
+        yield _table_and_columns(linker.inference.predict_chunk(
             left_chunk=(chunk, chunks), right_chunk=(1, 1), threshold_match_probability=0.0, warning_mode="never"
-        )
-        yield scored.physical_name, con.sql(f"select * from {scored.physical_name} limit 0").columns
+        ), con)
 
 
 @dataclass(frozen=True)
