@@ -4,11 +4,18 @@ A Python model reads its refs as Arrow and hands Arrow to the library; what it g
 what it must return depend on the engine: DuckDB gives a relation (``.arrow()``, a table or a record-batch
 reader) and takes an Arrow table back; Spark gives a DataFrame (``.toArrow()``, collected to the driver)
 and takes a Spark DataFrame back. These functions are the only place that difference lives (with
-``previous_build``, a model's own previous table, and ``spark_session``, the session Splink's Spark
-backend scores in).
+``previous_build``, a model's own previous table, ``query_arrow``, SQL over refs run by the engine,
+``parquet_result``, a large DuckDB result handed over as a file, and ``spark_session``, the session
+Splink's Spark backend scores in).
 """
 
 from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
 
 import pyarrow as pa
 
@@ -19,6 +26,48 @@ def to_arrow(relation) -> pa.Table:
         return _arrow_from_spark(relation)
     table = relation.arrow()
     return table.read_all() if hasattr(table, "read_all") else table
+
+
+def query_arrow(session, sql: str, **relations) -> pa.Table:
+    """The Arrow table of ``sql`` run by the build's engine, each of ``relations`` (a DuckDB relation or a
+    Spark DataFrame) standing in it as a temporary view named after its keyword (dropped afterwards). The
+    SQL must run on both engines. For work the engine does better than Python: a join of millions of rows
+    whose result is narrower than its inputs."""
+    spark = _is_spark(session)
+    for name, relation in relations.items():
+        if spark:
+            relation.createOrReplaceTempView(name)
+        else:
+            session.register(name, relation)
+    try:
+        return to_arrow(session.sql(sql))
+    finally:
+        for name in relations:
+            if spark:
+                session.catalog.dropTempView(name)
+            else:
+                session.unregister(name)
+
+
+def parquet_result(session, write: Callable[[str], object], name: str = "result"):
+    """DuckDB: a relation of the Parquet file ``write(path)`` writes, which dbt-duckdb then copies into the
+    model's table as it would a table's rows. For a result too large to hand over as Arrow: DuckDB writing a
+    table from an Arrow stream of 110 million rows held 13 GiB more than its memory limit, and from a
+    Parquet file stays within it (DECISIONS §58). The file lives in a folder of its own under
+    ``memory.scratch_directory()``, removed when the process (the dbt run) ends."""
+    folder = tempfile.mkdtemp(prefix="c360_", dir=_scratch_root())
+    atexit.register(shutil.rmtree, folder, True)
+    path = os.path.join(folder, f"{name}.parquet")
+    write(path)
+    return session.read_parquet(path)
+
+
+def _scratch_root() -> str:
+    from customer360.memory import scratch_directory
+
+    root = scratch_directory()
+    os.makedirs(root, exist_ok=True)
+    return root
 
 
 def to_model_result(table: pa.Table, session):

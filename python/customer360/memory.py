@@ -60,6 +60,13 @@ def limit(part: str, environ: dict[str, str] | None = None) -> str:
     return f"{max(64, int(budget(environ) * SHARES[part]) // 2**20)}MiB"
 
 
+def scratch_directory(environ: dict[str, str] | None = None) -> str:
+    """Where the build writes what it hands from one database to the other (and the identity database
+    spills): ``CUSTOMER360_SPILL_DIR``, else ``.tmp`` in the working directory (DuckDB's default)."""
+    environ = os.environ if environ is None else environ
+    return environ.get(SPILL_ENV, "").strip() or ".tmp"
+
+
 def configure(con, part: str, environ: dict[str, str] | None = None) -> None:
     """Set ``part``'s memory limit on a DuckDB connection, and for the identity database its spill folder."""
     environ = os.environ if environ is None else environ

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -308,3 +309,84 @@ def test_scored_pairs_with_their_decisions_cluster_as_the_link_and_apart_tables_
     assert sorted(by_scored[1].column("refusal_rule").to_pylist()) == sorted(
         [constraints.CANNOT_LINK_RULE] * 3 + ["national_id"]
     )
+
+
+def test_scored_pairs_as_record_positions_cluster_as_by_record_key():
+    """The build has the engine turn every scored pair's record keys into record positions
+    (``positioned_sql``); run here by DuckDB, in shuffled order, the customers and refusals must be those of
+    the pairs by key. A pair naming a record not in the build and one with no decision are left out."""
+    import duckdb
+
+    keys = ["a", "b", "c", "d", "e", "odd", "x", "y"]
+    records = _records([(k, True, i) for i, k in enumerate(keys)], national_id=[None] * 6 + ["111111111", "222222222"])
+    deterministic = _links([("a", "b"), ("c", "d")])
+    rows = [
+        ("odd", "a", 6.0, "link"), ("odd", "b", 6.0, "link"), ("odd", "c", 5.0, "link"), ("a", "c", 2.0, "link"),
+        ("odd", "e", -14.0, "apart"), ("odd", "d", -14.0, "apart"), ("b", "e", -3.0, "apart"),
+        ("x", "y", 20.0, "link"), ("x", "gone", 12.0, "link"), ("y", "gone", -9.0, "apart"), ("x", "c", 1.0, None),
+    ]
+    scored = pa.table({
+        "record_key_a": [r[0] for r in rows], "record_key_b": [r[1] for r in rows],
+        "match_weight": pa.array([r[2] for r in rows], pa.float64()),
+        "pair_decision": pa.array([r[3] for r in rows], pa.string()),
+    })
+    rules = ("national_id",)
+    by_key = clustering.assign_customers(records, deterministic, None, None, None, rules, scored=scored)
+    con = duckdb.connect()
+    con.register("recs", records.take([3, 7, 0, 5, 1, 6, 2, 4]))  # any order: the SQL numbers them
+    con.register("pairs", scored.take(list(range(len(rows)))[::-1]))
+    records_sql, pairs_sql = clustering.positioned_sql("recs", "pairs")
+    positioned_records, positioned_pairs = con.sql(records_sql).to_arrow_table(), con.sql(pairs_sql).to_arrow_table()
+    assert positioned_pairs.num_rows == 8 and set(positioned_pairs.column_names) == set(clustering.POSITIONED_PAIR_COLUMNS)
+    by_position = clustering.assign_customers(
+        positioned_records, deterministic, None, None, None, rules, scored=positioned_pairs
+    )
+    assert by_position[0].equals(by_key[0])
+    assert sorted(map(tuple, by_position[1].to_pylist())) == sorted(map(tuple, by_key[1].to_pylist()))
+    assert _groups(by_position[0]) != [[k] for k in keys]  # something was joined
+
+
+def test_record_positions_that_do_not_follow_the_key_order_are_refused():
+    """Positions from an engine whose string order differs from Arrow's would join the wrong records."""
+    records = _records([("a", True, 1), ("b", True, 2)]).append_column("record_position", pa.array([1, 0], pa.int32()))
+    scored = pa.table({"record_position_a": pa.array([0], pa.int32()), "record_position_b": pa.array([1], pa.int32()),
+                       "match_weight": [5.0], "is_link": [True]})
+    with pytest.raises(ValueError, match="record positions must follow"):
+        clustering.assign_customers(records, None, None, scored=scored)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cannot_links_no_chain_of_links_reaches_are_dropped_without_changing_customers(seed, monkeypatch):
+    """``components.cluster`` keeps only the cannot-links inside one component of the whole link graph;
+    on random graphs (links, cannot-links, national ids) the customers and refusals are those of keeping
+    every cannot-link."""
+    import random
+
+    from customer360.identity import components
+
+    rng = random.Random(seed)
+    n = 300
+    keys = [f"r{i:04d}" for i in range(n)]
+    records = _records(
+        [(k, True, i) for i, k in enumerate(keys)],
+        national_id=[rng.choice([None, None, None, "111111111", "222222222"]) for _ in keys],
+    )
+    deterministic = _links([(keys[i], keys[i + 1]) for i in range(0, n - 1, 7)])
+    rows = []
+    for _ in range(900):
+        i, j = rng.sample(range(n), 2)
+        near = abs(i - j) < 12
+        weight = rng.uniform(-2, 12) if near else rng.uniform(-15, 3)
+        rows.append((keys[min(i, j)], keys[max(i, j)], round(weight, 3), "link" if weight > 4 else "apart"))
+    rows = list({(a, b): (a, b, w, d) for a, b, w, d in rows}.values())
+    scored = pa.table({
+        "record_key_a": [r[0] for r in rows], "record_key_b": [r[1] for r in rows],
+        "match_weight": pa.array([r[2] for r in rows], pa.float64()),
+        "pair_decision": [r[3] for r in rows],
+    })
+    rules = ("national_id",)
+    pruned = clustering.assign_customers(records, deterministic, None, None, None, rules, scored=scored)
+    monkeypatch.setattr(components, "_reachable", lambda n, root, a, b: np.zeros(n, dtype=np.int64))
+    kept = clustering.assign_customers(records, deterministic, None, None, None, rules, scored=scored)
+    assert pruned[0].equals(kept[0]) and pruned[1].equals(kept[1])
+    assert 1 < len(_groups(pruned[0])) < n and pruned[1].num_rows > 0  # joins and refusals both happened

@@ -83,3 +83,29 @@ def test_chunked_scoring_gives_splink_s_unchunked_pairs(scored, pairs_per_chunk)
     for row in links:
         expected = explained[(row["record_key_a"], row["record_key_b"])] if row["pair_decision"] == "link" else None
         assert row["comparison_levels"] == expected
+
+
+def test_the_build_s_parquet_hand_over_holds_the_published_pairs(scored, tmp_path):
+    """On DuckDB the build has Splink's DuckDB write the decided pairs to a Parquet file that dbt's
+    database reads (``stages.write_scored_pairs``, ``frames.parquet_result``; DECISIONS §58): the same
+    pairs and values as the whole table, in the published schema; without a model, the columns and no row."""
+    import pyarrow.parquet as pq
+
+    from customer360.frames import parquet_result
+
+    records, model_table, _, whole = scored
+    schema = pa.schema(list(stages.PAIR_COLUMNS.items()))
+    path = tmp_path / "pairs.parquet"
+    assert stages.write_scored_pairs(records, model_table, str(path)) == whole.num_rows
+    written = pq.read_table(path)
+    assert written.schema.remove_metadata() == schema
+    assert _sorted(written).equals(_sorted(whole.select(schema.names).cast(schema)))
+    empty = tmp_path / "empty.parquet"
+    assert stages.write_scored_pairs(records, model_table.slice(0, 0), str(empty)) == 0
+    assert pq.read_table(empty).schema.remove_metadata() == schema
+    # what dbt-duckdb does with the relation a Python model returns
+    con = duckdb.connect()
+    relation = parquet_result(con, lambda p: stages.write_scored_pairs(records, model_table, p), "pairs")
+    con.register("model_result", relation)
+    con.execute("create table scored_pairs as select * from model_result")
+    assert con.sql("select count(*) from scored_pairs").fetchone()[0] == whole.num_rows

@@ -151,5 +151,22 @@ def test_a_model_runs_on_local_spark(tmp_path: Path, monkeypatch, capfd):
         assert frames.previous_build(spark, _This("default", "not_built_yet")) is None
         assert "TABLE_OR_VIEW_NOT_FOUND" not in "".join(capfd.readouterr())
         assert frames.previous_build(spark, _This("default", "m"), "n").to_pylist() == [{"n": 1}]
+        # SQL over DataFrames as temporary views (the clustering's record positions), dropped afterwards
+        from customer360.identity import clustering
+
+        records = spark.createDataFrame([("b",), ("a",), ("c",)], "record_key string")
+        pairs = spark.createDataFrame(
+            [("a", "c", 3.5, "link"), ("b", "c", -2.0, "apart"), ("a", "gone", 9.0, "link")],
+            "record_key_a string, record_key_b string, match_weight double, pair_decision string",
+        )
+        records_sql, pairs_sql = clustering.positioned_sql("c360_r", "c360_p")
+        positioned = frames.query_arrow(spark, pairs_sql, c360_r=records, c360_p=pairs).sort_by("record_position_b")
+        assert positioned.select(list(clustering.POSITIONED_PAIR_COLUMNS)).to_pylist() == [
+            {"record_position_a": 0, "record_position_b": 2, "match_weight": 3.5, "is_link": True},
+            {"record_position_a": 1, "record_position_b": 2, "match_weight": -2.0, "is_link": False},
+        ]
+        numbered = frames.query_arrow(spark, records_sql, c360_r=records).sort_by("record_position")
+        assert numbered.column("record_key").to_pylist() == ["a", "b", "c"]
+        assert not spark.catalog.tableExists("c360_r") and not spark.catalog.tableExists("c360_p")
     finally:
         spark.stop()

@@ -1,23 +1,23 @@
 """Every blocked record pair the match model links (at or above the threshold it chooses, or
 var identity_match_probability_threshold) or scores as two people, explained
 (customer360.identity.stages.scored_pairs). On Spark, Splink's Spark backend scores the model input in
-the build's session (customer360.spark.scoring); on DuckDB, Splink's DuckDB backend in this process."""
+the build's session (customer360.spark.scoring); on DuckDB, Splink's DuckDB backend in this process,
+which writes the pairs to a Parquet file that dbt's database reads (DECISIONS §58)."""
 
-from customer360.frames import spark_session, to_arrow, to_model_result
+from customer360.frames import parquet_result, spark_session, to_arrow, to_model_result
 from customer360.identity import stages
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     threshold = dbt.config.meta_get("match_probability_threshold")
+    threshold = float(threshold) if threshold not in (None, "", "None", "none") else None
     spark = spark_session(session)  # None on DuckDB
     records = dbt.ref("int_identity__model_input")
-    return to_model_result(
-        stages.scored_pairs(
-            records if spark is not None else to_arrow(records),
-            to_arrow(dbt.ref("int_identity__match_model")),
-            threshold=float(threshold) if threshold not in (None, "", "None", "none") else None,
-            spark=spark,
-        ),
-        session,
+    match_model = to_arrow(dbt.ref("int_identity__match_model"))
+    if spark is not None:
+        return to_model_result(stages.scored_pairs(records, match_model, threshold=threshold, spark=spark), session)
+    records = to_arrow(records)
+    return parquet_result(
+        session, lambda path: stages.write_scored_pairs(records, match_model, path, threshold), "scored_pairs"
     )

@@ -27,6 +27,34 @@ STEWARD_REASON = "a steward's must_not_link correction keeps the two customers a
 PROFILE_COLUMNS = ("national_id", "birth_date")
 #: Record columns the clustering reads (``cluster_records``).
 RECORD_COLUMNS = ("record_key", "is_identifiable", "first_seen_at", *PROFILE_COLUMNS)
+#: The scored pairs as the clustering reads them at scale (``positioned_sql``): record positions, not keys.
+POSITIONED_PAIR_COLUMNS = ("record_position_a", "record_position_b", "match_weight", "is_link")
+
+
+def positioned_sql(records: str, pairs: str) -> tuple[str, str]:
+    """SQL, run by the build's engine (DuckDB or Spark), of the records with ``record_position`` (their
+    place in record-key order, from 0) and of the scored pairs decided ``link`` or ``apart`` as those
+    positions (``POSITIONED_PAIR_COLUMNS``). ``records`` and ``pairs`` name the two relations. The engine
+    joins the record keys of every scored pair (110 million at 10M source records) and only numbers come
+    into Python (DECISIONS §58); a pair naming a record not in ``records`` is left out, as ``_links`` leaves
+    it. ``assign_customers`` checks that the positions follow its own key order."""
+    position = "cast(row_number() over (order by record_key) - 1 as int)"
+    records_sql = f"select *, {position} as record_position from {records}"
+    pairs_sql = f"""
+        with positions as (
+            select record_key, {position} as record_position from {records}
+        )
+        select
+            a.record_position as record_position_a,
+            b.record_position as record_position_b,
+            p.match_weight,
+            p.pair_decision = 'link' as is_link
+        from {pairs} as p
+        inner join positions as a on p.record_key_a = a.record_key
+        inner join positions as b on p.record_key_b = b.record_key
+        where p.pair_decision in ('link', 'apart')
+    """
+    return records_sql, pairs_sql
 
 
 def _positions(record_keys: pa.Array, keys) -> np.ndarray:
@@ -82,9 +110,21 @@ def _scored_links(
 ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """``_links`` of the scored pairs decided ``link`` and of those decided ``apart`` — the same arrays as
     filtering each into its own table first, without copying millions of record keys: the positions are
-    looked up once for every pair, then split in their order."""
+    looked up once for every pair, then split in their order. Pairs already as positions
+    (``POSITIONED_PAIR_COLUMNS``, ``positioned_sql``) are only split."""
     if pairs.num_rows == 0:
         return _links(None, record_keys), _links(None, record_keys)
+    if "record_position_a" in pairs.column_names:
+        a, b = (
+            np.asarray(pairs.column(c).cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+            for c in ("record_position_a", "record_position_b")
+        )
+        if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= len(record_keys)):
+            raise ValueError("a scored pair's record position is outside the records")
+        weight = np.nan_to_num(pairs.column("match_weight").cast(pa.float64()).to_numpy(zero_copy_only=False), nan=0.0)
+        is_link = np.asarray(pairs.column("is_link").fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+        is_apart = ~is_link
+        return (a[is_link], b[is_link], weight[is_link]), (a[is_apart], b[is_apart], weight[is_apart])
     a, b, weight, known = _link_positions(pairs, record_keys)
     decision = pairs.column("pair_decision")
 
@@ -135,11 +175,18 @@ def assign_customers(
     ``anchor_record_key``, ``cluster_record_count``, ``is_anonymous``, ``is_customer_id_carried``, sorted
     by record key; and ``record_key_a``, ``record_key_b``, ``refusal_rule``, ``refusal_reason``.
     """
-    records = records.sort_by("record_key")
+    if "record_position" in records.column_names:  # positions the scored pairs refer to (``positioned_sql``)
+        records = records.sort_by("record_position")
+        positions = records.column("record_position").cast(pa.int64()).to_numpy(zero_copy_only=False)
+        if not np.array_equal(positions, np.arange(records.num_rows)):
+            raise ValueError("record positions must number the records from 0 without gaps")
+    else:
+        records = records.sort_by("record_key")
     record_keys = records.column("record_key").cast(pa.string()).combine_chunks()
+    # sorted by key and every key after the one before it: unique, and the positions follow the key order
+    if len(record_keys) > 1 and not pc.all(pc.less(record_keys[:-1], record_keys[1:])).as_py():
+        raise ValueError("record keys must be unique (and the record positions must follow their order)")
     keys = record_keys.to_pylist()
-    if pc.count_distinct(record_keys, mode="all").as_py() != len(keys):
-        raise ValueError("record keys must be unique")
     det_a, det_b, _ = _links(deterministic, record_keys)
     if scored is not None:  # the scored pairs with their decisions, instead of ``model`` and ``apart``
         mod, cannot = _scored_links(scored, record_keys)
@@ -216,7 +263,9 @@ def cluster_records(
     from .prepare import to_arrow_table
 
     records = to_arrow_table(records)
-    wanted = ["record_key", "is_identifiable", "first_seen_at"] + [c for c in PROFILE_COLUMNS if c in records.column_names]
+    wanted = ["record_key", "is_identifiable", "first_seen_at"] + [
+        c for c in (*PROFILE_COLUMNS, "record_position") if c in records.column_names
+    ]
     previous = None if previous is None else to_arrow_table(previous).select(["record_key", "customer_id"])
     return assign_customers(
         records.select(wanted),

@@ -73,13 +73,12 @@ def _slices(start: np.ndarray, records: list[int]) -> np.ndarray | slice:
     return np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
 
 
-def _stable_order(ends: np.ndarray) -> np.ndarray:
-    """``np.argsort(ends, kind="stable")`` of non-negative record positions, faster: each entry's position
-    is folded into its key, so the keys are unique and a plain sort of them gives the stable order."""
-    m = len(ends)
-    if m == 0 or int(ends.max()) >= np.iinfo(np.int64).max // max(m, 1) - 1:
-        return np.argsort(ends, kind="stable")
-    return np.sort(ends * m + np.arange(m, dtype=np.int64)) % m
+def _adjacency_order(ends: np.ndarray, partners: np.ndarray, n: int) -> np.ndarray:
+    """Order of adjacency entries by record (``ends``) and, within a record, by partner, then input order:
+    the same order whatever order the pairs came in (an engine's join returns them in any order)."""
+    if n * n < np.iinfo(np.int64).max:  # (end, partner) folded into one key
+        return np.argsort(ends * n + partners, kind="stable")
+    return np.lexsort((partners, ends))
 
 
 class ScoredPairs:
@@ -87,8 +86,9 @@ class ScoredPairs:
 
     def __init__(self, n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray, is_apart: np.ndarray) -> None:
         ends = np.concatenate([a, b]).astype(np.int64)
-        order = _stable_order(ends)
-        self.partners = np.concatenate([b, a]).astype(np.int64)[order]
+        partners = np.concatenate([b, a]).astype(np.int64)
+        order = _adjacency_order(ends, partners, n)
+        self.partners = partners[order]
         self.weights = np.concatenate([weight, weight]).astype(float)[order]
         self.is_apart = np.concatenate([is_apart, is_apart]).astype(bool)[order]
         self.start = np.searchsorted(ends[order], np.arange(n + 1))
@@ -137,6 +137,18 @@ class Steward:
     def keep_apart(self, n: int) -> KeptApart | None:
         a, b = self.must_not_link
         return KeptApart(n, np.asarray(a), np.asarray(b)) if len(a) else None
+
+
+def _reachable(n: int, root: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Component label of each record in the graph of the components so far (``root``) and every one of
+    the links (a, b): the most the clustering could join."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rows = np.concatenate([np.arange(n, dtype=np.int64), a])
+    cols = np.concatenate([root, b])
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
 def cluster(
@@ -202,7 +214,11 @@ def cluster(
     if cannot is not None and len(cannot[0]):
         ca, cb = np.asarray(cannot[0], dtype=np.int64), np.asarray(cannot[1], dtype=np.int64)
         cw = np.asarray(cannot[2], dtype=float)
-        cannot_now = sets.root[ca] != sets.root[cb]
+        # Only a cannot-link inside one component of the whole link graph (every link followed) can ever
+        # lie between two customers being joined: one whose records no chain of links connects is never
+        # counted, and is dropped here (at 10M records, most of the 110 million scored pairs).
+        reach = _reachable(n, sets.root, a[apart_now], b[apart_now])
+        cannot_now = (sets.root[ca] != sets.root[cb]) & (reach[ca] == reach[cb])
         scored = ScoredPairs(
             n,
             np.concatenate([a[apart_now], ca[cannot_now]]),

@@ -293,16 +293,15 @@ def score_and_decide(
     return score_and_decide_batches(records, model, fixed).read_all()
 
 
-def score_and_decide_batches(
+def _score_into(
+    con: duckdb.DuckDBPyConnection,
     records: pa.Table,
     model: Mapping[str, Any],
-    fixed: float | None = None,
-    batch_rows: int = 1_000_000,
-    pairs_per_chunk: int | None = None,
-) -> pa.RecordBatchReader:
-    """``score_and_decide`` on DuckDB as a stream of Arrow batches of at most ``batch_rows`` rows, for a
-    reader that writes them somewhere (the build writes them into its own table): the decided pairs are
-    never all in Python's memory at once. The DuckDB stays open until the last batch is read.
+    fixed: float | None,
+    pairs_per_chunk: int | None,
+) -> str:
+    """Score every blocked pair into ``__c360_scored`` on ``con`` and choose the threshold: the SQL of the
+    decided pairs (``decided_sql``).
 
     Splink predicts the pairs in chunks of the records (``predict_chunk``, about ``pairs_per_chunk`` pairs
     each, ``PAIRS_PER_CHUNK`` by default, from the rules' ``pair_bounds``). Its prediction table holds every
@@ -311,23 +310,37 @@ def score_and_decide_batches(
     and the explanation for a pair at or above the lowest threshold that can be chosen) and dropped, so
     only the narrow pairs are kept (DECISIONS §57). The threshold is then chosen from every pair's
     probability, and a pair below it loses its explanation."""
+    chunks = _chunks(records, model, pairs_per_chunk or PAIRS_PER_CHUNK)
+    lowest = min(THRESHOLD_BOUNDS[0], fixed) if fixed is not None else THRESHOLD_BOUNDS[0]
+    for chunk, (relation, columns) in enumerate(_predict_chunks(records, model, chunks, con)):
+        explained = explain_sql(relation, columns, model, 0.0, explain_from=double_sql(lowest))
+        if chunk == 0:
+            con.execute(f"create table __c360_scored as {explained}")
+        else:
+            con.execute(f"insert into __c360_scored {explained}")
+        con.execute(f"drop table {relation}")
+    probabilities = con.sql(
+        f"select match_probability from __c360_scored where match_probability >= {double_sql(SCORE_FLOOR)}"
+    ).to_arrow_table()
+    chosen = choose_threshold(probabilities.column(0).to_numpy(), fixed)
+    del probabilities
+    return decided_sql("select * from __c360_scored", chosen)
+
+
+def score_and_decide_batches(
+    records: pa.Table,
+    model: Mapping[str, Any],
+    fixed: float | None = None,
+    batch_rows: int = 1_000_000,
+    pairs_per_chunk: int | None = None,
+) -> pa.RecordBatchReader:
+    """``score_and_decide`` on DuckDB as a stream of Arrow batches of at most ``batch_rows`` rows (scored
+    as ``_score_into`` says): the decided pairs are never all in Python's memory at once. The DuckDB stays
+    open until the last batch is read. The build writes them with ``score_and_decide_to_parquet`` instead:
+    DuckDB writing a table from an Arrow stream held far more memory than its limit (DECISIONS §58)."""
     con = connection()
     try:
-        chunks = _chunks(records, model, pairs_per_chunk or PAIRS_PER_CHUNK)
-        lowest = min(THRESHOLD_BOUNDS[0], fixed) if fixed is not None else THRESHOLD_BOUNDS[0]
-        for chunk, (relation, columns) in enumerate(_predict_chunks(records, model, chunks, con)):
-            explained = explain_sql(relation, columns, model, 0.0, explain_from=double_sql(lowest))
-            if chunk == 0:
-                con.execute(f"create table __c360_scored as {explained}")
-            else:
-                con.execute(f"insert into __c360_scored {explained}")
-            con.execute(f"drop table {relation}")
-        probabilities = con.sql(
-            f"select match_probability from __c360_scored where match_probability >= {double_sql(SCORE_FLOOR)}"
-        ).to_arrow_table()
-        chosen = choose_threshold(probabilities.column(0).to_numpy(), fixed)
-        del probabilities
-        stream = con.sql(decided_sql("select * from __c360_scored", chosen)).to_arrow_reader(batch_rows)
+        stream = con.sql(_score_into(con, records, model, fixed, pairs_per_chunk)).to_arrow_reader(batch_rows)
     except BaseException:
         con.close()
         raise
@@ -339,6 +352,34 @@ def score_and_decide_batches(
             con.close()
 
     return pa.RecordBatchReader.from_batches(stream.schema, batches())
+
+
+#: DuckDB's type of each Arrow type a published pair column has.
+_DUCKDB_TYPES = {pa.string(): "varchar", pa.float64(): "double", pa.int64(): "bigint", pa.bool_(): "boolean"}
+
+
+def score_and_decide_to_parquet(
+    records: pa.Table,
+    model: Mapping[str, Any],
+    path: str,
+    schema: pa.Schema,
+    fixed: float | None = None,
+    pairs_per_chunk: int | None = None,
+) -> int:
+    """``score_and_decide`` on DuckDB written by that DuckDB to a Parquet file at ``path``, in ``schema``
+    (its columns, in its order and types): the build's hand-over of the scored pairs to dbt's database,
+    which reads the file as any table, within its memory limit. 110 million pairs at 10M source records
+    passed as an Arrow stream made dbt's DuckDB grow past its limit by 13 GiB (DECISIONS §58). Returns the
+    number of pairs written."""
+    columns = ", ".join(f"cast({name} as {_DUCKDB_TYPES[kind]}) as {name}" for name, kind in zip(schema.names, schema.types))
+    target = "'" + str(path).replace("'", "''") + "'"
+    con = connection()
+    try:
+        decided = _score_into(con, records, model, fixed, pairs_per_chunk)
+        con.execute(f"copy (select {columns} from ({decided})) to {target} (format parquet)")
+        return int(con.sql(f"select count(*) from read_parquet({target})").fetchone()[0])
+    finally:
+        con.close()
 
 
 def _chunks(records: pa.Table, model: Mapping[str, Any], pairs_per_chunk: int) -> int:
@@ -453,18 +494,25 @@ def blocking_rule_pair_counts(records: pa.Table, model: Mapping[str, Any]) -> pa
     return _rule_pair_table(rules, marginal, records.num_rows)
 
 
-def scored_pair_counts(record_count: int, model: Mapping[str, Any] | None, blocking_rules: pa.Array | pa.ChunkedArray) -> pa.Table:
+def scored_pair_counts(
+    record_count: int, model: Mapping[str, Any] | None, blocking_rules: pa.Array | pa.ChunkedArray | pa.Table
+) -> pa.Table:
     """``blocking_rule_pair_counts`` from the scored pairs instead of blocking the records again.
 
     ``blocking_rules`` is the ``blocking_rule`` column of every pair ``score_and_decide`` scored with
-    ``model`` (the name of the rule that found it, Splink's ``match_key``). It scores every blocked pair
-    (no probability floor), so each rule's pairs are the marginal count Splink's blocking analysis gives:
-    the same table, in a fraction of the time (DECISIONS §52)."""
+    ``model`` (the name of the rule that found it, Splink's ``match_key``), or those names already counted
+    (a table of ``blocking_rule`` and ``pair_count``: the build has its engine count 110 million pairs at
+    10M records rather than bring their names into Python). Every blocked pair is scored (no probability
+    floor), so each rule's pairs are the marginal count Splink's blocking analysis gives: the same table,
+    in a fraction of the time (DECISIONS §52)."""
     rules = _prediction_rules(model)
-    found = {
-        row["values"]: row["counts"]
-        for row in pc.value_counts(blocking_rules).to_pylist()
-    } if len(blocking_rules) else {}
+    if isinstance(blocking_rules, pa.Table):
+        found = dict(zip(blocking_rules.column("blocking_rule").to_pylist(), blocking_rules.column("pair_count").to_pylist()))
+    else:
+        found = {
+            row["values"]: row["counts"]
+            for row in pc.value_counts(blocking_rules).to_pylist()
+        } if len(blocking_rules) else {}
     unknown = set(found) - {r.name for r in rules}
     if unknown:  # a pair found by no rule of this model: the pairs were scored with another model
         raise ValueError(f"scored pairs name blocking rules the model does not have: {sorted(map(str, unknown))}")

@@ -161,8 +161,8 @@ def scored_pairs(
 
     With ``spark`` (the build's SparkSession), ``records`` is the model input as a Spark DataFrame and
     Splink's Spark backend scores it in that session (``customer360.spark.scoring``); the result is then a
-    table. On DuckDB it is a stream of batches (``matching.score_and_decide_batches``): the build writes
-    them into its table as they come, so the pairs are never all in Python's memory at once."""
+    table. On DuckDB it is a stream of batches (``matching.score_and_decide_batches``), never all in
+    Python's memory at once; the DuckDB build writes the pairs to a file instead (``write_scored_pairs``)."""
     model = _model_of(match_model_table)
     schema = pa.schema(list(PAIR_COLUMNS.items()))
     if model is None:
@@ -174,12 +174,34 @@ def scored_pairs(
     return pa.RecordBatchReader.from_batches(schema, (batch.select(schema.names).cast(schema) for batch in stream))
 
 
+def write_scored_pairs(records, match_model_table, path: str, threshold: float | None = None) -> int:
+    """``scored_pairs`` on DuckDB written to a Parquet file at ``path`` in the published schema (the
+    build's hand-over to dbt's database, ``matching.score_and_decide_to_parquet``); the number of pairs.
+    Without a model the file has the columns and no row."""
+    import pyarrow.parquet as pq
+
+    model = _model_of(match_model_table)
+    schema = pa.schema(list(PAIR_COLUMNS.items()))
+    if model is None:
+        pq.write_table(schema.empty_table(), path)
+        return 0
+    return matching.score_and_decide_to_parquet(prepare_records(records), model, path, schema, threshold)
+
+
 def customers(records, deterministic, pairs, match_model_table, previous=None, corrections=None) -> pa.Table:
     """The customer of every record (``clustering.assign_customers``), with the constraints the model
-    supports as proof on this data and the stewards' corrections (record pairs) applied first."""
+    supports as proof on this data and the stewards' corrections (record pairs) applied first. ``pairs``
+    are the scored pairs by record key, or by record position (``clustering.positioned_sql``, with
+    ``records`` numbered by the same SQL)."""
     model = _model_of(match_model_table)
     rules = constraints.active_rules((model or {}).get("splink"))
-    pairs = to_arrow_table(pairs).select(["record_key_a", "record_key_b", "match_weight", "pair_decision"])
+    pairs = to_arrow_table(pairs)
+    positioned = "record_position_a" in pairs.column_names  # clustering.positioned_sql: positions, not keys
+    pairs = pairs.select(
+        list(clustering.POSITIONED_PAIR_COLUMNS)
+        if positioned
+        else ["record_key_a", "record_key_b", "match_weight", "pair_decision"]
+    )
     # links (``link``) and cannot-links (``apart``) split after the key lookup, not filtered as tables
     assigned, _ = clustering.cluster_records(
         records, deterministic, None, previous=previous, rules=rules, corrections=corrections, scored=pairs
