@@ -376,8 +376,8 @@ def score_and_decide_to_parquet(
     con = connection()
     try:
         decided = _score_into(con, records, model, fixed, pairs_per_chunk)
-        con.execute(f"copy (select {columns} from ({decided})) to {target} (format parquet)")
-        return int(con.sql(f"select count(*) from read_parquet({target})").fetchone()[0])
+        # COPY answers with the number of rows it wrote: the file is not read back to count them
+        return int(con.execute(f"copy (select {columns} from ({decided})) to {target} (format parquet)").fetchone()[0])
     finally:
         con.close()
 
