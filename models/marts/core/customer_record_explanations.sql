@@ -10,36 +10,25 @@ crosswalk as (
     select * from {{ ref('int_identity__crosswalk') }}
 ),
 
+link_ends as (
+    select * from {{ ref('int_identity__link_ends') }}
+),
+
 links as (
     select * from {{ ref('int_identity__links') }}
 ),
 
-link_ends as (
+explanation_texts as (
+    -- the distinct texts (at 10M source records 417k for 20M links), joined back by their key
     select
-        link_id,
-        record_key_a as record_key,
-        record_key_b as other_record_key,
-        link_method,
-        link_rule,
-        link_evidence,
-        link_explanation,
-        match_weight,
-        match_probability,
-        steward_correction_id
-    from links
-    union all
-    select
-        link_id,
-        record_key_b as record_key,
-        record_key_a as other_record_key,
-        link_method,
-        link_rule,
-        link_evidence,
-        link_explanation,
-        match_weight,
-        match_probability,
-        steward_correction_id
-    from links
+        {{ dbt.hash('link_explanation') }} as explanation_key,
+        link_explanation
+    from (
+        select distinct link_explanation
+        from links
+        -- a steward's own words stay private: the mart writes the correction's id instead
+        where link_method != 'steward'
+    ) as distinct_texts
 ),
 
 explained as (
@@ -62,39 +51,23 @@ explained as (
                     'must_link correction ' || link_ends.steward_correction_id
                     || ' (a data steward joined these records)'
             when link_ends.link_method is null then 'the customer has this record only'
-            else link_ends.link_explanation
+            else explanation_texts.link_explanation
         end as link_explanation,
         link_ends.steward_correction_id,
         crosswalk.steward_correction_ids as record_steward_correction_ids,
         crosswalk.resolution_rules as record_resolution_rules,
         link_ends.match_weight,
         link_ends.match_probability,
+        -- a record without a link is its customer's only record: its one row comes first
+        coalesce(link_ends.explanation_rank, 1) as explanation_rank,
         crosswalk.customer_record_count
     from crosswalk
     left join link_ends
         on crosswalk.record_key = link_ends.record_key
+    left join explanation_texts
+        on link_ends.explanation_key = explanation_texts.explanation_key
     left join crosswalk as other_record
         on link_ends.other_record_key = other_record.record_key
-),
-
-ranked as (
-    select
-        *,
-        -- bigint on both engines (Spark's row_number is an int)
-        cast(row_number() over (
-            partition by record_key
-            order by
-                case link_method
-                    when 'steward' then 0
-                    when 'deterministic' then 1
-                    when 'probabilistic' then 2
-                    else 3
-                end asc,
-                match_weight desc nulls last,
-                link_rule asc,
-                other_record_key asc
-        ) as bigint) as explanation_rank
-    from explained
 ),
 
 final as (
@@ -119,7 +92,7 @@ final as (
         explanation_rank,
         customer_record_count,
         explanation_rank = 1 as is_primary_explanation
-    from ranked
+    from explained
 )
 
 select * from final
