@@ -233,6 +233,37 @@ def test_the_household_correction_is_learned_from_the_data(trained):
     assert dependence.estimate(independent, features.usable_columns(independent)) == {}
 
 
+def test_the_samples_grow_with_the_data_so_households_stay_visible(monkeypatch):
+    # two records of one household meet in a random pair at a rate that falls as 1/records: with a fixed
+    # sample the correction disappears as the data grows (it did at 10M source records, DECISIONS §60)
+    names = ["ann", "bob", "cy", "dee", "eve", "finn", "gus", "hal", "ivy", "jon", "kim", "lou", "max", "ned"]
+    rows = []
+    for h in range(10_000):
+        for member in range(2):
+            first = f"{names[(h + member * 5) % len(names)]}{'xyz'[member]}{h % 97}"
+            rows.append({"record_key": f"p:{h}:{member}", "first_name": first, "last_name": f"fam{h}",
+                         "address_line_1": f"{h} HIGH ST", "postal_code": f"{10000 + h}"})
+    records = prepare_records(_records(rows))
+    usable = features.usable_columns(records)
+    monkeypatch.setattr(dependence, "SAMPLE_RECORDS", 50)
+    monkeypatch.setattr(dependence, "SAMPLE_PAIRS_PER_RECORD", 0)  # the old fixed sample: 2,500 pairs
+    assert dependence.sample_size(records.num_rows) == 50
+    assert "last_name+street" not in dependence.estimate(records, usable)
+    monkeypatch.setattr(dependence, "SAMPLE_PAIRS_PER_RECORD", 23)  # ~23 pairs per record
+    assert dependence.sample_size(records.num_rows) == 679
+    assert dependence.estimate(records, usable).get("last_name+street", 0) < -1
+
+
+def test_sample_sizes_keep_the_old_constants_up_to_1m_source_records():
+    # every data set up to 1M source records (172,292 profiles there) trains as before
+    assert dependence.sample_size(172_292) == dependence.SAMPLE_RECORDS == 2000
+    assert dependence.sample_size(10) == 10
+    assert training.u_sampling_pairs(172_292) == training.U_SAMPLING_MAX_PAIRS
+    # 10M source records (1,714,995 profiles): about sqrt(10) times the records, 8.6 times the pairs
+    assert dependence.sample_size(1_714_995) == 6281
+    assert training.u_sampling_pairs(1_714_995) == 5 * 1_714_995
+
+
 def test_the_correction_lowers_the_weight_of_household_fields_agreeing_together(trained):
     _, _, model_input, model, _ = trained
     with_correction = matching.score(model_input, model, floor=0.0)

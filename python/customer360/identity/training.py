@@ -46,6 +46,13 @@ U_SAMPLING_SEED = 360
 #: Random pairs compared to estimate u (Splink's default). 1e7 measured the same person F1 on every shape
 #: to within the spread between two sampling seeds, at twice the training time (DECISIONS §55).
 U_SAMPLING_MAX_PAIRS = 1e6
+#: ... and at least this many per distinct profile. An agreement only one person's or one household's
+#: records share (a phone, a street) is found in a random pair at a rate that falls as 1/records, so a fixed
+#: number of pairs sees fewer of them as the data grows: at 10M source records (1.7M profiles) 1e6 pairs saw
+#: no two records with one phone and Splink left that level without a u. Pairs in proportion to the profiles
+#: keep the expected count constant; up to ~200k profiles (every data set to 1M records) 1e6 still decides
+#: (DECISIONS §60).
+U_SAMPLING_PAIRS_PER_PROFILE = 5
 #: An EM pass needs at least this many blocked pairs to estimate anything.
 MIN_EM_PAIRS = 50
 #: The prediction rules' pair budget per record: a rule finding more new pairs than this many per record is
@@ -164,6 +171,12 @@ def _shared_pairs(con, rule: BlockingRule, other: BlockingRule) -> int:
         return 0
     both = list(dict.fromkeys(sides[0] + other_sides[0]))
     return int(con.sql(_bound_sql((both, both))).fetchone()[0])
+
+
+def u_sampling_pairs(profiles: int) -> float:
+    """Random pairs for Splink's u estimate: ``U_SAMPLING_MAX_PAIRS``, or ``U_SAMPLING_PAIRS_PER_PROFILE``
+    per profile when that is more."""
+    return float(max(U_SAMPLING_MAX_PAIRS, U_SAMPLING_PAIRS_PER_PROFILE * profiles))
 
 
 def prediction_rules(records: pa.Table, usable: list[str]) -> tuple[list[BlockingRule], list[str]]:
@@ -351,7 +364,7 @@ def train(
     profiles = distinct_profiles(records)
     linker = linker_for(profiles, model_settings.settings_dict(usable, prior, rules), connection())
     tick("prior", 1, total)
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLING_MAX_PAIRS, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_sampling_pairs(profiles.num_rows), seed=seed)
     tick("u by random sampling", 2, total)
     passes = []
     for done, (rule, pairs) in enumerate(zip(training_rules, count_pairs(records, training_rules)), start=3):
