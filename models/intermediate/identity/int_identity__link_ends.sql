@@ -10,6 +10,14 @@ links as (
     select * from {{ ref('int_identity__links') }}
 ),
 
+keyed_links as (
+    -- the text's key once per link, before each link becomes its two ends
+    select
+        *,
+        {{ dbt.hash('link_explanation') }} as explanation_key
+    from links
+),
+
 ends as (
     -- a link has two ends: one row per end, one scan of the links
     select 1 as end_number
@@ -19,17 +27,23 @@ ends as (
 
 link_ends as (
     select
-        links.link_id,
-        case when ends.end_number = 1 then links.record_key_a else links.record_key_b end as record_key,
-        case when ends.end_number = 1 then links.record_key_b else links.record_key_a end as other_record_key,
-        links.link_method,
-        links.link_rule,
-        links.link_evidence,
-        links.match_weight,
-        links.match_probability,
-        links.steward_correction_id,
-        {{ dbt.hash('links.link_explanation') }} as explanation_key
-    from links
+        keyed_links.link_id,
+        case
+            when ends.end_number = 1 then keyed_links.record_key_a
+            else keyed_links.record_key_b
+        end as record_key,
+        case
+            when ends.end_number = 1 then keyed_links.record_key_b
+            else keyed_links.record_key_a
+        end as other_record_key,
+        keyed_links.link_method,
+        keyed_links.link_rule,
+        keyed_links.link_evidence,
+        keyed_links.match_weight,
+        keyed_links.match_probability,
+        keyed_links.steward_correction_id,
+        keyed_links.explanation_key
+    from keyed_links
     cross join ends
 ),
 
