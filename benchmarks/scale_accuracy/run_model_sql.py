@@ -1,7 +1,9 @@
-"""Run one SQL file against the 10M database (read-only attach) into a scratch DB; print wall, peak spill, peak RSS."""
+"""Run one SQL file against the 10M database (read-only attach) into a scratch DB; print wall, peak spill, peak RSS.
+usage: run_model_sql.py SQL_FILE [MEMORY_LIMIT] [ALIAS=PATH ...]  (more files attached read-only, e.g. an earlier stage's output)"""
 import duckdb, os, sys, time, threading, shutil, resource
 sql = open(sys.argv[1]).read()
-limit = sys.argv[2] if len(sys.argv) > 2 else '10GB'
+limit = sys.argv[2] if len(sys.argv) > 2 and '=' not in sys.argv[2] else '10GB'
+attachments = [arg.split('=', 1) for arg in sys.argv[2:] if '=' in arg]
 spill = '/work/bench10m/spill/exp'
 shutil.rmtree(spill, ignore_errors=True); os.makedirs(spill)
 out = '/work/bench10m/exp/out.duckdb'
@@ -10,7 +12,9 @@ for f in (out, out + '.wal'):
 c = duckdb.connect(out)
 c.execute(f"set memory_limit='{limit}'; set temp_directory='{spill}'; set max_temp_directory_size='30GB'; set threads=2; set preserve_insertion_order=false")
 c.execute("attach '/work/bench10m/10M/full.duckdb' as f (read_only)")
-c.execute("use f"); c.execute("attach '/work/bench10m/exp/stage1.duckdb' as stage1 (read_only)") if 'stage2' in sys.argv[1] else None
+c.execute("use f")
+for alias, path in attachments:
+    c.execute(f"attach '{path}' as {alias} (read_only)")
 peak = [0]; done = [False]
 def poll():
     while not done[0]:
