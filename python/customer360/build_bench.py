@@ -191,7 +191,7 @@ def node_times(target: Path, top: int = 12) -> None:
 
 
 def dbt_build(label: str, db: Path, raw: Path, records: int, args, work: Path, project: Path) -> Build:
-    target = work / f"target_{db.stem}"
+    target = target_of(db)
     env = dbt_env(db, target, project)
     vars_ = json.dumps({"raw_path": str(raw), "lifecycle_as_of_date": args.as_of})
     log = work / f"dbt_{db.stem}.log"
@@ -230,9 +230,18 @@ def copy_database(src: Path, dst: Path) -> None:
         shutil.copyfile(a, b)
 
 
+def target_of(db: Path) -> Path:
+    """dbt's target folder of the builds into ``db`` (beside it)."""
+    return db.with_name(f"target_{db.stem}")
+
+
 def fresh(db: Path) -> None:
+    """No database at ``db`` and no dbt target folder for it: a build into a fresh file parses the project
+    afresh too. A target left by a build of another project folder made dbt's partial parsing reuse that
+    folder's seed paths (a 10M build failed reading seeds from a deleted copy of the project)."""
     for path in (db, bi_path(db), Path(str(db) + ".wal"), Path(str(bi_path(db)) + ".wal")):
         path.unlink(missing_ok=True)
+    shutil.rmtree(target_of(db), ignore_errors=True)
 
 
 def can_reach(size: str, customers: int, work: Path) -> str | None:
