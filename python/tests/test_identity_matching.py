@@ -518,3 +518,38 @@ def test_a_vowel_typo_in_the_last_name_is_blocked_with_the_same_first_name():
     assert sum(training.count_pairs(typo, list(earlier))) == 0
     # the pairs sharing the key: a and b; c alone; d and e none (a vowel-only name has no key)
     assert training.pair_bounds(typo, rules) == [1]
+
+
+def _rule(name):
+    return [r for r in settings.BLOCKING_RULES if r.name == name]
+
+
+def test_the_national_id_typo_rule_keys_on_the_id_not_on_its_country():
+    """int_identity__records writes a national id as ``<country>:<id>``; the typo rule must compare the
+    id's first digits, not the country (which, with the birth year, paired everyone born in one year)."""
+    people = [
+        {"record_key": f"p:{i:02d}", "first_name": f"f{i}", "last_name": f"l{i}",
+         "national_id": f"US:{100 + i:03d}{i * 7919 % 1000000:06d}", "birth_date": dt.date(1970, 1 + i % 12, 1 + i % 28)}
+        for i in range(60)
+    ]
+    rule = _rule("same_national_id_start_and_birth_year")
+    assert training.count_pairs(prepare_records(_records(people)), rule) == [0]
+    assert training.pair_bounds(prepare_records(_records(people)), rule) == [0]
+    mistyped = {**people[5], "record_key": "p:typo", "national_id": people[5]["national_id"][:6] + "999999"}
+    assert training.count_pairs(prepare_records(_records(people + [mistyped])), rule) == [1]
+    other_year = {**mistyped, "birth_date": dt.date(1971, 1, 1)}
+    assert training.count_pairs(prepare_records(_records(people + [other_year])), rule) == [0]
+
+
+def test_swapped_names_with_a_typo_block_together_on_the_birth_date():
+    born = dt.date(1904, 4, 4)
+    rows = [
+        {"record_key": "a", "first_name": "james", "last_name": "sebregts", "birth_date": born},
+        {"record_key": "b", "first_name": "sebretgs", "last_name": "james", "birth_date": born},  # swapped, a typo
+        {"record_key": "c", "first_name": "jane", "last_name": "doe", "birth_date": born},  # initials not swapped
+        {"record_key": "d", "first_name": "sam", "last_name": "jones", "birth_date": dt.date(1904, 4, 5)},  # other day
+    ]
+    rule = _rule("same_birth_date_and_swapped_initials")
+    recs = prepare_records(_records(rows))
+    assert training.count_pairs(recs, rule) == [1]  # a-b only: a rule symmetric in the two records
+    assert training.pair_bounds(recs, rule)[0] >= 1  # sides differ: a bound of ordered pairs, not below the count
