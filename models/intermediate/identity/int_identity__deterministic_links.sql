@@ -43,7 +43,7 @@
     ('survey_response_trigger', 'source_reference', 'first_name,last_name',
         'A survey response and the job, ticket or order that triggered it, when the names are the same (up to a typo, initial or swap) or neither record carries a name: a job may be rated by another household member.'),
     ('call_opened_ticket', 'source_reference', '',
-        'A contact-center interaction with some caller detail and the ticket it opened, unless the names conflict.'),
+        'A contact-center interaction with some caller detail and the ticket it opened, unless the names conflict; when no call of the export carries any caller detail (an export of ids only), every call and the ticket it opened.'),
     ('ticket_about_order', 'source_reference', 'first_name,last_name',
         'A support ticket and the order it is about, when the names are the same (up to a typo, initial or swap) or neither record carries a name.'),
     ('project_for_order', 'source_reference', 'first_name,last_name',
@@ -161,6 +161,16 @@ source_key_stars as (
     where source_customer_key is not null
 ),
 
+{%- if source_enabled('contact_center') and source_enabled('support') %}
+-- does the call export capture caller details at all? Without any (an export of ids only), a call's
+-- ticket is all that tells whose call it was; with some, a call without any is a blocked number
+call_export as (
+    select count(coalesce(caller_name, caller_email, caller_phone)) > 0 as has_caller_details
+    from {{ ref('stg_contact_center__interactions') }}
+    where not is_rejected
+),
+{%- endif %}
+
 -- source references
 reference_pairs as (
     select
@@ -236,11 +246,16 @@ reference_pairs as (
         'no_conflict' as name_check,
         null as match_key
     from {{ ref('stg_contact_center__interactions') }}
+    cross join call_export
     where
         not is_rejected
         and ticket_id is not null
-        -- a call without any caller detail (a blocked number) is not attributed to anyone
-        and coalesce(caller_name, caller_email, caller_phone) is not null
+        -- a call without any caller detail (a blocked number) is not attributed to anyone, unless no
+        -- call of the export carries any (ids only): then the ticket it opened says whose it was
+        and (
+            coalesce(caller_name, caller_email, caller_phone) is not null
+            or not call_export.has_caller_details
+        )
     {%- endif %}
 
     {%- if source_enabled('support') and source_enabled('orders') %}
