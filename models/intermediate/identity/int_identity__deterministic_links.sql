@@ -161,7 +161,7 @@ source_key_stars as (
     where source_customer_key is not null
 ),
 
-{%- if source_enabled('contact_center') and source_enabled('support') %}
+{% if source_enabled('contact_center') and source_enabled('support') %}
 -- does the call export capture caller details at all? Without any (an export of ids only), a call's
 -- ticket is all that tells whose call it was; with some, a call without any is a blocked number
 call_export as (
@@ -169,7 +169,7 @@ call_export as (
     from {{ ref('stg_contact_center__interactions') }}
     where not is_rejected
 ),
-{%- endif %}
+{% endif %}
 
 -- source references
 reference_pairs as (
@@ -240,20 +240,20 @@ reference_pairs as (
     {%- if source_enabled('contact_center') and source_enabled('support') %}
     union all
     select
-        record_key as record_key_a,
-        {{ record_key('support', 'tickets', 'ticket_id') }} as record_key_b,
+        interactions.record_key as record_key_a,
+        {{ record_key('support', 'tickets', 'interactions.ticket_id') }} as record_key_b,
         'call_opened_ticket' as link_rule,
         'no_conflict' as name_check,
         null as match_key
-    from {{ ref('stg_contact_center__interactions') }}
+    from {{ ref('stg_contact_center__interactions') }} as interactions
     cross join call_export
     where
-        not is_rejected
-        and ticket_id is not null
+        not interactions.is_rejected
+        and interactions.ticket_id is not null
         -- a call without any caller detail (a blocked number) is not attributed to anyone, unless no
         -- call of the export carries any (ids only): then the ticket it opened says whose it was
         and (
-            coalesce(caller_name, caller_email, caller_phone) is not null
+            coalesce(interactions.caller_name, interactions.caller_email, interactions.caller_phone) is not null
             or not call_export.has_caller_details
         )
     {%- endif %}
