@@ -553,3 +553,23 @@ def test_swapped_names_with_a_typo_block_together_on_the_birth_date():
     recs = prepare_records(_records(rows))
     assert training.count_pairs(recs, rule) == [1]  # a-b only: a rule symmetric in the two records
     assert training.pair_bounds(recs, rule)[0] >= 1  # sides differ: a bound of ordered pairs, not below the count
+
+
+def test_a_letter_dropped_from_a_short_first_name_is_a_typo_not_another_name():
+    """Jaro-Winkler gives "ay" / "amy" 0.61 (its matching window is empty for two letters), so the typo
+    level also takes one edit; two real first names one letter apart stay apart (DECISIONS §63)."""
+    import duckdb
+
+    levels = {lv["label_for_charts"]: lv["sql_condition"] for lv in settings.comparison_library()["first_name"]["comparison_levels"]}
+    typo = levels[settings.FIRST_NAME_TYPO_LABEL]
+    con = duckdb.connect()
+    rows = con.sql(
+        f"select first_name_l, first_name_r, {typo} as is_typo from (values "
+        "('ay', 'amy', false, true), ('micey', 'mickey', false, true), ('mivkey', 'mickey', false, true), "
+        "('jon', 'jan', true, true), ('sandy', 'alexander', true, true)"
+        ") as pairs(first_name_l, first_name_r, first_name_is_known_l, first_name_is_known_r)"
+    ).fetchall()
+    assert {(a, b): t for a, b, t in rows} == {
+        ("ay", "amy"): True, ("micey", "mickey"): True, ("mivkey", "mickey"): True,
+        ("jon", "jan"): False, ("sandy", "alexander"): False,
+    }
