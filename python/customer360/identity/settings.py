@@ -109,9 +109,11 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         f" and {_consonants('l.last_name')} = {_consonants('r.last_name')}",
         ("first_name", "last_name"),
     ),
+    # a first name mistyped after its second letter, or another form of it ("micey" / "mickey"); not one
+    # initial: a common last name and one initial pair tens of records with each other at scale
     BlockingRule(
-        "same_last_name_and_first_initial",
-        "l.last_name = r.last_name and left(l.first_name, 1) = left(r.first_name, 1)",
+        "same_last_name_and_first_two_letters",
+        "l.last_name = r.last_name and left(l.first_name, 2) = left(r.first_name, 2)",
         ("first_name", "last_name"),
     ),
     BlockingRule("same_last_name_and_postcode", _equal("last_name", "postal_code"), ("last_name", "postal_code")),
