@@ -18,6 +18,7 @@ Python objects (Arrow tables of records, the clustering's arrays) live outside b
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 
@@ -74,8 +75,23 @@ def configure(con, part: str, environ: dict[str, str] | None = None) -> None:
     spill_limit = environ.get(SPILL_LIMIT_ENV, "").strip()
     if spill_limit:
         con.execute(f"set max_temp_directory_size = '{parse_size(spill_limit, SPILL_LIMIT_ENV) // 2**20}MiB'")
-    spill = environ.get(SPILL_ENV, "").strip()
-    if part == "identity" and spill:
-        os.makedirs(spill, exist_ok=True)
-        con.execute("set temp_directory = " + "'" + spill.replace("'", "''") + "'")
+    if part == "identity":
+        folder = identity_spill_folder(environ)
+        con.execute("set temp_directory = " + "'" + folder.replace("'", "''") + "'")
+
+
+_spill_folders = itertools.count(1)
+
+
+def identity_spill_folder(environ: dict[str, str] | None = None) -> str:
+    """A spill folder of one identity database's own, inside ``scratch_directory``: DuckDB names its
+    temporary files the same in every database (``duckdb_temp_storage_DEFAULT-0.tmp``) and deletes them,
+    with the folder it made, when that database closes. Two databases of one folder — the match model's
+    training connections, closed by Python's garbage collector while the scored pairs spilled — therefore
+    deleted each other's spilled blocks, and a 10M build failed with "Could not read enough bytes from
+    file" (DECISIONS §65). The parent folder is made here; DuckDB makes the leaf when it first spills and
+    removes it on close."""
+    base = scratch_directory(environ)
+    os.makedirs(base, exist_ok=True)
+    return os.path.join(base, f"identity-{os.getpid()}-{next(_spill_folders)}")
 

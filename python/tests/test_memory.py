@@ -41,10 +41,33 @@ def test_the_identity_database_gets_its_share_and_spill_folder(tmp_path, monkeyp
     try:
         assert _setting(con, "memory_limit") == "1.0 GiB"
         assert _setting(con, "max_temp_directory_size") == "3.0 GiB"
-        assert _setting(con, "temp_directory") == str(tmp_path / "spill")
+        folder = _setting(con, "temp_directory")
+        assert folder.startswith(str(tmp_path / "spill") + "/identity-")
         assert (tmp_path / "spill").is_dir()
     finally:
         con.close()
+
+
+def test_two_identity_databases_never_delete_each_other_s_spilled_blocks(tmp_path, monkeypatch):
+    """DuckDB names its temporary files alike in every database and deletes them when that database
+    closes: in one shared folder, closing one database broke the other's next read of a spilled block
+    ("Could not read enough bytes from file", the failed 10M build of DECISIONS §65). Each identity
+    database spills into a folder of its own."""
+    monkeypatch.setenv(memory.LIMIT_ENV, "128MiB")  # 64 MiB each: the tables below spill
+    monkeypatch.setenv(memory.SPILL_ENV, str(tmp_path / "spill"))
+    first, second = matching.connection(), matching.connection()
+    try:
+        assert _setting(first, "temp_directory") != _setting(second, "temp_directory")
+        for con in (first, second):
+            con.execute("set threads = 1")
+            con.execute("create table t as select i, md5(i::varchar) as s from range(3000000) as r(i)")
+        assert any((tmp_path / "spill").rglob("duckdb_temp_storage*")), "nothing spilled: the test proves nothing"
+        second.close()
+        assert first.execute("select count(*), max(s) from t").fetchone()[0] == 3000000
+    finally:
+        first.close()
+        second.close()
+    assert not any((tmp_path / "spill").iterdir())  # DuckDB removed each database's folder on close
 
 
 def test_dbt_s_database_gets_the_build_share(monkeypatch):
