@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 import pyarrow as pa
 
+from customer360.memory import made_scratch_directory
+
 
 def to_arrow(relation) -> pa.Table:
     """An Arrow table of a DuckDB relation or a Spark DataFrame."""
@@ -55,19 +57,11 @@ def parquet_result(session, write: Callable[[str], object], name: str = "result"
     table from an Arrow stream of 110 million rows held 13 GiB more than its memory limit, and from a
     Parquet file stays within it (DECISIONS §58). The file lives in a folder of its own under
     ``memory.scratch_directory()``, removed when the process (the dbt run) ends."""
-    folder = tempfile.mkdtemp(prefix="c360_", dir=_scratch_root())
+    folder = tempfile.mkdtemp(prefix="c360_", dir=made_scratch_directory())
     atexit.register(shutil.rmtree, folder, True)
     path = os.path.join(folder, f"{name}.parquet")
     write(path)
     return session.read_parquet(path)
-
-
-def _scratch_root() -> str:
-    from customer360.memory import scratch_directory
-
-    root = scratch_directory()
-    os.makedirs(root, exist_ok=True)
-    return root
 
 
 def to_model_result(table: pa.Table, session):

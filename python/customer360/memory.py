@@ -68,6 +68,13 @@ def scratch_directory(environ: dict[str, str] | None = None) -> str:
     return environ.get(SPILL_ENV, "").strip() or ".tmp"
 
 
+def made_scratch_directory(environ: dict[str, str] | None = None) -> str:
+    """``scratch_directory``, made if it is missing."""
+    folder = scratch_directory(environ)
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def configure(con, part: str, environ: dict[str, str] | None = None) -> None:
     """Set ``part``'s memory limit on a DuckDB connection, and for the identity database its spill folder."""
     environ = os.environ if environ is None else environ
@@ -91,7 +98,5 @@ def identity_spill_folder(environ: dict[str, str] | None = None) -> str:
     deleted each other's spilled blocks, and a 10M build failed with "Could not read enough bytes from
     file" (DECISIONS §65). The parent folder is made here; DuckDB makes the leaf when it first spills and
     removes it on close."""
-    base = scratch_directory(environ)
-    os.makedirs(base, exist_ok=True)
-    return os.path.join(base, f"identity-{os.getpid()}-{next(_spill_folders)}")
+    return os.path.join(made_scratch_directory(environ), f"identity-{os.getpid()}-{next(_spill_folders)}")
 
