@@ -573,3 +573,38 @@ def test_a_letter_dropped_from_a_short_first_name_is_a_typo_not_another_name():
         ("ay", "amy"): True, ("micey", "mickey"): True, ("mivkey", "mickey"): True,
         ("jon", "jan"): False, ("sandy", "alexander"): False,
     }
+
+
+def test_the_name_typo_rules_pair_only_names_their_comparison_finds_alike():
+    """A common last name and two first letters pair every "joanna" with every "jocelyn": the rule keeps the
+    pairs whose first names the first-name comparison calls alike at all (Jaro-Winkler 0.8 or a nickname),
+    and the last-name prefix rule those whose last names are similar (0.9); the keys alone still bound the
+    pairs (DECISIONS §66)."""
+    import duckdb
+
+    rows = [
+        {"record_key": "a", "first_name": "joanna", "last_name": "smith"},
+        {"record_key": "b", "first_name": "joana", "last_name": "smith"},  # a typo (0.97): paired
+        {"record_key": "c", "first_name": "jocelyn", "last_name": "smith"},  # another name (0.64, 0.56): not
+        {"record_key": "d", "first_name": "mike", "last_name": "smith", "first_name_keys": ["michael", "mike"]},
+        {"record_key": "e", "first_name": "michael", "last_name": "smith"},  # d's nickname (0.78): paired
+        {"record_key": "f", "first_name": "anna", "last_name": "martinez"},
+        {"record_key": "g", "first_name": "anna", "last_name": "martines"},  # typo after four letters (0.95)
+        {"record_key": "h", "first_name": "anna", "last_name": "martell"},  # four letters shared (0.87): not
+    ]
+    con = duckdb.connect()
+    recs = prepare_records(_records(rows))
+    con.register("records", recs)
+
+    def pairs(name: str) -> set[tuple[str, str]]:
+        rule = _rule(name)[0]
+        return set(con.sql(
+            f"select l.unique_id, r.unique_id from records l join records r on {rule.sql} and l.unique_id < r.unique_id"
+        ).fetchall())
+
+    assert pairs("same_last_name_and_first_two_letters") == {("a", "b"), ("d", "e")}
+    assert pairs("same_first_name_and_last_name_prefix") == {("f", "g")}
+    for name in ("same_last_name_and_first_two_letters", "same_first_name_and_last_name_prefix"):
+        rule = _rule(name)
+        assert training._rule_sides(rule[0]) is not None  # the keys bound the pairs: no exact count needed
+        assert training.pair_bounds(recs, rule)[0] > training.count_pairs(recs, rule)[0] == len(pairs(name))

@@ -58,6 +58,12 @@ SWAPPED_NAMES_SQL = (
     " and jaro_winkler_similarity(last_name_l, first_name_r) >= 0.9"
 )
 
+#: The first-name comparison's lowest level short of "different" (Jaro-Winkler), and the last-name
+#: comparison's similar level: the comparisons' own boundaries, which also narrow the name-typo blocking
+#: rules to the pairs those levels can call alike.
+FIRST_NAME_SIMILAR = 0.8
+LAST_NAME_SIMILAR = 0.9
+
 #: Floor of the term-frequency-adjusted u probability: a value seen once in the data (a last name typed
 #: into the first-name field, a typo) is not a 1-in-100,000 coincidence between two people; the floor
 #: caps what a rare value can add to the match weight.
@@ -66,11 +72,18 @@ TF_MINIMUM_U_VALUE = 0.001
 
 @dataclass(frozen=True)
 class BlockingRule:
-    """A named rule generating candidate pairs: records equal on ``sql``'s expressions."""
+    """A named rule generating candidate pairs: records equal on ``keys``' expressions, and, for a rule
+    with a ``narrowing``, among those only the pairs it holds for. ``sql`` is the whole rule as Splink
+    joins on it; the keys alone bound its pairs (``training.pair_bounds``)."""
 
     name: str
-    sql: str
+    keys: str
     columns: tuple[str, ...]  # every column it needs to be usable
+    narrowing: str = ""
+
+    @property
+    def sql(self) -> str:
+        return f"{self.keys} and ({self.narrowing})" if self.narrowing else self.keys
 
 
 def _equal(*columns: str) -> str:
@@ -97,10 +110,13 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         "l.first_name = r.last_name and l.last_name = r.first_name",
         ("first_name", "last_name"),
     ),
+    # a last name mistyped after its fourth letter: only the pairs whose last names the last-name comparison
+    # finds similar (Jaro-Winkler 0.9, its typo level), not every name sharing four letters (DECISIONS §66)
     BlockingRule(
         "same_first_name_and_last_name_prefix",
         "l.first_name_canonical = r.first_name_canonical and left(l.last_name, 4) = left(r.last_name, 4)",
         ("first_name", "last_name"),
+        narrowing=f"jaro_winkler_similarity(l.last_name, r.last_name) >= {LAST_NAME_SIMILAR}",
     ),
     # a vowel typed wrong, doubled, dropped or added in the last name ("tran" / "traan", "duarte" / "darte")
     BlockingRule(
@@ -110,11 +126,16 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         ("first_name", "last_name"),
     ),
     # a first name mistyped after its second letter, or another form of it ("micey" / "mickey"); not one
-    # initial: a common last name and one initial pair tens of records with each other at scale
+    # initial: a common last name and one initial pair tens of records with each other at scale. Only the
+    # pairs whose first names the first-name comparison finds alike at all (its lowest level, Jaro-Winkler
+    # 0.8, or a nickname): other first names sharing two letters ("jacob" / "jasmine") are what this rule is
+    # not for, and their number grows with the square of the records (DECISIONS §66)
     BlockingRule(
         "same_last_name_and_first_two_letters",
         "l.last_name = r.last_name and left(l.first_name, 2) = left(r.first_name, 2)",
         ("first_name", "last_name"),
+        narrowing=f"jaro_winkler_similarity(l.first_name, r.first_name) >= {FIRST_NAME_SIMILAR}"
+        " or list_contains(l.first_name_keys, r.first_name) or list_contains(r.first_name_keys, l.first_name)",
     ),
     BlockingRule("same_last_name_and_postcode", _equal("last_name", "postal_code"), ("last_name", "postal_code")),
     BlockingRule(
@@ -269,7 +290,10 @@ def comparison_library() -> dict[str, dict[str, Any]]:
                     " and not coalesce(first_name_is_known_l and first_name_is_known_r, false)",
                     FIRST_NAME_TYPO_LABEL,
                 ),
-                _level("jaro_winkler_similarity(first_name_l, first_name_r) >= 0.8", "first name similar (Jaro-Winkler >= 0.8)"),
+                _level(
+                    f"jaro_winkler_similarity(first_name_l, first_name_r) >= {FIRST_NAME_SIMILAR}",
+                    f"first name similar (Jaro-Winkler >= {FIRST_NAME_SIMILAR})",
+                ),
             ],
         ),
         "last_name": _comparison(
@@ -282,7 +306,10 @@ def comparison_library() -> dict[str, dict[str, Any]]:
                     "least(length(last_name_l), length(last_name_r)) >= 4 and " + _one_edit("last_name"),
                     "last name one edit apart",
                 ),
-                _level("jaro_winkler_similarity(last_name_l, last_name_r) >= 0.9", "last name similar (Jaro-Winkler >= 0.9)"),
+                _level(
+                    f"jaro_winkler_similarity(last_name_l, last_name_r) >= {LAST_NAME_SIMILAR}",
+                    f"last name similar (Jaro-Winkler >= {LAST_NAME_SIMILAR})",
+                ),
                 _level(SWAPPED_NAMES_SQL, SWAPPED_NAMES_LABEL),
             ],
         ),

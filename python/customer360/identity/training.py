@@ -108,10 +108,11 @@ def count_pairs(records: pa.Table, rules: list[BlockingRule]) -> list[int]:
 
 
 def _rule_sides(rule: BlockingRule) -> tuple[list[str], list[str]] | None:
-    """A rule ``l.<a> = r.<b> and ...`` as its left-record and right-record expressions, or None when its
-    SQL is not a conjunction of such equalities (then only an exact count can tell its pairs)."""
+    """A rule's keys ``l.<a> = r.<b> and ...`` as its left-record and right-record expressions, or None when
+    they are not a conjunction of such equalities (then only an exact count can tell its pairs). A rule's
+    narrowing only removes pairs: the keys' pairs still bound its own."""
     left, right = [], []
-    for term in rule.sql.split(" and "):
+    for term in rule.keys.split(" and "):
         sides = term.split(" = ")
         if len(sides) != 2:
             return None
