@@ -222,6 +222,34 @@ def test_a_failed_em_pass_keeps_the_comparisons_its_rule_fixed(monkeypatch):
     assert same["m_probability"] == pytest.approx(1 / 3, abs=0.1)
 
 
+def test_an_em_pass_whose_m_underflows_runs_again_with_fewer_iterations(monkeypatch):
+    """On the export without email or phone the same-name pass drove an m probability below Splink's
+    1e-300 in its 25 iterations and the pass was dropped. It runs again from the model as it was with half
+    the iterations; the passes after it and the saved model keep 25."""
+    from splink.internals.linker_components.training import LinkerTraining
+
+    real = LinkerTraining.estimate_parameters_using_expectation_maximisation
+    seen = []
+
+    def underflowing_in_many_iterations(self, blocking_rule, *args, **kwargs):
+        iterations = self._linker._settings_obj.training_settings.max_iterations
+        seen.append((str(blocking_rule), iterations))
+        if "first_name" in str(blocking_rule) and iterations > 12:
+            raise ValueError("m_probability value 5e-313 is below the minimum allowed value of 1e-300")
+        return real(self, blocking_rule, *args, **kwargs)
+
+    monkeypatch.setattr(LinkerTraining, "estimate_parameters_using_expectation_maximisation", underflowing_in_many_iterations)
+    records, _ = _population(60)
+    model, report = training.train(prepare_records(records))
+    assert "same_first_and_last_name" in report.em_passes
+    assert not any("failed" in note for note in report.skipped)
+    assert any("underflowed in 25 iterations; estimated in at most 12" in note for note in report.skipped)
+    names = [rule for rule, _ in seen]
+    assert [n for rule, n in seen if "first_name" in rule] == [25, 12]
+    assert all(n == 25 for rule, n in seen if "first_name" not in rule) and len(names) > 2
+    assert model["splink"]["max_iterations"] == 25
+
+
 def test_the_household_correction_is_learned_from_the_data(trained):
     _, _, model_input, model, _ = trained
     # household members share last name, street and postcode: agreeing on them together is common

@@ -53,6 +53,8 @@ U_SAMPLING_MAX_PAIRS = 1e6
 #: keep the expected count constant; up to ~200k profiles (every data set to 1M records) 1e6 still decides
 #: (DECISIONS §60).
 U_SAMPLING_PAIRS_PER_PROFILE = 5
+#: An EM pass whose m probabilities underflow is run again with half the iterations, down to this many.
+MIN_EM_ITERATIONS = 3
 #: An EM pass needs at least this many blocked pairs to estimate anything.
 MIN_EM_PAIRS = 50
 #: The prediction rules' pair budget per record: a rule finding more new pairs than this many per record is
@@ -323,6 +325,40 @@ def apply_label_counts(model: dict[str, Any], counts: Mapping[str, list[int]]) -
     return changed
 
 
+def _em_pass(linker, rule: BlockingRule, profiles: pa.Table):
+    """One EM pass over ``rule``'s pairs: (the linker to go on with, whether the pass ran, a note or None).
+
+    Splink refuses an m probability below 1e-300 in the middle of EM: a level that all but vanishes from a
+    block's matches shrinks towards zero as EM converges (the same-name pass of the export without email or
+    phone). The pass is then run again from the model as it was, with half the iterations, down to
+    ``MIN_EM_ITERATIONS``; the iterations it stopped short of are the ones that drove that level to zero.
+    Any other failure, or underflow even then, leaves the model as it was before the pass: a pass that fails
+    part-way leaves the comparisons its rule fixes switched off in the linker."""
+    from .matching import connection, linker_for
+
+    before = linker.misc.save_model_to_json()
+    before.pop("linker_uid", None)
+    full = iterations = int(before.get("max_iterations", 25))
+    while True:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule.sql)
+        except Exception as error:  # noqa: BLE001 - one failed pass must not stop the build
+            underflow = isinstance(error, ValueError) and "below the minimum allowed" in str(error)
+            if not underflow or iterations <= MIN_EM_ITERATIONS:
+                note = f"EM pass {rule.name} failed: {type(error).__name__}: {str(error)[:200]}"
+                return linker_for(profiles, before, connection()), False, note
+            iterations = max(MIN_EM_ITERATIONS, iterations // 2)
+            linker = linker_for(profiles, {**before, "max_iterations": iterations}, connection())
+            continue
+        if iterations == full:
+            return linker, True, None
+        # the later passes and the saved model keep the full number of iterations
+        after = linker.misc.save_model_to_json()
+        after.pop("linker_uid", None)
+        note = f"EM pass {rule.name}: an m probability underflowed in {full} iterations; estimated in at most {iterations}"
+        return linker_for(profiles, {**after, "max_iterations": full}, connection()), True, note
+
+
 def train(
     records: pa.Table,
     labels: pa.Table | None = None,
@@ -372,17 +408,11 @@ def train(
         if pairs < MIN_EM_PAIRS:
             skipped.append(f"EM pass {rule.name}: {pairs} pairs, fewer than {MIN_EM_PAIRS}")
         else:
-            before = linker.misc.save_model_to_json()
-            try:
-                linker.training.estimate_parameters_using_expectation_maximisation(rule.sql)
+            linker, ran, note = _em_pass(linker, rule, profiles)
+            if ran:
                 passes.append(rule.name)
-            except Exception as error:  # noqa: BLE001 - one failed pass must not stop the build
-                skipped.append(f"EM pass {rule.name} failed: {type(error).__name__}: {str(error)[:200]}")
-                # a pass that fails part-way leaves the comparisons its rule fixes switched off in the
-                # linker (no name comparison at all after a failed same-name pass): start again from the
-                # model as it was before the pass
-                before.pop("linker_uid", None)
-                linker = linker_for(profiles, before, connection())
+            if note:
+                skipped.append(note)
         tick(f"EM pass {rule.name}", done, total)
     splink_model = linker.misc.save_model_to_json()
     splink_model.pop("linker_uid", None)
