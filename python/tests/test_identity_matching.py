@@ -250,6 +250,30 @@ def test_an_em_pass_whose_m_underflows_runs_again_with_fewer_iterations(monkeypa
     assert model["splink"]["max_iterations"] == 25
 
 
+def test_a_shared_email_weighs_by_its_frequency_with_no_floor(trained):
+    """Names and places keep a floor on the term-frequency u (a one-off typo is no rare coincidence); an
+    email or a phone does not: two people share one only when they share a mailbox or a line. Among 5,000
+    records with their own emails, two sharing one weigh log2(m / (2 / 5,000)) for it, not log2(m / 0.001):
+    at 1M source records the floor took 5 bits off every shared email (DECISIONS §68)."""
+    import math
+
+    _, _, _, model, _ = trained
+    rows = [{"record_key": f"src:e:{i:05d}", "email_key": f"person{i}@example.com"} for i in range(4999)]
+    rows.append({"record_key": "src:e:99999", "email_key": "person7@example.com", "last_name": "tilney"})
+    pairs = matching.score(prepare_records(_records(rows)), model, floor=0.0)
+    assert pairs.num_rows == 1
+    email = next(c for c in model["splink"]["comparisons"] if c["output_column_name"] == "email_key")
+    same = next(lv for lv in email["comparison_levels"] if lv["label_for_charts"] == "same email")
+    weight = float(re.search(r"email_key: same email \((-?[0-9.]+)\)", pairs.column("comparison_levels")[0].as_py()).group(1))
+    # term frequencies count distinct profiles: the email is on 2 of 5,000
+    assert weight == pytest.approx(math.log2(same["m_probability"] / (2 / 5000)), abs=0.01)
+    assert weight > math.log2(same["m_probability"] / settings.TF_MINIMUM_U_VALUE) + 1
+    floors = {c["output_column_name"]: [lv.get("tf_minimum_u_value") for lv in c["comparison_levels"] if lv.get("tf_adjustment_column")]
+              for c in settings.comparison_library().values()}
+    assert floors["email_key"] == [None] and floors["phone_e164"] == [None]
+    assert floors["last_name"] == [settings.TF_MINIMUM_U_VALUE] and floors["postal_code"] == [settings.TF_MINIMUM_U_VALUE]
+
+
 def test_the_household_correction_is_learned_from_the_data(trained):
     _, _, model_input, model, _ = trained
     # household members share last name, street and postcode: agreeing on them together is common
