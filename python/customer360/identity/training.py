@@ -250,10 +250,13 @@ def _rounded(value, digits: int = 10):
 
 
 def _pairs_sql(columns: list[str]) -> str:
-    """The known pairs joined to both records, as ``<column>_l`` / ``<column>_r`` columns."""
+    """The known pairs joined to both records, as ``<column>_l`` / ``<column>_r`` columns, with each side's
+    profile (a hash of all ``columns``, ``profile_l`` / ``profile_r``)."""
     sides = ", ".join(f"l.{c} as {c}_l, r.{c} as {c}_r" for c in columns)
     return f"""
-        select {sides}, labels.evidence_fields
+        select {sides}, labels.evidence_fields,
+            hash({", ".join(f"l.{c}" for c in columns)}) as profile_l,
+            hash({", ".join(f"r.{c}" for c in columns)}) as profile_r
         from labels
         inner join records as l on labels.record_key_a = l.unique_id
         inner join records as r on labels.record_key_b = r.unique_id
@@ -266,7 +269,14 @@ def label_level_counts(records: pa.Table, labels: pa.Table, model: Mapping[str, 
     ``labels`` may carry ``evidence_fields`` (comma-separated model columns the rule that made the pair
     required to agree, e.g. ``email_key,first_name``): a pair is not counted for a comparison of one of
     those columns — pairs found by "same national id" say nothing about how often one person's national
-    ids differ."""
+    ids differ.
+
+    Pairs are counted over distinct profiles, as u, EM and the term frequencies are (``prepare.distinct_profiles``):
+    each pair of two different profiles once, a pair of one profile never. A system's copies of one
+    customer's record (every marketing send to a recipient, every web session of a user) are one profile
+    typed once; counted per record pair they outnumbered the pairs typed apart and made one person's
+    records look more alike than they are (the demo: a first name wholly different in 0.3% of known
+    record pairs, 2.1% of known profile pairs, 2.3% of the truth's record pairs; DECISIONS §69)."""
     import duckdb
 
     if labels is None or labels.num_rows == 0:
@@ -292,9 +302,12 @@ def label_level_counts(records: pa.Table, labels: pa.Table, model: Mapping[str, 
             )
             rows = con.sql(
                 f"""
-                select case {whens} else {len(levels) - 1} end as level, count(*)
+                select case {whens} else {len(levels) - 1} end as level,
+                    count(distinct [least(profile_l, profile_r), greatest(profile_l, profile_r)])
                 from known_pairs
-                where not list_contains(string_split(coalesce(evidence_fields, ''), ','), '{column}')
+                where
+                    not list_contains(string_split(coalesce(evidence_fields, ''), ','), '{column}')
+                    and profile_l != profile_r
                 group by all
                 """
             ).fetchall()
