@@ -71,18 +71,20 @@ LEVEL_SIDES = ("{}_l", "{}_r")
 RULE_SIDES = ("l.{}", "r.{}")
 
 
-def _similar_sql(column: str, threshold: float, sides: tuple[str, str] = LEVEL_SIDES) -> str:
+def similar_sql(column: str, threshold: float, sides: tuple[str, str] = LEVEL_SIDES) -> str:
+    """``column`` of the two records at least ``threshold`` alike by Jaro-Winkler."""
     left, right = (side.format(column) for side in sides)
     return f"jaro_winkler_similarity({left}, {right}) >= {threshold}"
 
 
-def _nickname_sql(sides: tuple[str, str] = LEVEL_SIDES) -> str:
+def nickname_sql(sides: tuple[str, str] = LEVEL_SIDES) -> str:
     """Either record's first-name keys hold the other's first name (one a nickname of the other)."""
     left, right = sides
     return (
         f"list_contains({left.format('first_name_keys')}, {right.format('first_name')})"
         f" or list_contains({right.format('first_name_keys')}, {left.format('first_name')})"
     )
+
 
 #: Floor of the term-frequency-adjusted u probability of names and places: a value seen once in the data (a
 #: last name typed into the first-name field, a typo) is not a 1-in-100,000 coincidence between two people;
@@ -140,7 +142,7 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         "same_first_name_and_last_name_prefix",
         "l.first_name_canonical = r.first_name_canonical and left(l.last_name, 4) = left(r.last_name, 4)",
         ("first_name", "last_name"),
-        narrowing=_similar_sql("last_name", LAST_NAME_SIMILAR, RULE_SIDES),
+        narrowing=similar_sql("last_name", LAST_NAME_SIMILAR, RULE_SIDES),
     ),
     # a vowel typed wrong, doubled, dropped or added in the last name ("tran" / "traan", "duarte" / "darte")
     BlockingRule(
@@ -158,7 +160,7 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         "same_last_name_and_first_two_letters",
         "l.last_name = r.last_name and left(l.first_name, 2) = left(r.first_name, 2)",
         ("first_name", "last_name"),
-        narrowing=_similar_sql("first_name", FIRST_NAME_SIMILAR, RULE_SIDES) + " or " + _nickname_sql(RULE_SIDES),
+        narrowing=similar_sql("first_name", FIRST_NAME_SIMILAR, RULE_SIDES) + " or " + nickname_sql(RULE_SIDES),
     ),
     BlockingRule("same_last_name_and_postcode", _equal("last_name", "postal_code"), ("last_name", "postal_code")),
     BlockingRule(
@@ -308,7 +310,7 @@ def comparison_library() -> dict[str, dict[str, Any]]:
                 ),
                 _level("first_name_canonical_l = first_name_canonical_r", SAME_FIRST_NAME_LABEL,
                        tf_column="first_name_canonical"),
-                _level(_nickname_sql(), "one a nickname of the other"),
+                _level(nickname_sql(), "one a nickname of the other"),
                 # Jaro-Winkler misses a letter dropped from a short name ("ay" / "amy": 0.61), one edit does not
                 _level(
                     "(jaro_winkler_similarity(first_name_l, first_name_r) >= 0.9 or " + _one_edit("first_name") + ")"
@@ -316,7 +318,7 @@ def comparison_library() -> dict[str, dict[str, Any]]:
                     FIRST_NAME_TYPO_LABEL,
                 ),
                 _level(
-                    _similar_sql("first_name", FIRST_NAME_SIMILAR),
+                    similar_sql("first_name", FIRST_NAME_SIMILAR),
                     f"first name similar (Jaro-Winkler >= {FIRST_NAME_SIMILAR})",
                 ),
             ],
@@ -332,7 +334,7 @@ def comparison_library() -> dict[str, dict[str, Any]]:
                     "last name one edit apart",
                 ),
                 _level(
-                    _similar_sql("last_name", LAST_NAME_SIMILAR),
+                    similar_sql("last_name", LAST_NAME_SIMILAR),
                     f"last name similar (Jaro-Winkler >= {LAST_NAME_SIMILAR})",
                 ),
                 _level(SWAPPED_NAMES_SQL, SWAPPED_NAMES_LABEL),

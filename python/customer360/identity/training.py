@@ -338,6 +338,13 @@ def apply_label_counts(model: dict[str, Any], counts: Mapping[str, list[int]]) -
     return changed
 
 
+def _saved_model(linker) -> dict[str, Any]:
+    """The linker's model as Splink saves it, without the linker's own id (a new linker is made from it)."""
+    model = linker.misc.save_model_to_json()
+    model.pop("linker_uid", None)
+    return model
+
+
 def _em_pass(linker, rule: BlockingRule, profiles: pa.Table):
     """One EM pass over ``rule``'s pairs: (the linker to go on with, whether the pass ran, a note or None).
 
@@ -349,8 +356,7 @@ def _em_pass(linker, rule: BlockingRule, profiles: pa.Table):
     part-way leaves the comparisons its rule fixes switched off in the linker."""
     from .matching import connection, linker_for
 
-    before = linker.misc.save_model_to_json()
-    before.pop("linker_uid", None)
+    before = _saved_model(linker)
     full = iterations = int(before.get("max_iterations", 25))
     while True:
         try:
@@ -366,8 +372,7 @@ def _em_pass(linker, rule: BlockingRule, profiles: pa.Table):
         if iterations == full:
             return linker, True, None
         # the later passes and the saved model keep the full number of iterations
-        after = linker.misc.save_model_to_json()
-        after.pop("linker_uid", None)
+        after = _saved_model(linker)
         note = f"EM pass {rule.name}: an m probability underflowed in {full} iterations; estimated in at most {iterations}"
         return linker_for(profiles, {**after, "max_iterations": full}, connection()), True, note
 
@@ -427,8 +432,7 @@ def train(
             if note:
                 skipped.append(note)
         tick(f"EM pass {rule.name}", done, total)
-    splink_model = linker.misc.save_model_to_json()
-    splink_model.pop("linker_uid", None)
+    splink_model = _saved_model(linker)
     splink_model["probability_two_random_records_match"] = prior
     labelled = apply_label_counts(splink_model, label_level_counts(records, labels, splink_model))
     model = {
