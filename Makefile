@@ -64,8 +64,10 @@ lint: install
 	mkdir -p $(dir $(LINT_DB))
 	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
+# Both cores (pytest-xdist): each test writes only under its own tmp_path. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest -q -m "not browser and not semantic and not superset and not erasure and not corrections" python/tests
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser and not semantic and not superset and not erasure and not corrections" python/tests
 
 dbt-test: install test-data
 	rm -f $(TEST_DB) $(TEST_BI_DB)

@@ -299,3 +299,59 @@ def test_check_command_fails_on_a_leak_in_logs_without_printing_it(databases, tm
     assert code == 1
     assert f"email in artefact: {logs / 'dbt.log'} (line 1)" in out
     assert "ann.lee" not in out.lower()
+
+
+# The artefact scan's patterns are written to start with the character they match (fast in Python's re);
+# these are the plain forms they stand for, with the look-behind first.
+PLAIN_PATTERNS = {
+    "PHONE": r"(?<![\w.+])(?:\+\d{7,15}|(?:\+?1[ .\-]?)?\(?\d{3}\)?[ .\-]?\d{3}[ .\-]?\d{4})(?![\w])",
+    "SSN": r"(?<![\w.\-])\d{3}[ \-]?\d{2}[ \-]?\d{4}(?![\w\-])",
+    "DATE": r"(?<!\d)(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})(?!\d)",
+}
+
+
+def _matches(pattern, text):
+    return [(m.start(), m.group(), m.groups()) for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_PATTERNS))
+def test_artefact_patterns_match_as_their_plain_form(name):
+    import random
+    import re
+
+    from customer360.privacy import artefacts
+
+    fast, plain = getattr(artefacts, name), re.compile(PLAIN_PATTERNS[name])
+    rng = random.Random(360)
+    # digit runs of one to four and the separators the patterns know, so the fuzz forms many candidates
+    pieces = ["1", "7", "30", "555", "0101", "2024", "+", "(", ")", "-", "/", ".", " ", "a", "_", "\n",
+              "2024-01-30", "1/30/2024", "30.1.2024"]
+    texts = ["+13035550101", "(303) 555-0101", "1-303-555-0101", "x3035550101", "123-45-6789", ".123-45-6789",
+             "1990-01-02", "11990-01-02", "2/3/1990", "12.03.1990", "+1 303 555 0101", "a+13035550101"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(2, 12))) for _ in range(30000)]
+    differing = [text for text in texts if _matches(fast, text) != _matches(plain, text)]
+    assert not differing, differing[:3]
+    assert sum(bool(_matches(fast, text)) for text in texts) > 300  # the fuzz does produce matches
+
+
+def test_emails_are_found_line_by_line_as_over_the_whole_text():
+    import random
+
+    from customer360.privacy import artefacts
+
+    rng = random.Random(7)
+    alphabet = "ab.c_%+-@\n 9"
+    texts = ["a@b.com_x@y.org", "x\nann.lee@example.com\n@", "no at sign", "@@", "a@b.co\nc@d.org"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(30000)]
+    for text in texts:
+        assert _matches(artefacts.EMAIL, text) == [(m.start(), m.group(), m.groups()) for m in artefacts._emails(text)]
+
+
+@pytest.mark.parametrize("text, found", [("ann lee called", True), ("joann lee called", False),
+                                         ("ann leeway", False), ("x-ann-lee-y", True), ("annlee", False)])
+def test_names_are_found_at_whole_words_only(databases, tmp_path, text, found):
+    """A name's first word is a whole run of letters: not the end of a longer word."""
+    private, _ = databases
+    (tmp_path / "dbt.log").write_text(f"{text}\n")
+    kinds = {f.kind for f in privacy_check.artefacts.scan(private, [tmp_path])}
+    assert ("full name in artefact" in kinds) == found

@@ -15,33 +15,10 @@
 {%- set master_tables = var('data_inventory_person_master_tables') -%}
 
 {#- marts downstream of each staging model, from graph.nodes: all paths, and paths that avoid the
-    identity models -#}
-{%- set all_marts_by_staging_model = {} -%}
-{%- set direct_marts_by_staging_model = {} -%}
-{#- graph is empty when a unit test compiles the model -#}
-{%- set graph_nodes = graph.get('nodes', {}) -%}
-{%- if execute -%}
-{%- for node in graph_nodes.values()
-    if node.resource_type == 'model' and node.original_file_path.startswith('models/marts/')
-    and node.name != this.identifier -%}
-{%- for stop_at_identity, marts_by_staging_model in [
-    (false, all_marts_by_staging_model), (true, direct_marts_by_staging_model)] -%}
-{%- set queue = node.get('depends_on', {}).get('nodes', []) | list -%}
-{%- set seen = [] -%}
-{#- a breadth-first walk: the loop also visits the parents it appends -#}
-{%- for parent in queue if parent not in seen -%}
-{%- do seen.append(parent) -%}
-{%- set parent_name = graph_nodes.get(parent, {}).get('name', '') -%}
-{%- if parent in graph_nodes and not (stop_at_identity and parent_name.startswith('int_identity__')) -%}
-{%- do queue.extend(graph_nodes[parent].get('depends_on', {}).get('nodes', [])) -%}
-{%- endif -%}
-{%- if parent.startswith('model.') and parent_name.startswith('stg_') -%}
-{%- do marts_by_staging_model.setdefault(parent_name, []).append(node.name) -%}
-{%- endif -%}
-{%- endfor -%}
-{%- endfor -%}
-{%- endfor -%}
-{%- endif %}
+    identity models (empty when a unit test compiles the model) -#}
+{%- set marts_by_path = marts_by_staging_model(exclude=this.identifier) -%}
+{%- set all_marts_by_staging_model = marts_by_path['all'] -%}
+{%- set direct_marts_by_staging_model = marts_by_path['direct'] %}
 
 with
 

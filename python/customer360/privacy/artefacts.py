@@ -44,13 +44,31 @@ MAX_NAME_WORDS = 4  # names of up to four words ("maria de la cruz") are looked 
 DATE_WINDOW = 100  # characters either side of a birth date in which the person's name counts
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-# phone-shaped: +E.164, or NANP with an optional 1 and separators; not part of a longer number or word
+# The patterns below begin with the character they match, and look behind it only after it (`\d(?<!\d\d)`
+# is "a digit not preceded by a digit"): Python's regular expressions then skip to the candidate characters
+# in C instead of trying the look-behind at every position (DATE 4.5x, SSN 2.4x, PHONE 1.8x faster on a
+# test build's artefacts; the same matches as the look-behind written first, pytest
+# test_artefact_patterns_match_as_their_plain_form). The plain form is given above each.
+_SEP = r"[ .\-]?"
+_NANP_REST = r"\)?" + _SEP + r"\d{3}" + _SEP + r"\d{4}"
+# phone-shaped: +E.164, or NANP with an optional 1 and separators; not part of a longer number or word:
+# (?<![\w.+])(?:\+\d{7,15}|(?:\+?1[ .\-]?)?\(?\d{3}\)?[ .\-]?\d{3}[ .\-]?\d{4})(?![\w])
 PHONE = re.compile(
-    r"(?<![\w.+])(?:\+\d{7,15}|(?:\+?1[ .\-]?)?\(?\d{3}\)?[ .\-]?\d{3}[ .\-]?\d{4})(?![\w])"
+    r"(?:\+(?<![\w.+]\+)\d{7,15}"
+    r"|\+(?<![\w.+]\+)1" + _SEP + r"\(?\d{3}" + _NANP_REST
+    + r"|1(?<![\w.+]1)" + _SEP + r"\(?\d{3}" + _NANP_REST
+    + r"|\((?<![\w.+]\()\d{3}" + _NANP_REST
+    + r"|\d(?<![\w.+]\d)\d{2}" + _NANP_REST
+    + r")(?![\w])"
 )
-SSN = re.compile(r"(?<![\w.\-])\d{3}[ \-]?\d{2}[ \-]?\d{4}(?![\w\-])")
-DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})(?!\d)")
+# (?<![\w.\-])\d{3}[ \-]?\d{2}[ \-]?\d{4}(?![\w\-])
+SSN = re.compile(r"\d(?<![\w.\-]\d)\d{2}[ \-]?\d{2}[ \-]?\d{4}(?![\w\-])")
+# (?<!\d)(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})(?!\d)
+DATE = re.compile(
+    r"(\d(?<!\d\d)\d{3}-\d{2}-\d{2}|\d(?<!\d\d)\d?/\d{1,2}/\d{4}|\d(?<!\d\d)\d?\.\d{1,2}\.\d{4})(?!\d)"
+)
 WORD = re.compile(r"[a-z]{2,}")
+LETTERS = re.compile(r"[a-z]+")  # a whole run of letters, as a name's first word must be
 APOSTROPHES = re.compile(r"['’`]")
 COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
 EMBEDDED_JSON = re.compile(r'\{"metadata": ?\{')
@@ -160,6 +178,18 @@ def _parse_date(text: str) -> list[str]:
     return found
 
 
+def _emails(text: str):
+    """EMAIL's matches in ``text``, looked for only on the lines holding an @ (an address cannot span a
+    line; the pattern, which starts with a common character class, is slow to run over every line)."""
+    at = text.find("@")
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end == -1 else end
+        yield from EMAIL.finditer(text, start, end)
+        at = text.find("@", end)
+
+
 class _FileText:
     """One file's segments as one text, a segment per line (newlines inside a segment become spaces), so
     each pattern runs once per file; ``segment_at`` maps a position back to its segment."""
@@ -197,7 +227,7 @@ class _Tokens:
         text = file.text
         for kind, pattern in (("email", EMAIL), ("phone", PHONE), ("ssn", SSN)):
             segments_, values = self.values[kind]
-            for match in pattern.finditer(text):
+            for match in _emails(text) if kind == "email" else pattern.finditer(text):
                 segments_.append(base + file.segment_at(match.start()))
                 values.append(match.group().lower() if kind == "email" else _digits(match.group()))
         self.words.update(WORD.findall(normalise_words(text)))
@@ -282,13 +312,17 @@ def _name_hits(con, tokens: _Tokens, files: list[Path]) -> dict[int, int]:
         con.unregister("words")
     if not starts:
         return {}
-    start = re.compile(r"(?<![a-z])(?:" + "|".join(sorted(starts, key=len, reverse=True)) + r")(?![a-z])")
+    # a start is a whole run of letters that begins someone's name: every run is looked up in a set (one
+    # alternation of thousands of names as a regular expression tried them all at every position)
+    starts = set(starts)
     segments_, phrases, base = [], [], 0
     for path in files:
         file = _FileText(path)
         normalised = normalise_words(file.text)
         line_ends = [match.start() for match in re.finditer("\n", normalised)]
-        for match in start.finditer(normalised):
+        for match in LETTERS.finditer(normalised):
+            if match.group() not in starts:
+                continue
             line = bisect_right(line_ends, match.start())
             end = line_ends[line] if line < len(line_ends) else len(normalised)
             words = [match.group()]
