@@ -32,11 +32,12 @@
 {%- endmacro %}
 
 {#- DuckDB: `body`, an expression of the lambda parameter `name`, applied to `expression` computed once
-    (the one-element list form: list_transform([expression], name -> body)[1]). DuckDB evaluates a
+    (the one-element list form, as duckdb__full_name_parts uses: list_transform([expression], lambda name:
+    body)[1]). DuckDB evaluates a
     repeated subexpression each time it is written, however costly (a cleaned text re-cleaned per
     mention). `name` must be unique within the nesting (c360_text, c360_parsed). -#}
 {% macro computed_once(expression, name, body) -%}
-    list_transform([{{ expression }}], {{ name }} -> {{ body }})[1]
+    list_transform([{{ expression }}], lambda {{ name }}: {{ body }})[1]
 {%- endmacro %}
 
 {% macro parse_timestamp_utc(column) -%}
