@@ -7,16 +7,19 @@ from customer360.evaluate.stability import Stability, changed_examples, compare,
 
 def tables(con):
     con.execute("""create temp table xw_a as select * from (values
-        ('r1', 'A1'), ('r2', 'A1'), ('r3', 'A2'), ('r4', 'A3'), ('r5', 'A4'), ('r6', 'A4')
+        ('r1', 'A1'), ('r2', 'A1'), ('r3', 'A2'), ('r4', 'A3'), ('r5', 'A4'), ('r6', 'A4'),
+        ('r8', 'A6'), ('r9', 'A7'), ('r10', 'A7')
     ) as t(record_key, customer_id)""")
     con.execute("""create temp table xw_b as select * from (values
         ('r1', 'A1'), ('r2', 'A1'),             -- unchanged and kept
         ('r3', 'B9'),                           -- same records, new id: not kept
         ('r4', 'A3'), ('r7', 'A3'),             -- a new record of the same person joined
-        ('r5', 'A4'), ('r6', 'A5')              -- split although nothing changed
+        ('r5', 'A4'), ('r6', 'A5'),             -- split although nothing changed
+        ('r8', 'A7'), ('r9', 'A7'), ('r10', 'A7')  -- A6 joins the rest of its person: a split repaired
     ) as t(record_key, customer_id)""")
     con.execute("""create temp table truth as select * from (values
-        ('r1', 'P1'), ('r2', 'P1'), ('r3', 'P2'), ('r4', 'P3'), ('r7', 'P3'), ('r5', 'P4'), ('r6', 'P4')
+        ('r1', 'P1'), ('r2', 'P1'), ('r3', 'P2'), ('r4', 'P3'), ('r7', 'P3'), ('r5', 'P4'), ('r6', 'P4'),
+        ('r8', 'P5'), ('r9', 'P5'), ('r10', 'P5')
     ) as t(record_key, person_id)""")
 
 
@@ -24,12 +27,14 @@ def test_compare_counts():
     con = duckdb.connect()
     tables(con)
     s = Stability(*compare_sql(con))
-    assert s.customers_a == 4
-    assert (s.unchanged_customers, s.unchanged_kept) == (3, 1)  # A1, A2, A4 untouched; only A1 kept
+    assert s.customers_a == 6
+    assert (s.unchanged_customers, s.unchanged_kept) == (5, 2)  # A1, A2, A4, A6, A7 untouched; A1, A7 kept
+    # A6 joined A7, the rest of its person; A2's new id (same records) and A4's split are not repairs
+    assert s.unchanged_repaired == 1
     assert (s.identical_customers, s.identical_kept) == (2, 1)  # A1 and A2 have identical record sets
-    assert (s.records_a, s.records_kept, s.records_missing, s.new_records) == (6, 4, 0, 1)
-    assert s.unchanged_share == 1 / 3
-    assert changed_examples(con) == [("r3", "A2", "B9"), ("r6", "A4", "A5")]
+    assert (s.records_a, s.records_kept, s.records_missing, s.new_records) == (9, 6, 0, 1)
+    assert s.unchanged_share == 2 / 5
+    assert changed_examples(con) == [("r3", "A2", "B9"), ("r6", "A4", "A5"), ("r8", "A6", "A7")]
 
 
 def test_compare_reads_two_build_files(tmp_path):

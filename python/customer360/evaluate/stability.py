@@ -104,6 +104,7 @@ class Stability:
     records_kept: int
     records_missing: int
     new_records: int
+    unchanged_repaired: int = 0  # unchanged customers whose id moved because they joined the rest of their person
     examples: tuple = ()
 
     @property
@@ -177,7 +178,8 @@ def compare_sql(con) -> tuple[int, ...]:
                 xw_a.record_key,
                 xw_a.customer_id as customer_a,
                 xw_b.customer_id as customer_b,
-                truth.person_id in (select person_id from touched_persons) as is_touched
+                truth.person_id in (select person_id from touched_persons) as is_touched,
+                truth.person_id
             from xw_a
             left join xw_b on xw_a.record_key = xw_b.record_key
             left join truth on xw_a.record_key = truth.record_key
@@ -189,19 +191,32 @@ def compare_sql(con) -> tuple[int, ...]:
                 bool_and(coalesce(customer_b = customer_a, false)) as is_kept,
                 bool_or(coalesce(is_touched, false)) as is_touched,
                 count(distinct customer_b) = 1 and count(customer_b) = count(*) as is_in_one_customer_b,
-                any_value(customer_b) as customer_b
+                any_value(customer_b) as customer_b,
+                count(distinct person_id) = 1 and count(person_id) = count(*) as is_one_person,
+                any_value(person_id) as person_id
             from records
             group by customer_a
         ),
         sizes_b as (
-            select customer_id, count(*) as records_b
+            select
+                xw_b.customer_id,
+                count(*) as records_b,
+                count(distinct truth.person_id) = 1 and count(truth.person_id) = count(*) as is_one_person,
+                any_value(truth.person_id) as person_id
             from xw_b
-            group by customer_id
+            left join truth on xw_b.record_key = truth.record_key
+            group by xw_b.customer_id
         ),
         flagged as (
             select
                 customers_a.*,
-                customers_a.is_in_one_customer_b and customers_a.records_a = sizes_b.records_b as is_identical
+                customers_a.is_in_one_customer_b and customers_a.records_a = sizes_b.records_b as is_identical,
+                -- a split repaired: all of it joined one B customer holding more records, all of its one person
+                coalesce(
+                    customers_a.is_in_one_customer_b and customers_a.is_one_person and sizes_b.is_one_person
+                    and sizes_b.person_id = customers_a.person_id and sizes_b.records_b > customers_a.records_a,
+                    false
+                ) as is_repair
             from customers_a
             left join sizes_b on customers_a.customer_b = sizes_b.customer_id
         )
@@ -214,7 +229,8 @@ def compare_sql(con) -> tuple[int, ...]:
             (select count(*) from records),
             (select count(*) from records where customer_b = customer_a),
             (select count(*) from records where customer_b is null),
-            (select count(*) from new_records)
+            (select count(*) from new_records),
+            (select count(*) from flagged where not is_touched and not is_kept and is_repair)
     """).fetchone()
 
 
@@ -223,6 +239,9 @@ def report(s: Stability) -> str:
         f"customers in A: {s.customers_a:,}; records in A: {s.records_a:,}; new records in B: {s.new_records:,}",
         f"customers whose records did not change: {s.unchanged_customers:,}, "
         f"kept their customer_id: {s.unchanged_kept:,} = {s.unchanged_share:.4%} (target >= 99.9%)",
+        f"  of those that did not: {s.unchanged_repaired:,} joined the rest of their person (a split of A "
+        f"repaired: all their records into one customer of B holding only that person, and more of it), "
+        f"{s.unchanged_customers - s.unchanged_kept - s.unchanged_repaired:,} moved otherwise",
         f"customers with an identical record set in A and B: {s.identical_customers:,}, "
         f"kept their customer_id: {s.identical_kept:,} = {s.identical_share:.4%}",
         f"records of A that kept their customer_id: {s.records_kept:,} / {s.records_a:,} "
