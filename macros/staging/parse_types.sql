@@ -32,10 +32,10 @@
 {%- endmacro %}
 
 {#- DuckDB: `body`, an expression of the lambda parameter `name`, applied to `expression` computed once
-    (the one-element list form, as duckdb__full_name_parts uses: list_transform([expression], lambda name:
-    body)[1]). DuckDB evaluates a
-    repeated subexpression each time it is written, however costly (a cleaned text re-cleaned per
-    mention). `name` must be unique within the nesting (c360_text, c360_parsed). -#}
+    (the one-element list form duckdb__full_name_parts uses: list_transform([expression], lambda name:
+    body)[1]). DuckDB evaluates a repeated subexpression each time it is written, however costly (a
+    cleaned text re-cleaned per mention). `name` must be unique within the nesting (c360_text,
+    c360_parsed). -#}
 {% macro computed_once(expression, name, body) -%}
     list_transform([{{ expression }}], lambda {{ name }}: {{ body }})[1]
 {%- endmacro %}

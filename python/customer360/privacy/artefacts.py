@@ -225,9 +225,9 @@ class _Tokens:
         base = len(self.locations)
         self.locations += [(file_index, location) for location in file.locations]
         text = file.text
-        for kind, pattern in (("email", EMAIL), ("phone", PHONE), ("ssn", SSN)):
+        for kind, find in (("email", _emails), ("phone", PHONE.finditer), ("ssn", SSN.finditer)):
             segments_, values = self.values[kind]
-            for match in _emails(text) if kind == "email" else pattern.finditer(text):
+            for match in find(text):
                 segments_.append(base + file.segment_at(match.start()))
                 values.append(match.group().lower() if kind == "email" else _digits(match.group()))
         self.words.update(WORD.findall(normalise_words(text)))
@@ -306,15 +306,14 @@ def _name_hits(con, tokens: _Tokens, files: list[Path]) -> dict[int, int]:
         return {}
     con.register("words", pa.table({"word": pa.array(sorted(tokens.words))}))
     try:
-        starts = sorted(row[0] for row in con.execute(
-            "select word from words semi join name_starts using (word)").fetchall())
+        # a start is a whole run of letters that begins someone's name: every run is looked up in this set
+        # (one alternation of thousands of names as a regular expression tried them all at every position)
+        starts = {row[0] for row in con.execute(
+            "select word from words semi join name_starts using (word)").fetchall()}
     finally:
         con.unregister("words")
     if not starts:
         return {}
-    # a start is a whole run of letters that begins someone's name: every run is looked up in a set (one
-    # alternation of thousands of names as a regular expression tried them all at every position)
-    starts = set(starts)
     segments_, phrases, base = [], [], 0
     for path in files:
         file = _FileText(path)
