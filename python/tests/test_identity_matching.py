@@ -13,8 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from customer360.identity import dependence, features, matching, settings, training
-from customer360.identity.prepare import distinct_profiles, prepare_records, term_frequencies, to_arrow_table
+from customer360.identity import dependence, features, frequencies, matching, settings, training
+from customer360.identity.prepare import distinct_profiles, prepare_records, to_arrow_table
 
 RECORD_COLUMNS = {
     "record_key": pa.string(), "record_kind": pa.string(), "first_name": pa.string(),
@@ -112,13 +112,43 @@ def test_to_arrow_table_reads_readers_and_relations():
         to_arrow_table([1, 2])
 
 
-def test_term_frequencies_count_distinct_profiles_not_records():
-    rows = [{"record_key": f"s:{i}", "first_name": "anna", "last_name": "abbot", "email_key": "a@x.com"} for i in range(20)]
-    rows.append({"record_key": "s:99", "first_name": "brian", "last_name": "abbot", "email_key": "b@x.com"})
+def _links(*pairs):
+    return pa.table({"record_key_a": [a for a, _ in pairs], "record_key_b": [b for _, b in pairs]})
+
+
+def test_term_frequencies_count_the_records_of_someone_else():
+    """A value weighs by the records that carry it outside its largest holder (DECISIONS §72): twenty identical
+    sends are one holder, so their email counts as if one other record had it; a record typed another way
+    but linked to them is the same holder; a family mailbox counts the other members' records."""
+    rows = [{"record_key": f"s:{i:02}", "first_name": "anna", "last_name": "abbot", "email_key": "a@x.com"} for i in range(20)]
+    rows.append({"record_key": "o:1", "first_name": "anne", "last_name": "abot", "email_key": "a@x.com"})  # linked
+    rows.append({"record_key": "b:1", "first_name": "brian", "last_name": "abbot", "email_key": "b@x.com"})
+    rows += [{"record_key": f"f:{i}", "first_name": "carol", "last_name": "croft", "email_key": "f@x.com"} for i in range(3)]
+    rows += [{"record_key": f"g:{i}", "first_name": "dave", "last_name": "croft", "email_key": "f@x.com",
+              "phone_e164": f"+1555000{i}"} for i in range(2)]  # two profiles, linked to each other
+    rows.append({"record_key": "n:1", "last_name": "croft"})  # no email: not in the email's denominator
     model_input = prepare_records(_records(rows))
-    assert distinct_profiles(model_input).num_rows == 2  # twenty identical sends are one profile
-    tf = dict(zip(*term_frequencies(model_input, "email_key").to_pydict().values()))
-    assert tf == {"a@x.com": 0.5, "b@x.com": 0.5}
+    holders = frequencies.record_holders(model_input, _links(("o:1", "s:00"), ("g:0", "g:1")))
+    tf = dict(zip(*frequencies.term_frequency_tables(model_input, ["email_key"], holders)["email_key"].to_pydict().values()))
+    carrying = 20 + 1 + 1 + 3 + 2
+    assert tf == pytest.approx({"a@x.com": 1 / carrying, "b@x.com": 1 / carrying, "f@x.com": 2 / carrying})
+    # without the link, the other spelling is someone else's record of that email
+    unlinked = frequencies.term_frequency_tables(model_input, ["email_key"], frequencies.record_holders(model_input))
+    tf = dict(zip(*unlinked["email_key"].to_pydict().values()))
+    assert tf["a@x.com"] == pytest.approx(1 / carrying) and tf["f@x.com"] == pytest.approx(2 / carrying)
+    only_links = frequencies.holders(model_input.column("unique_id"), [_links(("g:0", "g:1"))])
+    tf = dict(zip(*frequencies.term_frequency_tables(model_input, ["email_key"], only_links)["email_key"].to_pydict().values()))
+    assert tf["a@x.com"] == pytest.approx(20 / carrying)  # twenty records, each its own holder
+
+
+def test_holders_are_the_components_of_links_numbered_by_their_first_record():
+    keys = pa.array(["a", "b", "c", "d", "e", "f"])
+    edges = [_links(("c", "a"), ("x", "e")), None, _links(("d", "c"), ("f", "f"))]
+    held = frequencies.holders(keys, edges)
+    assert dict(zip(*held.to_pydict().values())) == {"a": 0, "b": 1, "c": 0, "d": 0, "e": 4, "f": 5}
+    reordered = frequencies.holders(keys, [_links(("f", "f"), ("c", "d")), _links(("a", "c"))])
+    assert reordered.equals(held)  # an edge to an unknown record ("x") is left out; order does not matter
+    assert frequencies.holders(pa.array([], pa.string()), []).num_rows == 0
 
 
 def test_usable_columns_follow_the_data():
@@ -285,8 +315,9 @@ def test_an_em_pass_whose_m_underflows_runs_again_with_fewer_iterations(monkeypa
 def test_a_shared_email_weighs_by_its_frequency_with_no_floor(trained):
     """Names and places keep a floor on the term-frequency u (a one-off typo is no rare coincidence); an
     email or a phone does not: two people share one only when they share a mailbox or a line. Among 5,000
-    records with their own emails, two sharing one weigh log2(m / (2 / 5,000)) for it, not log2(m / 0.001):
-    at 1M source records the floor took 5 bits off every shared email (DECISIONS §68)."""
+    records with their own emails, two sharing one (no link between them: two holders) weigh log2(m / (1 / 5,000))
+    for it — one record of someone else in 5,000 (DECISIONS §72) — not log2(m / 0.001): at 1M source records
+    the floor took 5 bits off every shared email (DECISIONS §68)."""
     import math
 
     _, _, _, model, _ = trained
@@ -297,8 +328,8 @@ def test_a_shared_email_weighs_by_its_frequency_with_no_floor(trained):
     email = next(c for c in model["splink"]["comparisons"] if c["output_column_name"] == "email_key")
     same = next(lv for lv in email["comparison_levels"] if lv["label_for_charts"] == "same email")
     weight = float(re.search(r"email_key: same email \((-?[0-9.]+)\)", pairs.column("comparison_levels")[0].as_py()).group(1))
-    # term frequencies count distinct profiles: the email is on 2 of 5,000
-    assert weight == pytest.approx(math.log2(same["m_probability"] / (2 / 5000)), abs=0.01)
+    # term frequencies count the records outside the value's largest holder: 1 of 5,000
+    assert weight == pytest.approx(math.log2(same["m_probability"] / (1 / 5000)), abs=0.01)
     assert weight > math.log2(same["m_probability"] / settings.TF_MINIMUM_U_VALUE) + 1
     floors = {c["output_column_name"]: [lv.get("tf_minimum_u_value") for lv in c["comparison_levels"] if lv.get("tf_adjustment_column")]
               for c in settings.comparison_library().values()}

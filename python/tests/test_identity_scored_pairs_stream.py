@@ -109,3 +109,37 @@ def test_the_build_s_parquet_hand_over_holds_the_published_pairs(scored, tmp_pat
     con.register("model_result", relation)
     con.execute("create table scored_pairs as select * from model_result")
     assert con.sql("select count(*) from scored_pairs").fetchone()[0] == whole.num_rows
+
+
+def test_the_deterministic_links_make_one_holder_of_a_value_on_both_stage_paths(scored, tmp_path):
+    """The stages count a value's records outside its largest holder, the deterministic links saying which
+    records are one person's (DECISIONS §72): an email on three differently typed records of one person
+    and on one record with nothing else weighs log2(3) bits more for that record's pairs once the three
+    are linked (the others then number 1 instead of 3), on the streamed and the Parquet path alike. (An
+    email here: the model of this population compares no phone.)"""
+    import math
+
+    import pyarrow.parquet as pq
+
+    from test_identity_matching import _records
+
+    records, model_table, _, _ = scored
+    email = "olive.ormsby@example.org"
+    rows = [{"record_key": "zz:1", "first_name": "olive", "last_name": "ormsby", "email_key": email},
+            {"record_key": "zz:2", "first_name": "olivia", "last_name": "ormsby", "email_key": email},
+            {"record_key": "zz:3", "first_name": "olive", "last_name": "ormsbey", "email_key": email},
+            {"record_key": "zz:4", "email_key": email}]
+    extended = pa.concat_tables([records, _records(rows).select(records.column_names).cast(records.schema)])
+    links = pa.table({"record_key_a": ["zz:1", "zz:2"], "record_key_b": ["zz:2", "zz:3"]})
+
+    def nameless_weights(table):
+        rows = [r for r in table.to_pylist() if "zz:4" in (r["record_key_a"], r["record_key_b"])]
+        assert len(rows) == 3
+        return sorted(r["match_weight"] for r in rows)
+
+    apart = nameless_weights(stages.scored_pairs(extended, model_table).read_all())
+    held = nameless_weights(stages.scored_pairs(extended, model_table, deterministic=links).read_all())
+    assert held == pytest.approx([w + math.log2(3) for w in apart], abs=1e-6)
+    path = tmp_path / "held.parquet"
+    stages.write_scored_pairs(extended, model_table, str(path), deterministic=links)
+    assert nameless_weights(pq.read_table(path)) == pytest.approx(held, abs=1e-9)

@@ -172,14 +172,21 @@ def _population() -> pa.Table:
 
 def test_splinks_spark_backend_scores_as_its_duckdb_backend(spark):
     from customer360.frames import to_model_result
-    from customer360.identity import matching, training
+    from customer360.identity import frequencies, matching, training
     from customer360.identity.prepare import prepare_records
+    from customer360.spark.scoring import record_holders
 
     model_input = prepare_records(_population())
     model, _ = training.train(model_input)
-    on_duckdb = matching.score_and_decide(model_input, model)
+    # each person's exact record and the one with a typo are known to be one person (term frequencies, §72)
+    links = pa.table({"record_key_a": [f"src:t:{p}-0" for p in range(60)], "record_key_b": [f"src:t:{p}-1" for p in range(60)]})
+    holders = frequencies.record_holders(model_input, links)
+    assert len(set(holders.column("holder").to_pylist())) == 120  # 180 records, 60 pairs of them one holder
+    on_duckdb = matching.score_and_decide(model_input, model, holders=holders)
     temporary = {t.name for t in spark.catalog.listTables() if t.isTemporary}
-    on_spark = matching.score_and_decide(to_model_result(model_input, spark), model, spark=spark)
+    spark_input = to_model_result(model_input, spark)
+    assert record_holders(spark, spark_input, links).equals(holders)  # the profile edges by Spark's SQL
+    on_spark = matching.score_and_decide(spark_input, model, spark=spark, holders=holders)
     assert {t.name for t in spark.catalog.listTables() if t.isTemporary} == temporary  # Splink's views dropped
     key = ["record_key_a", "record_key_b"]
     exact = ["pair_decision", "blocking_rule", "comparison_levels", "match_probability_threshold",

@@ -2,7 +2,9 @@
 var identity_match_probability_threshold) or scores as two people, explained
 (customer360.identity.stages.scored_pairs). On Spark, Splink's Spark backend scores the model input in
 the build's session (customer360.spark.scoring); on DuckDB, Splink's DuckDB backend in this process,
-which writes the pairs to a Parquet file that dbt's database reads (DECISIONS §58)."""
+which writes the pairs to a Parquet file that dbt's database reads (DECISIONS §58). A value's term
+frequency counts the records of someone else than its holder: the deterministic links say which records
+are one person's (customer360.identity.frequencies, DECISIONS §72)."""
 
 from customer360.frames import parquet_result, spark_session, to_arrow, to_model_result
 from customer360.identity import stages
@@ -15,9 +17,15 @@ def model(dbt, session):
     spark = spark_session(session)  # None on DuckDB
     records = dbt.ref("int_identity__model_input")
     match_model = to_arrow(dbt.ref("int_identity__match_model"))
+    # records the deterministic links join are one holder of a value for its term frequency (DECISIONS §72)
+    links = to_arrow(dbt.ref("int_identity__deterministic_links").select("record_key_a", "record_key_b"))
     if spark is not None:
-        return to_model_result(stages.scored_pairs(records, match_model, threshold=threshold, spark=spark), session)
+        return to_model_result(
+            stages.scored_pairs(records, match_model, threshold=threshold, spark=spark, deterministic=links), session
+        )
     records = to_arrow(records)
     return parquet_result(
-        session, lambda path: stages.write_scored_pairs(records, match_model, path, threshold), "scored_pairs"
+        session,
+        lambda path: stages.write_scored_pairs(records, match_model, path, threshold, deterministic=links),
+        "scored_pairs",
     )

@@ -189,43 +189,52 @@ def tf_columns(splink_model: Mapping[str, Any]) -> list[str]:
     })
 
 
-def linker_for(records: pa.Table, settings: Mapping[str, Any], con: duckdb.DuckDBPyConnection, tf_source: pa.Table | None = None):
-    """A Splink linker over ``records`` on ``con``, with term frequencies counted over the distinct
-    profiles of ``tf_source`` (default ``records``; ``prepare.term_frequencies``)."""
+def linker_for(
+    records: pa.Table, settings: Mapping[str, Any], con: duckdb.DuckDBPyConnection, holders: pa.Table | None = None
+):
+    """A Splink linker over ``records`` on ``con``, with term frequencies counted over the records held by
+    someone else (``frequencies.term_frequency_tables``; ``holders`` as ``frequencies.record_holders``
+    gives, by default one per profile)."""
     from splink import DuckDBAPI, Linker
 
-    from .prepare import term_frequency_tables
+    from .frequencies import term_frequency_tables
 
     db_api = DuckDBAPI(con)
     frame = db_api.register(records, table_name="person_records")
     linker = Linker(frame, dict(settings), log_level=logging.WARNING)
-    source = records if tf_source is None else tf_source
-    for column, frequencies in term_frequency_tables(source, tf_columns(settings)).items():
+    for column, frequencies in term_frequency_tables(records, tf_columns(settings), holders).items():
         lookup = db_api.register(frequencies, table_name=f"tf_lookup_{column}")
         linker.table_management.register_term_frequency_lookup(lookup, column)
     return linker
 
 
-def _predicting_linker(records: pa.Table, model: Mapping[str, Any], con: duckdb.DuckDBPyConnection):
+def _predicting_linker(
+    records: pa.Table, model: Mapping[str, Any], con: duckdb.DuckDBPyConnection, holders: pa.Table | None = None
+):
     """A linker whose predictions keep the matching and intermediate columns ``explain_sql`` reads."""
     settings = dict(model["splink"])
     settings["retain_matching_columns"] = True
     settings["retain_intermediate_calculation_columns"] = True
-    return linker_for(records, settings, con)
+    return linker_for(records, settings, con, holders)
 
 
 def _table_and_columns(scored, con: duckdb.DuckDBPyConnection) -> tuple[str, list[str]]:
     return scored.physical_name, con.sql(f"select * from {scored.physical_name} limit 0").columns
 
 
-def _predict(records: pa.Table, model: Mapping[str, Any], floor: float, con: duckdb.DuckDBPyConnection):
+def _predict(
+    records: pa.Table, model: Mapping[str, Any], floor: float, con: duckdb.DuckDBPyConnection, holders: pa.Table | None
+):
     """Splink's predictions of every blocked pair at or above ``floor`` on ``con``: (table name, its columns)."""
-    linker = _predicting_linker(records, model, con)
+    linker = _predicting_linker(records, model, con, holders)
     return _table_and_columns(linker.inference.predict(threshold_match_probability=floor, warning_mode="never"), con)
 
 
-def score(records: pa.Table, model: Mapping[str, Any], floor: float = SCORE_FLOOR) -> pa.Table:
-    """Every blocked pair the model gives at least ``floor`` match probability, explained.
+def score(
+    records: pa.Table, model: Mapping[str, Any], floor: float = SCORE_FLOOR, holders: pa.Table | None = None
+) -> pa.Table:
+    """Every blocked pair the model gives at least ``floor`` match probability, explained; ``holders`` as
+    ``linker_for``.
 
     Columns: ``record_key_a`` < ``record_key_b``, ``match_weight``, ``match_probability``,
     ``blocking_rule`` (the named rule that found the pair) and ``comparison_levels`` (each comparison's
@@ -233,7 +242,7 @@ def score(records: pa.Table, model: Mapping[str, Any], floor: float = SCORE_FLOO
     """
     con = connection()
     try:
-        relation, columns = _predict(records, model, floor, con)
+        relation, columns = _predict(records, model, floor, con, holders)
         return con.sql(explain_sql(relation, columns, model, floor)).to_arrow_table()
     finally:
         con.close()
@@ -276,7 +285,7 @@ def decided_sql(explained: str, chosen: Threshold) -> str:
 
 
 def score_and_decide(
-    records, model: Mapping[str, Any], fixed: float | None = None, spark=None
+    records, model: Mapping[str, Any], fixed: float | None = None, spark=None, holders: pa.Table | None = None
 ) -> pa.Table:
     """Every blocked pair, scored and decided in one DuckDB: ``pair_decision`` ``link`` at or above the
     threshold (``fixed``, else the best expected F1 over the pairs at or above ``SCORE_FLOOR``,
@@ -285,12 +294,13 @@ def score_and_decide(
     as ``score(records, model, floor=0.0)`` decided in Python, without taking every row through Python.
 
     With ``spark`` (a SparkSession; ``records`` a Spark DataFrame of the model input) the same SQL runs
-    on Splink's Spark backend in that session instead (``customer360.spark.scoring``)."""
+    on Splink's Spark backend in that session instead (``customer360.spark.scoring``). ``holders``: whose
+    records are one person's for the term frequencies (``linker_for``)."""
     if spark is not None:
         from customer360.spark.scoring import score_and_decide as score_and_decide_on_spark
 
-        return score_and_decide_on_spark(spark, records, model, fixed)
-    return score_and_decide_batches(records, model, fixed).read_all()
+        return score_and_decide_on_spark(spark, records, model, fixed, holders)
+    return score_and_decide_batches(records, model, fixed, holders=holders).read_all()
 
 
 def _score_into(
@@ -299,6 +309,7 @@ def _score_into(
     model: Mapping[str, Any],
     fixed: float | None,
     pairs_per_chunk: int | None,
+    holders: pa.Table | None = None,
 ) -> str:
     """Score every blocked pair into ``__c360_scored`` on ``con`` and choose the threshold: the SQL of the
     decided pairs (``decided_sql``).
@@ -312,7 +323,7 @@ def _score_into(
     probability, and a pair below it loses its explanation."""
     chunks = _chunks(records, model, pairs_per_chunk or PAIRS_PER_CHUNK)
     lowest = min(THRESHOLD_BOUNDS[0], fixed) if fixed is not None else THRESHOLD_BOUNDS[0]
-    for chunk, (relation, columns) in enumerate(_predict_chunks(records, model, chunks, con)):
+    for chunk, (relation, columns) in enumerate(_predict_chunks(records, model, chunks, con, holders)):
         explained = explain_sql(relation, columns, model, 0.0, explain_from=double_sql(lowest))
         if chunk == 0:
             con.execute(f"create table __c360_scored as {explained}")
@@ -333,6 +344,7 @@ def score_and_decide_batches(
     fixed: float | None = None,
     batch_rows: int = 1_000_000,
     pairs_per_chunk: int | None = None,
+    holders: pa.Table | None = None,
 ) -> pa.RecordBatchReader:
     """``score_and_decide`` on DuckDB as a stream of Arrow batches of at most ``batch_rows`` rows (scored
     as ``_score_into`` says): the decided pairs are never all in Python's memory at once. The DuckDB stays
@@ -340,7 +352,7 @@ def score_and_decide_batches(
     DuckDB writing a table from an Arrow stream held far more memory than its limit (DECISIONS §58)."""
     con = connection()
     try:
-        stream = con.sql(_score_into(con, records, model, fixed, pairs_per_chunk)).to_arrow_reader(batch_rows)
+        stream = con.sql(_score_into(con, records, model, fixed, pairs_per_chunk, holders)).to_arrow_reader(batch_rows)
     except BaseException:
         con.close()
         raise
@@ -365,6 +377,7 @@ def score_and_decide_to_parquet(
     schema: pa.Schema,
     fixed: float | None = None,
     pairs_per_chunk: int | None = None,
+    holders: pa.Table | None = None,
 ) -> int:
     """``score_and_decide`` on DuckDB written by that DuckDB to a Parquet file at ``path``, in ``schema``
     (its columns, in its order and types): the build's hand-over of the scored pairs to dbt's database,
@@ -375,7 +388,7 @@ def score_and_decide_to_parquet(
     target = "'" + str(path).replace("'", "''") + "'"
     con = connection()
     try:
-        decided = _score_into(con, records, model, fixed, pairs_per_chunk)
+        decided = _score_into(con, records, model, fixed, pairs_per_chunk, holders)
         # COPY answers with the number of rows it wrote: the file is not read back to count them
         return int(con.execute(f"copy (select {columns} from ({decided})) to {target} (format parquet)").fetchone()[0])
     finally:
@@ -394,10 +407,12 @@ def _chunks(records: pa.Table, model: Mapping[str, Any], pairs_per_chunk: int) -
     return max(1, -(-sum(known) // pairs_per_chunk))
 
 
-def _predict_chunks(records: pa.Table, model: Mapping[str, Any], chunks: int, con: duckdb.DuckDBPyConnection):
+def _predict_chunks(
+    records: pa.Table, model: Mapping[str, Any], chunks: int, con: duckdb.DuckDBPyConnection, holders: pa.Table | None
+):
     """Splink's predictions of every blocked pair, chunk by chunk of the left records (``predict_chunk``):
     (table name, its columns) of each chunk's prediction table on ``con``; the caller drops it."""
-    linker = _predicting_linker(records, model, con)
+    linker = _predicting_linker(records, model, con, holders)
     for chunk in range(1, chunks + 1):
         yield _table_and_columns(linker.inference.predict_chunk(
             left_chunk=(chunk, chunks), right_chunk=(1, 1), threshold_match_probability=0.0, warning_mode="never"

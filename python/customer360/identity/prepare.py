@@ -77,9 +77,9 @@ PROFILE_SQL_COLUMNS = (
 def distinct_profiles(model_input: pa.Table) -> pa.Table:
     """One row per distinct combination of the compared fields (its ``unique_id`` the smallest record key).
 
-    A person's twenty marketing sends typed alike are one profile: counted once, they no longer make
-    that person's email look common (term frequencies) nor fill the random sample the u probabilities
-    are estimated from with pairs of one person.
+    A person's twenty marketing sends typed alike are one profile: counted once, they do not fill the
+    random sample the u probabilities are estimated from with pairs of one person, nor weigh twenty times
+    in expectation maximisation. (Term frequencies count holders, ``frequencies``.)
     """
     con = duckdb.connect(":memory:")
     try:
@@ -90,38 +90,3 @@ def distinct_profiles(model_input: pa.Table) -> pa.Table:
         ).to_arrow_table()
     finally:
         con.close()
-
-
-def term_frequencies(model_input: pa.Table, column: str) -> pa.Table:
-    """Splink's term-frequency lookup for ``column`` (``<column>``, ``tf_<column>``), counted over distinct
-    profiles rather than records."""
-    return term_frequency_tables(model_input, [column])[column]
-
-
-def term_frequency_tables(model_input: pa.Table, columns) -> dict[str, pa.Table]:
-    """``term_frequencies`` of each of ``columns``, the distinct profiles found once for all of them."""
-    if not columns:
-        return {}
-    con = duckdb.connect(":memory:")
-    try:
-        con.register("records", model_input)
-        con.execute(f"create temp table profiles as {profiles_sql('records')}")
-        return {column: con.sql(term_frequency_sql("profiles", column)).to_arrow_table() for column in columns}
-    finally:
-        con.close()
-
-
-def profiles_sql(relation: str) -> str:
-    """SQL of the distinct profiles of the model input ``relation`` (DuckDB SQL; Spark translates it)."""
-    return f"select distinct {PROFILE_SQL_COLUMNS} from {relation}"
-
-
-def term_frequency_sql(profiles: str, column: str) -> str:
-    """SQL of ``column``'s term-frequency lookup over the distinct profiles ``profiles`` (DuckDB SQL)."""
-    return f"""
-                select {column}, count(*) / sum(count(*)) over () as tf_{column}
-                from {profiles}
-                where {column} is not null
-                group by {column}
-                order by {column}
-                """

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from . import clustering, constraints, matching, training
+from . import clustering, constraints, frequencies, matching, training
 from .prepare import prepare_records, to_arrow_table
 
 MODEL_COLUMNS = {
@@ -152,12 +152,20 @@ PAIR_COLUMNS = {
 }
 
 
+def _links(deterministic) -> pa.Table | None:
+    if deterministic is None:
+        return None
+    return to_arrow_table(deterministic).select(["record_key_a", "record_key_b"])
+
+
 def scored_pairs(
-    records, match_model_table, threshold: float | None = None, spark=None
+    records, match_model_table, threshold: float | None = None, spark=None, deterministic=None
 ) -> pa.Table | pa.RecordBatchReader:
     """Every blocked pair the model scored: ``link`` at or above the threshold, ``apart`` below it (the
     clustering weighs every scored pair between two customers, DECISIONS §42), with the threshold and what
     the model expects of it on every row. ``threshold`` fixes it (var); else it is chosen by expected F1.
+    A value's term frequency counts the records held by someone else than its largest holder, the
+    ``deterministic`` links telling which records are one person's (``frequencies``, DECISIONS §72).
 
     With ``spark`` (the build's SparkSession), ``records`` is the model input as a Spark DataFrame and
     Splink's Spark backend scores it in that session (``customer360.spark.scoring``); the result is then a
@@ -168,13 +176,22 @@ def scored_pairs(
     if model is None:
         return schema.empty_table()
     if spark is not None:
-        return matching.score_and_decide(records, model, threshold, spark=spark).select(schema.names).cast(schema)
+        from customer360.spark.scoring import record_holders as record_holders_on_spark
+
+        holders = record_holders_on_spark(spark, records, _links(deterministic))
+        return matching.score_and_decide(records, model, threshold, spark=spark, holders=holders).select(
+            schema.names
+        ).cast(schema)
     # scored, decided and explained in DuckDB: millions of pairs at scale never pass through Python lists
-    stream = matching.score_and_decide_batches(prepare_records(records), model, threshold)
+    model_input = prepare_records(records)
+    holders = frequencies.record_holders(model_input, _links(deterministic))
+    stream = matching.score_and_decide_batches(model_input, model, threshold, holders=holders)
     return pa.RecordBatchReader.from_batches(schema, (batch.select(schema.names).cast(schema) for batch in stream))
 
 
-def write_scored_pairs(records, match_model_table, path: str, threshold: float | None = None) -> int:
+def write_scored_pairs(
+    records, match_model_table, path: str, threshold: float | None = None, deterministic=None
+) -> int:
     """``scored_pairs`` on DuckDB written to a Parquet file at ``path`` in the published schema (the
     build's hand-over to dbt's database, ``matching.score_and_decide_to_parquet``); the number of pairs.
     Without a model the file has the columns and no row."""
@@ -185,7 +202,9 @@ def write_scored_pairs(records, match_model_table, path: str, threshold: float |
     if model is None:
         pq.write_table(schema.empty_table(), path)
         return 0
-    return matching.score_and_decide_to_parquet(prepare_records(records), model, path, schema, threshold)
+    model_input = prepare_records(records)
+    holders = frequencies.record_holders(model_input, _links(deterministic))
+    return matching.score_and_decide_to_parquet(model_input, model, path, schema, threshold, holders=holders)
 
 
 def customers(records, deterministic, pairs, match_model_table, previous=None, corrections=None) -> pa.Table:

@@ -271,7 +271,7 @@ def label_level_counts(records: pa.Table, labels: pa.Table, model: Mapping[str, 
     those columns — pairs found by "same national id" say nothing about how often one person's national
     ids differ.
 
-    Pairs are counted over distinct profiles, as u, EM and the term frequencies are (``prepare.distinct_profiles``):
+    Pairs are counted over distinct profiles, as u and EM are (``prepare.distinct_profiles``):
     each pair of two different profiles once, a pair of one profile never. A system's copies of one
     customer's record (every marketing send to a recipient, every web session of a user) are one profile
     typed once; counted per record pair they outnumbered the pairs typed apart and made one person's

@@ -32,7 +32,7 @@ import sqlglot
 from sqlglot import exp
 
 from customer360.identity import matching
-from customer360.identity.prepare import profiles_sql, term_frequency_sql
+from customer360.identity import frequencies
 from customer360.spark.session import JARO_WINKLER_FUNCTION, register_similarity_functions
 
 #: Columns of the explanation SQL that are decimals on both engines (a ``case`` of decimal literals):
@@ -91,25 +91,44 @@ def spark_settings(splink_settings: Mapping[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def term_frequency_frames(spark, records, columns: Collection[str]) -> dict[str, Any]:
-    """``prepare.term_frequency_tables`` on Spark, from the same SQL: each column's share among the
-    distinct profiles (persisted; the caller unpersists them)."""
+def record_holders(spark, records, links: pa.Table | None) -> pa.Table:
+    """``frequencies.record_holders`` of the model input ``records`` (a Spark DataFrame): the profile edges
+    by the same SQL on Spark, then the components on the driver from the two key columns."""
+    records.createOrReplaceTempView("customer360_holder_records")
+    try:
+        edges = spark.sql(spark_sql(frequencies.profile_edges_sql("customer360_holder_records"))).toArrow()
+    finally:
+        spark.catalog.dropTempView("customer360_holder_records")
+    keys = records.select("unique_id").orderBy("unique_id").toArrow().column("unique_id")
+    return frequencies.holders(keys, [links, edges])
+
+
+def term_frequency_frames(spark, records, columns: Collection[str], holders: pa.Table | None = None) -> dict[str, Any]:
+    """``frequencies.term_frequency_tables`` on Spark, from the same SQL: each value's share of the records
+    held by someone else (persisted; the caller unpersists them). ``holders`` as ``record_holders``
+    gives (computed here without links when absent)."""
     if not columns:
         return {}
+    if holders is None:
+        holders = record_holders(spark, records, None)
     records.createOrReplaceTempView("customer360_tf_records")
-    profiles = spark.sql(spark_sql(profiles_sql("customer360_tf_records"))).persist()
-    profiles.createOrReplaceTempView("customer360_tf_profiles")
+    holder_frame = spark.createDataFrame(holders).persist()
+    holder_frame.createOrReplaceTempView("customer360_tf_holders")
     frames = {
-        column: spark.sql(spark_sql(term_frequency_sql("customer360_tf_profiles", column))).persist()
+        column: spark.sql(
+            spark_sql(frequencies.term_frequency_sql("customer360_tf_records", "customer360_tf_holders", column))
+        ).persist()
         for column in columns
     }
     for frame in frames.values():
-        frame.count()  # computed while the profiles are cached
-    profiles.unpersist()
+        frame.count()  # computed while the holders are cached
+    holder_frame.unpersist()
     return frames
 
 
-def score_and_decide(spark, records, model: Mapping[str, Any], fixed: float | None = None) -> pa.Table:
+def score_and_decide(
+    spark, records, model: Mapping[str, Any], fixed: float | None = None, holders: pa.Table | None = None
+) -> pa.Table:
     """``matching.score_and_decide`` with Splink's Spark backend on ``spark``; ``records`` the model input
     as a Spark DataFrame. The same SQL as on DuckDB, translated (``spark_sql``); the same threshold
     choice (``matching.choose_threshold``) on the probabilities collected to the driver."""
@@ -125,9 +144,11 @@ def score_and_decide(spark, records, model: Mapping[str, Any], fixed: float | No
         settings["retain_intermediate_calculation_columns"] = True
         frame = db_api.register(records, table_name="person_records")
         linker = Linker(frame, settings, log_level=logging.WARNING)
-        for column, frequencies in term_frequency_frames(spark, records, matching.tf_columns(settings)).items():
-            cached.append(frequencies)
-            lookup = db_api.register(frequencies, table_name=f"tf_lookup_{column}")
+        for column, lookup_frame in term_frequency_frames(
+            spark, records, matching.tf_columns(settings), holders
+        ).items():
+            cached.append(lookup_frame)
+            lookup = db_api.register(lookup_frame, table_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(lookup, column)
         scored = linker.inference.predict(threshold_match_probability=0.0, warning_mode="never")
         relation = scored.physical_name
