@@ -723,3 +723,33 @@ def test_the_name_typo_rules_pair_only_names_their_comparison_finds_alike():
         rule = _rule(name)
         assert training._rule_sides(rule[0]) is not None  # the keys bound the pairs: no exact count needed
         assert training.pair_bounds(recs, rule)[0] > training.count_pairs(recs, rule)[0] == len(pairs(name))
+
+
+def test_the_prior_rules_recall_is_measured_on_the_known_pairs_no_field_was_required_for():
+    """The prior is the near-certain rules' pairs over their recall. The recall is the share of the known
+    pairs whose rule required no field that the rules find (DECISIONS §73), not the assumed 0.7: here the
+    exact record and the one without email of each person (same name and birth date: found) and the one
+    with a first-name typo and the one without email (not found) are known by a reference, so 0.5; pairs
+    a rule found by their email and first name do not count; with fewer than 20 such pairs, or none found,
+    0.7 is kept."""
+    records, _ = _population(60)
+    model_input = prepare_records(records)
+    names = dict(zip(model_input.column("unique_id").to_pylist(), model_input.column("first_name").to_pylist()))
+    people = [p for p in range(60) if names[f"src:t:{p}-1"] != names[f"src:t:{p}-0"]]  # a swap of "nn" is no typo
+    assert len(people) > 40
+    usable = features.usable_columns(model_input)
+    rules = settings.usable_rules(settings.PRIOR_RULES, usable)
+    found = [(f"src:t:{p}-0", f"src:t:{p}-2", None) for p in people]
+    missed = [(f"src:t:{p}-2", f"src:t:{p}-1", "") for p in people]  # either order, empty fields
+    required = [(f"src:t:{p}-0", f"src:t:{p}-1", "email_key,first_name") for p in people]
+    labels = pa.table(dict(zip(["record_key_a", "record_key_b", "evidence_fields"],
+                               map(list, zip(*(found + missed + required))))))
+    known = 2 * len(people)
+    assert training.prior_recall(model_input, labels, rules) == (0.5, known)
+    assert training.prior_recall(model_input, labels.slice(0, 19), rules) is None
+    assert training.prior_recall(model_input, labels.slice(len(people)), rules) is None  # none found
+    _, assumed = training.train(model_input, labels.slice(known))
+    _, measured = training.train(model_input, labels)
+    assert measured.prior == pytest.approx(assumed.prior * settings.PRIOR_RECALL / 0.5, rel=1e-6)
+    assert f"prior: recall 0.500 measured on {known} known pairs" in measured.skipped
+    assert any(note.startswith("prior: recall 0.7 assumed") for note in assumed.skipped)

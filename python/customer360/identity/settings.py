@@ -227,7 +227,8 @@ PRIOR_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("same_name_and_street", _equal("first_name_canonical", "last_name", "address_line_1", "postal_code"),
                  ("first_name", "last_name", "address_line_1", "postal_code")),
 )
-#: The share of all true matching pairs the prior rules are taken to find (Splink's ``recall``).
+#: The share of all true matching pairs the prior rules are taken to find (Splink's ``recall``) when the data
+#: holds too few known pairs to measure it (``training.prior_recall``, DECISIONS §73).
 PRIOR_RECALL = 0.7
 
 

@@ -2,7 +2,10 @@
 
 1. which columns the data can use (``features.usable_columns``) decides the comparisons and rules;
 2. the prior (share of random pairs that match) from near-certain rules whose columns exist, and their
-   assumed recall; with no such pair, one other record per person is assumed;
+   recall: the share of the pairs known to be one person by a rule that required no field (a source
+   reference, a shared customer key) that the near-certain rules find (``prior_recall``), or an assumed
+   ``settings.PRIOR_RECALL`` without enough such pairs; with no near-certain pair, one other record per
+   person is assumed;
 3. u probabilities from a seeded random sample of pairs (almost all non-matches);
 4. m probabilities by expectation maximisation, one pass per training rule whose columns exist and
    which finds enough pairs (a pass cannot estimate what its own rule fixes, so passes complement each
@@ -377,6 +380,40 @@ def _em_pass(linker, rule: BlockingRule, profiles: pa.Table):
         return linker_for(profiles, {**after, "max_iterations": full}, connection()), True, note
 
 
+def prior_recall(records: pa.Table, labels: pa.Table | None, rules: list[BlockingRule]) -> tuple[float, int] | None:
+    """The share of the known pairs (``labels``) whose rule required no field (empty ``evidence_fields``: a
+    source reference, a shared customer key) that any of the prior ``rules`` finds, and how many such
+    pairs there are, counted per record pair as the prior is; None with fewer than ``MIN_LABEL_PAIRS`` of
+    them or none found. A reference says nothing about how alike the two records are typed, so its pairs
+    stand for one person's pairs in general: the rules' recall is measured, not assumed (DECISIONS §73).
+    """
+    if labels is None or labels.num_rows == 0 or not rules:
+        return None
+    import duckdb
+
+    free = "coalesce(labels.evidence_fields, '') = ''" if "evidence_fields" in labels.column_names else "true"
+    found = " or ".join(f"coalesce(({rule.sql}), false)" for rule in rules)
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("records", records)
+        con.register("labels", labels)
+        pairs, hits = con.execute(f"""
+            select count(*), count(*) filter (where {found})
+            from (
+                select distinct least(record_key_a, record_key_b) as key_a, greatest(record_key_a, record_key_b) as key_b
+                from labels
+                where {free} and record_key_a != record_key_b
+            ) as known
+            inner join records as l on known.key_a = l.unique_id
+            inner join records as r on known.key_b = r.unique_id
+        """).fetchone()
+    finally:
+        con.close()
+    if pairs < MIN_LABEL_PAIRS or hits == 0:
+        return None
+    return hits / pairs, int(pairs)
+
+
 def train(
     records: pa.Table,
     labels: pa.Table | None = None,
@@ -405,13 +442,19 @@ def train(
     from .prepare import distinct_profiles
 
     prior_rules = [rule for rule, pairs in zip(candidates, count_pairs(records, candidates)) if pairs > 0]
-    # the prior on the records (the pairs the model will score), u, EM and term frequencies on distinct
-    # profiles: a person's identical records are one
+    # the prior on the records (the pairs the model will score), u and EM on distinct profiles: a person's
+    # identical records are one
     prior = _fallback_prior(n)
     if prior_rules:
+        measured = prior_recall(records, labels, prior_rules)
+        recall = model_settings.PRIOR_RECALL if measured is None else _rounded(measured[0])
+        skipped.append(
+            f"prior: recall {model_settings.PRIOR_RECALL} assumed (too few known pairs without required fields)"
+            if measured is None else f"prior: recall {recall:.3f} measured on {measured[1]} known pairs"
+        )
         counting = linker_for(records, model_settings.settings_dict(usable, prior, rules), connection())
         counting.training.estimate_probability_two_random_records_match(
-            [rule.sql for rule in prior_rules], recall=model_settings.PRIOR_RECALL
+            [rule.sql for rule in prior_rules], recall=recall
         )
         prior = float(counting.misc.save_model_to_json()["probability_two_random_records_match"])
     else:
