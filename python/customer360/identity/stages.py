@@ -164,8 +164,8 @@ def scored_pairs(
     """Every blocked pair the model scored: ``link`` at or above the threshold, ``apart`` below it (the
     clustering weighs every scored pair between two customers, DECISIONS §42), with the threshold and what
     the model expects of it on every row. ``threshold`` fixes it (var); else it is chosen by expected F1.
-    A value's term frequency counts the records held by someone else than its largest holder, the
-    ``deterministic`` links telling which records are one person's (``frequencies``, DECISIONS §72).
+    A value's term frequency counts the records that carry it outside its largest holder; the
+    ``deterministic`` links say which records are one person's (``frequencies``, DECISIONS §72).
 
     With ``spark`` (the build's SparkSession), ``records`` is the model input as a Spark DataFrame and
     Splink's Spark backend scores it in that session (``customer360.spark.scoring``); the result is then a
