@@ -3,8 +3,8 @@ var identity_match_probability_threshold) or scores as two people, explained
 (customer360.identity.stages.scored_pairs). On Spark, Splink's Spark backend scores the model input in
 the build's session (customer360.spark.scoring); on DuckDB, Splink's DuckDB backend in this process,
 which writes the pairs to a Parquet file that dbt's database reads (DECISIONS §58). A value's term
-frequency counts the records of someone else than its holder: the deterministic links say which records
-are one person's (customer360.identity.frequencies, DECISIONS §72)."""
+frequency counts the records that carry it outside its largest holder: the deterministic links say which
+records are one person's (customer360.identity.frequencies, DECISIONS §72)."""
 
 from customer360.frames import parquet_result, spark_session, to_arrow, to_model_result
 from customer360.identity import stages

@@ -93,10 +93,11 @@ def _link_positions(
     return a, b, weight, (a >= 0) & (b >= 0)
 
 
-def _links(
+def known_links(
     table: pa.Table | None, record_keys: pa.Array, default_weight: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(a, b, match_weight) positions of a link table; ``default_weight`` where it has no weights."""
+    """(a, b, match_weight) positions of a link table's rows whose two records are both in ``record_keys``;
+    ``default_weight`` where it has no weights."""
     if table is None or table.num_rows == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
@@ -113,7 +114,7 @@ def _scored_links(
     looked up once for every pair, then split in their order. Pairs already as positions
     (``POSITIONED_PAIR_COLUMNS``, ``positioned_sql``) are only split."""
     if pairs.num_rows == 0:
-        return _links(None, record_keys), _links(None, record_keys)
+        return known_links(None, record_keys), known_links(None, record_keys)
     if "record_position_a" in pairs.column_names:
         a, b = (
             np.asarray(pairs.column(c).cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -144,7 +145,7 @@ def _steward(corrections: pa.Table | None, record_keys: pa.Array) -> components.
     pairs = {}
     for wanted in ("must_link", "must_not_link"):
         chosen = corrections.filter(pa.array([k == wanted for k in kind], pa.bool_()))
-        a, b, _ = _links(chosen, record_keys)
+        a, b, _ = known_links(chosen, record_keys)
         pairs[wanted] = (a, b)
     return components.Steward(pairs["must_link"], pairs["must_not_link"])
 
@@ -187,11 +188,11 @@ def assign_customers(
     if len(record_keys) > 1 and not pc.all(pc.less(record_keys[:-1], record_keys[1:])).as_py():
         raise ValueError("record keys must be unique (and the record positions must follow their order)")
     keys = record_keys.to_pylist()
-    det_a, det_b, _ = _links(deterministic, record_keys)
+    det_a, det_b, _ = known_links(deterministic, record_keys)
     if scored is not None:  # the scored pairs with their decisions, instead of ``model`` and ``apart``
         mod, cannot = _scored_links(scored, record_keys)
     else:
-        mod, cannot = _links(model, record_keys), _links(apart, record_keys, -np.inf)
+        mod, cannot = known_links(model, record_keys), known_links(apart, record_keys, -np.inf)
     steward = _steward(corrections, record_keys)
     labels, refused = components.cluster(len(keys), (det_a, det_b), mod, _profiles(records), cannot, rules, steward)
     if steward.overridden:

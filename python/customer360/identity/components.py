@@ -139,16 +139,19 @@ class Steward:
         return KeptApart(n, np.asarray(a), np.asarray(b)) if len(a) else None
 
 
-def _reachable(n: int, root: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Component label of each record in the graph of the components so far (``root``) and every one of
-    the links (a, b): the most the clustering could join."""
+def component_labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Component label of each of ``n`` records in the graph of the edges (a, b) (record positions)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    rows = np.concatenate([np.arange(n, dtype=np.int64), a])
-    cols = np.concatenate([root, b])
-    graph = coo_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(n, n))
+    graph = coo_matrix((np.ones(len(a), dtype=np.int32), (a, b)), shape=(n, n))
     return connected_components(graph, directed=False)[1]
+
+
+def _reachable(n: int, root: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Component label of each record in the graph of the components so far (``root``) and every one of
+    the links (a, b): the most the clustering could join."""
+    return component_labels(n, np.concatenate([np.arange(n, dtype=np.int64), a]), np.concatenate([root, b]))
 
 
 def cluster(

@@ -28,15 +28,12 @@ from collections.abc import Iterable
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .prepare import PROFILE_SQL_COLUMNS
 
 #: Records of someone else a value held by one holder only is counted as having (a value seen once is
 #: not proven unique: one other record is the smallest count that keeps its weight finite).
 PSEUDO_COUNT = 1
-
-HOLDER_COLUMNS = {"unique_id": pa.string(), "holder": pa.int64()}
 
 
 def profile_edges_sql(relation: str) -> str:
@@ -61,28 +58,20 @@ def profile_edges(model_input: pa.Table) -> pa.Table:
 
 def holders(record_keys: pa.Array | pa.ChunkedArray, edges: Iterable[pa.Table | None]) -> pa.Table:
     """The holder of every record (``unique_id``, ``holder``): the connected components of ``edges``
-    (tables of ``record_key_a``, ``record_key_b``) over ``record_keys``. An edge naming a record that is
-    not in ``record_keys`` is left out. A holder is numbered by its first record in ``record_keys``' order,
-    so the numbering does not depend on the order of the edges."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    (tables of ``record_key_a``, ``record_key_b``) over ``record_keys`` (``components.component_labels``).
+    An edge naming a record that is not in ``record_keys`` is left out (``clustering.known_links``). A
+    holder is numbered by its first record in ``record_keys``' order, so the numbering does not depend on
+    the order of the edges."""
+    from .clustering import known_links
+    from .components import component_labels
 
     keys = record_keys.combine_chunks() if isinstance(record_keys, pa.ChunkedArray) else record_keys
     keys = keys.cast(pa.string())
     n = len(keys)
-    a_parts, b_parts = [], []
-    for table in edges:
-        if table is None or table.num_rows == 0:
-            continue
-        a = pc.index_in(table.column("record_key_a").cast(pa.string()), value_set=keys)
-        b = pc.index_in(table.column("record_key_b").cast(pa.string()), value_set=keys)
-        known = pc.and_(pc.is_valid(a), pc.is_valid(b))
-        a_parts.append(pc.filter(a, known).to_numpy(zero_copy_only=False).astype(np.int64))
-        b_parts.append(pc.filter(b, known).to_numpy(zero_copy_only=False).astype(np.int64))
-    a = np.concatenate(a_parts) if a_parts else np.zeros(0, dtype=np.int64)
-    b = np.concatenate(b_parts) if b_parts else np.zeros(0, dtype=np.int64)
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
-    _, labels = connected_components(graph, directed=False)
+    positioned = [known_links(table, keys)[:2] for table in edges]
+    a = np.concatenate([np.zeros(0, dtype=np.int64)] + [a for a, _ in positioned])
+    b = np.concatenate([np.zeros(0, dtype=np.int64)] + [b for _, b in positioned])
+    labels = component_labels(n, a, b)
     # number each component by its first record: independent of scipy's labelling
     first = np.full(labels.max() + 1 if n else 0, n, dtype=np.int64)
     np.minimum.at(first, labels, np.arange(n, dtype=np.int64))
