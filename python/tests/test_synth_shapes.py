@@ -176,6 +176,32 @@ def test_email_and_phone_columns_can_be_absent(default, shaped, how):
     same_truth(default, out)
 
 
+# --- no_postal_code ---
+
+POSTAL_COL = re.compile(r"postal|zip")
+
+
+def test_no_postal_code_empties_every_person_postcode_and_nothing_else(default, shaped):
+    out = shaped("no_postal_code")
+    emptied = []
+    for key, c in CONTRACT.items():
+        header, rows = read(out, key)
+        _, base = read(default, key)
+        assert header == c["cols"] and len(rows) == len(base), key  # the columns stay
+        for col in header:
+            vals, before = [r[col] for r in rows], [r[col] for r in base]
+            if key in PERSON_TABLES and POSTAL_COL.search(col):
+                assert any(before) and not any(vals), (key, col)
+                emptied.append(key)
+            else:
+                assert vals == before, (key, col)
+    # every person table whose contract has a postcode column (the oracle is the staging contract)
+    assert sorted(emptied) == sorted(k for k in PERSON_TABLES if any(POSTAL_COL.search(col) for col in CONTRACT[k]["cols"]))
+    assert len(emptied) >= 10
+    same_truth(default, out)
+    assert manifest(out)["shapes"] == ["no_postal_code"]
+
+
 # --- id_only ---
 
 def test_id_only_keeps_keys_and_references_and_no_pii(default, shaped):

@@ -159,6 +159,13 @@ final as (
         case
             when address_line_1 is not null and postal_code is not null
                 then concat_ws('|', address_line_1, coalesce(address_unit_identifier, ''), postal_code, country_code)
+            -- no postcode (a country without them, an export without the column): the town and its
+            -- state in its place, five parts so it never equals a postcode's key (DECISIONS §75)
+            when address_line_1 is not null and city is not null
+                then concat_ws(
+                    '|', address_line_1, coalesce(address_unit_identifier, ''), city, coalesce(state_code, ''),
+                    country_code
+                )
         end as address_key,
         national_id,
         source_customer_key,

@@ -8,7 +8,8 @@
       moves with edits of other fields and, for the policy extract, with every extract). After a
       move the newer address wins, so the customer joins the new household.
     - Customers with the same current address_key form one household: the street line, the unit
-      identifier, the postcode and the country (`123 MAIN ST|4B|02139|US`, from int_conform__persons).
+      identifier, the postcode and the country (`123 MAIN ST|4B|02139|US`, from int_conform__persons;
+      the town and state stand in for a missing postcode).
       The unit is part of the key, so different apartments in one building are different households;
       its designator is not, because sources write one apartment as APT 4B, UNIT 4B or #4B.
     - Names play no part: roommates and partners with different surnames share a household.
@@ -21,10 +22,11 @@
       member of exactly one household with that postcode in its country, else the same with a postcode
       any member of the household was recorded at (an earlier address: a loyalty card signed up for
       before the household moved). Otherwise it has none.
-    - A customer alone at its current address follows a move: when relatives (customers sharing its
-      surname or a phone) were seen at that address and later recorded at one new address, after this
-      customer was last recorded at the old one, its household is keyed on that new address
-      (household_basis 'followed_household_move'; the address columns are then the new address). -#}
+    - The customers left behind at an address follow a move: when relatives (customers sharing their
+      surname or a phone) were seen at that address and later recorded at one new address, and nobody
+      whose current address it is was recorded there since (the household is not seen to stay), each
+      such customer's household is keyed on that new address (household_basis
+      'followed_household_move'; the address columns are then the new address). -#}
 
 {%- set max_contact_sharers = 10 %}
 
@@ -111,16 +113,17 @@ moves as (
 ),
 
 address_occupants as (
+    -- when anyone whose current address this is was last recorded there
     select
         address_key,
-        count(*) as customer_count
+        max(recorded_at) as last_recorded_at
     from current_addresses
     group by address_key
 ),
 
 move_candidates as (
-    -- a customer alone at an address that another customer left after this customer was last
-    -- recorded there
+    -- a customer at an address that another customer left after every customer still there was last
+    -- recorded at it (DECISIONS §74: until then a customer had to be alone there)
     select
         current_addresses.customer_id,
         moves.customer_id as mover_customer_id,
@@ -133,7 +136,7 @@ move_candidates as (
             current_addresses.address_key = moves.old_address_key
             and current_addresses.customer_id != moves.customer_id
             and current_addresses.recorded_at < moves.new_address_recorded_at
-    where address_occupants.customer_count = 1
+    where address_occupants.last_recorded_at < moves.new_address_recorded_at
 ),
 
 relative_moves as (

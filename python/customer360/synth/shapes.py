@@ -5,8 +5,9 @@ truth files follow, so the same record keys still belong to the same true person
 
 - `non_us` renders people in another country (see country.py); it acts while generating, from the same draws.
 - The others transform the finished tables, table by table, before they are written: `missing_tables` leaves
-  whole tables out, `no_email_phone` / `id_only` empty columns (and `--drop-empty-columns` removes them),
-  `no_loader_columns` removes connector columns, `heavy_corruption` damages a share of person records.
+  whole tables out, `no_email_phone` / `id_only` / `no_postal_code` empty columns (and `--drop-empty-columns`
+  removes them), `no_loader_columns` removes connector columns, `heavy_corruption` damages a share of person
+  records.
 
 Random choices here come from a hash of (seed, shape, record key), never from the generator's streams: the
 default export is untouched, and a record is shaped the same way whatever else is in its table (so
@@ -26,6 +27,8 @@ SHAPES = {
     "default": "the export as generated: US people, every table, every column",
     "no_email_phone": "no email and no phone in any table; the columns stay in the header, empty",
     "no_email_phone_columns": "no_email_phone with those columns removed from the files",
+    "no_postal_code": "no postcode in any person's address (a country without postcodes, an export without "
+                      "the column); the columns stay in the header, empty",
     "id_only": "keys and references only: person names, emails, phones, addresses, birth dates and SSNs empty",
     "non_us": "people in another country (--country GB, DE or AU): postcodes, subdivisions, streets, phones, "
               "national ids, country columns and local-time offsets of that country",
@@ -117,6 +120,11 @@ def contact_columns(key):
     return r.get("email", []) + r.get("phone", [])
 
 
+def postal_code_columns(key):
+    """The postcode columns of a table's person addresses (`mailing_postal_code`, `shipping_zip`, ...)."""
+    return [c for c in roles(key).get("address", []) if "postal" in c or c.endswith("zip")]
+
+
 def parse_shapes(values):
     """--shape values (repeatable, comma-separated) -> sorted unique shape names; 'default' alone is no shape."""
     names = []
@@ -184,6 +192,8 @@ class Spec:
             table = self._household_names(key, table)
         if self.has("no_email_phone") or self.has("no_email_phone_columns"):
             blank += contact_columns(key)
+        if self.has("no_postal_code") and not roles(key).get("employee"):
+            blank += postal_code_columns(key)
         blank = [c for c in dict.fromkeys(blank) if c in table.column_names]
         for c in blank:
             table = table.set_column(table.column_names.index(c), c, pa.nulls(table.num_rows, pa.string()))
