@@ -20,11 +20,31 @@ person_records as (
     from person_records_as_given
 ),
 
+unit_designators as (
+    select * from {{ ref('ref_usps_unit_designators') }}
+),
+
 with_full_street as (
+    -- a second address line joins the street when it holds a unit: a digit, a '#' or a unit designator
+    -- first ('Apt 4B', '#4B', 'Rear'). A name alone (a building or an estate: 'Kersley Mews',
+    -- 'Rosetta Village'; 'c/o' someone) is not part of the street line, so the records of systems that
+    -- leave it out have the same street (DECISIONS §76)
     select
-        *,
-        nullif(concat_ws(' ', street, unit), '') as full_street
+        person_records.*,
+        nullif(concat_ws(' ', person_records.street, person_records.unit), '') as street_as_given,
+        nullif(concat_ws(
+            ' ',
+            person_records.street,
+            case
+                when
+                    {{ regexp_contains('person_records.unit', '[0-9#]') }}
+                    or unit_designators.designator_input is not null
+                    then person_records.unit
+            end
+        ), '') as full_street
     from person_records
+    left join unit_designators
+        on regexp_extract(upper(trim(person_records.unit)), '^[A-Z]+', 0) = unit_designators.designator_input
 ),
 
 standardized_streets as (
@@ -99,7 +119,7 @@ conformed as (
         {{ email_domain('person_records.email') }} as email_domain,
         person_records.phone as phone_as_given,
         {{ phone_e164('person_records.phone', 'person_records.country_code') }} as phone_e164,
-        with_full_street.full_street as street_as_given,
+        with_full_street.street_as_given,
         standardized_streets.street_line as address_line_1,
         standardized_streets.street_unit as address_unit,
         standardized_streets.unit_identifier as address_unit_identifier,
