@@ -670,6 +670,26 @@ def test_swapped_names_with_a_typo_block_together_on_the_birth_date():
     assert training.pair_bounds(recs, rule)[0] >= 1  # sides differ: a bound of ordered pairs, not below the count
 
 
+def test_one_birth_date_at_one_street_blocks_together_whatever_the_names_and_postcode():
+    """FEBRL's duplicates replace or swap both names and mistype the postcode (3219 / 3291) while the birth
+    date and the street stay: no other rule pairs them (DECISIONS §77)."""
+    born = dt.date(1988, 9, 2)
+    rows = [
+        {"record_key": "a", "first_name": "annabella", "last_name": "goldsworthy", "birth_date": born,
+         "address_line_1": "32 QUANDONG ST", "postal_code": "3219"},
+        {"record_key": "b", "first_name": "renfrey", "last_name": "annabella", "birth_date": born,
+         "address_line_1": "32 QUANDONG ST", "postal_code": "3291"},
+        {"record_key": "c", "first_name": "paul", "last_name": "ng", "birth_date": dt.date(1950, 1, 1),
+         "address_line_1": "32 QUANDONG ST", "postal_code": "3219"},  # same street, another birth date
+        {"record_key": "d", "first_name": "rita", "last_name": "oh", "birth_date": born,
+         "address_line_1": "9 ELM ST", "postal_code": "3219"},  # same birth date, another street
+    ]
+    recs = prepare_records(_records(rows))
+    assert training.count_pairs(recs, _rule("same_birth_date_and_street")) == [1]  # a-b only
+    others = [r for r in settings.BLOCKING_RULES if r.name != "same_birth_date_and_street"]
+    assert training.count_pairs(prepare_records(_records(rows[:2])), others) == [0] * len(others)  # only this rule
+
+
 def test_a_letter_dropped_from_a_short_first_name_is_a_typo_not_another_name():
     """Jaro-Winkler gives "ay" / "amy" 0.61 (its matching window is empty for two letters), so the typo
     level also takes one edit; two real first names one letter apart stay apart (DECISIONS §63)."""

@@ -184,6 +184,10 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         ("first_name", "last_name", "postal_code"),
     ),
     BlockingRule("same_birth_date_and_postcode", _equal("birth_date", "postal_code"), ("birth_date", "postal_code")),
+    # the postcode mistyped and the names replaced or swapped: one birth date at one street line
+    BlockingRule(
+        "same_birth_date_and_street", _equal("birth_date", "address_line_1"), ("birth_date", "address_line_1")
+    ),
     # first and last name swapped and one of them mistyped: both initials swapped, one birth date
     BlockingRule(
         "same_birth_date_and_swapped_initials",
