@@ -135,6 +135,7 @@ move_candidates as (
         on
             current_addresses.address_key = moves.old_address_key
             and current_addresses.customer_id != moves.customer_id
+            -- implied by the occupants' latest time below, except for a customer without a time: it stays
             and current_addresses.recorded_at < moves.new_address_recorded_at
     where address_occupants.last_recorded_at < moves.new_address_recorded_at
 ),

@@ -53,7 +53,9 @@ DEFAULT_OUT = "target/evaluation_matrix.csv"
 DEFAULT_WORKDIR = "data/matrix"
 
 #: Export shapes of the generator (``python -m customer360.synth --shape <name>``), one data set each.
-SHAPES = ("no_email_phone", "id_only", "non_us", "missing_tables", "no_loader_columns", "heavy_corruption", "no_postal_code")
+SHAPES = (
+    "no_email_phone", "id_only", "non_us", "missing_tables", "no_loader_columns", "heavy_corruption", "no_postal_code"
+)
 SHAPE_CUSTOMERS = 1000
 DEFAULT_DATASETS = ("test", "seed7", "febrl4", "febrl4_iso", "febrl4_noid", "febrl3", "febrl3_iso") + SHAPES
 

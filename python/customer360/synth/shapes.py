@@ -192,8 +192,8 @@ class Spec:
             table = self._household_names(key, table)
         if self.has("no_email_phone") or self.has("no_email_phone_columns"):
             blank += contact_columns(key)
-        if self.has("no_postal_code") and not roles(key).get("employee"):
-            blank += postal_code_columns(key)
+        if self.has("no_postal_code"):
+            blank += postal_code_columns(key)  # staff tables have no address
         blank = [c for c in dict.fromkeys(blank) if c in table.column_names]
         for c in blank:
             table = table.set_column(table.column_names.index(c), c, pa.nulls(table.num_rows, pa.string()))
