@@ -64,6 +64,26 @@ def test_deterministic_links_are_followed_transitively():
     assert _groups(out) == [["a", "b", "c"], ["d", "e"]]
 
 
+def test_records_the_deterministic_links_join_share_a_number_unless_a_must_not_link_may_split_them():
+    """The scoring leaves out a pair of two records of one number (DECISIONS §78): it must be a pair the
+    clustering joins whatever the model says — through records outside the model input too — and never
+    one a steward's must_not_link may part."""
+    keys = pa.array(["a", "b", "c", "d", "e", "f", "g"])
+    links = _links([("a", "x"), ("x", "b"), ("c", "d"), ("f", "g")])  # x: a record that is not in the model input
+    joined = clustering.joined_before_scoring(keys, links)
+    number = dict(zip(keys.to_pylist(), joined.tolist()))
+    assert number["a"] == number["b"] and number["c"] == number["d"] and number["f"] == number["g"]
+    assert len({number["a"], number["c"], number["e"], number["f"]}) == 4
+
+    corrections = pa.table({"record_key_a": ["y", "a"], "record_key_b": ["d", "e"],
+                            "correction_type": ["must_not_link", "must_link"]})
+    split = dict(zip(keys.to_pylist(), clustering.joined_before_scoring(keys, links, corrections).tolist()))
+    assert split["c"] != split["d"]  # a must_not_link names d: its component may be split, each record alone
+    assert split["a"] == split["b"] and split["f"] == split["g"]  # a must_link changes nothing here
+    assert len(set(split.values())) == 5
+    assert clustering.joined_before_scoring(keys, None).tolist() == list(range(7))
+
+
 def test_links_to_unknown_records_are_ignored():
     out, _ = _assign(_records([("a", True, 1)]), _links([("a", "quarantined")]))
     assert _groups(out) == [["a"]]

@@ -312,6 +312,75 @@ def test_an_em_pass_whose_m_underflows_runs_again_with_fewer_iterations(monkeypa
     assert model["splink"]["max_iterations"] == 25
 
 
+def _street_blocks(table: pa.Table) -> dict[tuple, int]:
+    blocks: dict[tuple, int] = {}
+    for street, postcode in zip(table.column("address_line_1").to_pylist(), table.column("postal_code").to_pylist()):
+        if street is not None and postcode is not None:
+            blocks[(street, postcode)] = blocks.get((street, postcode), 0) + 1
+    return blocks
+
+
+def test_an_em_pass_over_more_pairs_than_its_cap_runs_on_whole_blocks_drawn_by_the_seed():
+    """A pass's cost grows with its pairs, and a common surname's block with the square of the records.
+    Above the cap a pass runs on a seeded random share of its rule's blocks, each block whole: the sample
+    holds about the cap in pairs, every block it touches complete, the same sample for the same seed."""
+    records, _ = _population(120)
+    profiles = distinct_profiles(prepare_records(records))
+    rule = next(r for r in settings.TRAINING_RULES if r.name == "same_street_and_postcode")
+    everywhere = _street_blocks(profiles)
+    pairs = sum(n * (n - 1) // 2 for n in everywhere.values())
+    assert training.em_sample(profiles, rule, seed=1, max_pairs=pairs) is None  # within the cap: every pair
+
+    sample = training.em_sample(profiles, rule, seed=1, max_pairs=pairs // 3)
+    drawn = _street_blocks(sample)
+    assert drawn and all(everywhere[block] == n for block, n in drawn.items())  # whole blocks only
+    sampled_pairs = sum(n * (n - 1) // 2 for n in drawn.values())
+    assert pairs // 6 <= sampled_pairs <= pairs // 3 * 2, (sampled_pairs, pairs)
+    assert sample.equals(training.em_sample(profiles, rule, seed=1, max_pairs=pairs // 3))
+    assert not sample.equals(training.em_sample(profiles, rule, seed=2, max_pairs=pairs // 3))
+    # a rule whose two sides differ (the swapped names) is not sampled: its blocks are not one key's records
+    swapped = next(r for r in settings.BLOCKING_RULES if training._rule_sides(r) and
+                   training._rule_sides(r)[0] != training._rule_sides(r)[1])
+    assert training.em_sample(profiles, swapped, seed=1, max_pairs=1) is None
+
+
+def test_em_on_a_share_of_the_blocks_still_links_the_duplicates(monkeypatch, trained):
+    """With every pass capped to a fraction of its pairs the model still tells one person from a household,
+    and the report says which passes ran on a sample."""
+    _, truth, model_input, full_model, _ = trained
+    monkeypatch.setattr(training, "EM_MAX_PAIRS", 150)
+    model, report = training.train(model_input)
+    assert any("on whole blocks holding" in note for note in report.skipped), report.skipped
+    assert model != full_model
+    pairs = matching.score(model_input, model)
+    threshold = matching.choose_threshold(pairs.column("match_probability").to_numpy())
+    precision, recall = _pairwise_f1(pairs, truth, threshold.match_probability)
+    assert precision >= 0.99 and recall >= 0.95, (precision, recall, threshold)
+
+
+def test_a_pair_the_deterministic_links_join_is_not_scored_and_every_other_is_decided_as_before(trained):
+    """At 1M source records 57% of the scored pairs were of two records the deterministic links already
+    join, which the clustering joins whatever the model says. They are not scored (DECISIONS §78); the
+    other pairs keep their scores and decisions."""
+    from customer360.identity import clustering
+
+    _, _, model_input, model, _ = trained
+    people = sorted({key.rsplit("-", 1)[0] for key in model_input.column("unique_id").to_pylist()})
+    links = pa.table({"record_key_a": [f"{p}-0" for p in people], "record_key_b": [f"{p}-1" for p in people]})
+    joined = clustering.joined_before_scoring(model_input.column("unique_id"), links)
+    whole = matching.score_and_decide(model_input, model)
+    part = matching.score_and_decide(model_input, model, joined=joined)
+    number = dict(zip(model_input.column("unique_id").to_pylist(), joined.tolist()))
+    key = ["record_key_a", "record_key_b"]
+    rows = {tuple(r[k] for k in key): r for r in whole.to_pylist()}
+    kept = {pair: row for pair, row in rows.items() if number[pair[0]] != number[pair[1]]}
+    assert len(kept) < len(rows) - 100  # the exact and typed records of each person were scored before
+    left = {tuple(r[k] for k in key): r for r in part.to_pylist()}
+    assert left.keys() == kept.keys()
+    decided = ["pair_decision", "match_weight", "match_probability", "blocking_rule"]
+    assert all({c: left[pair][c] for c in decided} == {c: row[c] for c in decided} for pair, row in kept.items())
+
+
 def test_a_shared_email_weighs_by_its_frequency_with_no_floor(trained):
     """Names and places keep a floor on the term-frequency u (a one-off typo is no rare coincidence); an
     email or a phone does not: two people share one only when they share a mailbox or a line. Among 5,000

@@ -200,3 +200,19 @@ def test_splinks_spark_backend_scores_as_its_duckdb_backend(spark):
         # Spark's log and pow may differ from DuckDB's in the last bits (DECISIONS §51)
         assert sparked[pair]["match_weight"] == pytest.approx(row["match_weight"], rel=1e-12, abs=1e-12)
         assert sparked[pair]["match_probability"] == pytest.approx(row["match_probability"], rel=1e-12, abs=1e-15)
+
+    # the pairs the deterministic links already join are left out on both backends alike (DECISIONS §78)
+    from customer360.identity import clustering
+
+    joined = clustering.joined_before_scoring(model_input.column("unique_id"), links)
+    duck_part = matching.score_and_decide(model_input, model, holders=holders, joined=joined)
+    spark_part = matching.score_and_decide(
+        spark_input, model, spark=spark, holders=holders,
+        joined=pa.table({"unique_id": model_input.column("unique_id"), matching.JOINED_COLUMN: joined}),
+    )
+    number = dict(zip(model_input.column("unique_id").to_pylist(), joined.tolist()))
+    left = {tuple(r[k] for k in key): r for r in duck_part.to_pylist()}
+    assert left.keys() == {tuple(r[k] for k in key) for r in spark_part.to_pylist()}
+    assert left.keys() == {pair for pair in duck if number[pair[0]] != number[pair[1]]}
+    assert len(left) < len(duck) - 50  # each person's exact and typed record: scored before, not now
+    assert all(left[pair]["pair_decision"] == duck[pair]["pair_decision"] for pair in left)

@@ -1,4 +1,7 @@
-{#- The record pairs the match model links: scored at or above the build's threshold, explained. -#}
+{#- The record pairs the match model links: scored at or above the build's threshold, explained.
+    A view: a filter of the scored pairs, read by the crosswalk (its keys) and the links; as a table it
+    was a second copy of every link's explanation (DECISIONS §78). -#}
+{{ config(materialized='view') }}
 with
 
 scored_pairs as (

@@ -4,7 +4,9 @@ var identity_match_probability_threshold) or scores as two people, explained
 the build's session (customer360.spark.scoring); on DuckDB, Splink's DuckDB backend in this process,
 which writes the pairs to a Parquet file that dbt's database reads (DECISIONS §58). A value's term
 frequency counts the records that carry it outside its largest holder: the deterministic links say which
-records are one person's (customer360.identity.frequencies, DECISIONS §72)."""
+records are one person's (customer360.identity.frequencies, DECISIONS §72). A pair of records those links
+already join is not scored: the clustering joins them whatever the model says, unless a steward's
+must_not_link may split them (customer360.identity.clustering.joined_before_scoring, DECISIONS §78)."""
 
 from customer360.frames import parquet_result, spark_session, to_arrow, to_model_result
 from customer360.identity import stages
@@ -19,13 +21,22 @@ def model(dbt, session):
     match_model = to_arrow(dbt.ref("int_identity__match_model"))
     # records the deterministic links join are one holder of a value for its term frequency (DECISIONS §72)
     links = to_arrow(dbt.ref("int_identity__deterministic_links").select("record_key_a", "record_key_b"))
+    # a pair those links join is not scored, unless a steward's must_not_link may split them (DECISIONS §78)
+    corrections = to_arrow(
+        dbt.ref("int_identity__correction_pairs").select("record_key_a", "record_key_b", "correction_type")
+    )
     if spark is not None:
         return to_model_result(
-            stages.scored_pairs(records, match_model, threshold=threshold, spark=spark, deterministic=links), session
+            stages.scored_pairs(
+                records, match_model, threshold=threshold, spark=spark, deterministic=links, corrections=corrections
+            ),
+            session,
         )
     records = to_arrow(records)
     return parquet_result(
         session,
-        lambda path: stages.write_scored_pairs(records, match_model, path, threshold, deterministic=links),
+        lambda path: stages.write_scored_pairs(
+            records, match_model, path, threshold, deterministic=links, corrections=corrections
+        ),
         "scored_pairs",
     )

@@ -31,6 +31,9 @@ NULL_GAMMA = -1
 #: Pairs scored below this match probability are dropped before the threshold is chosen: they add
 #: almost nothing to the expected matches and would fill memory at scale.
 SCORE_FLOOR = 0.01
+#: The model input's column numbering the records the deterministic links already join
+#: (``clustering.joined_before_scoring``): the prediction rules leave out a pair of one number.
+JOINED_COLUMN = "joined_component"
 #: Pairs Splink predicts at a time (``score_and_decide_batches``), reckoned from the rules' pair bounds: its
 #: prediction table of one chunk holds every matching and intermediate column of both records of each
 #: pair, about a kilobyte per pair. At 1M records (3 chunks) the scoring peaked at 3.6 GiB instead of
@@ -190,11 +193,17 @@ def tf_columns(splink_model: Mapping[str, Any]) -> list[str]:
 
 
 def linker_for(
-    records: pa.Table, settings: Mapping[str, Any], con: duckdb.DuckDBPyConnection, holders: pa.Table | None = None
+    records: pa.Table,
+    settings: Mapping[str, Any],
+    con: duckdb.DuckDBPyConnection,
+    holders: pa.Table | None = None,
+    term_frequencies: bool | Mapping[str, pa.Table] = True,
 ):
     """A Splink linker over ``records`` on ``con``, with term frequencies counted over the records held by
     someone else (``frequencies.term_frequency_tables``; ``holders`` as ``frequencies.record_holders``
-    gives, by default one per profile)."""
+    gives, by default one per profile). ``term_frequencies`` may instead give the lookups (counted on
+    other records: a sample's pairs weighed by the frequencies of all the records), or be false to
+    register none: for a linker that only counts blocked pairs (the prior), which never reads them."""
     from splink import DuckDBAPI, Linker
 
     from .frequencies import term_frequency_tables
@@ -202,7 +211,11 @@ def linker_for(
     db_api = DuckDBAPI(con)
     frame = db_api.register(records, table_name="person_records")
     linker = Linker(frame, dict(settings), log_level=logging.WARNING)
-    for column, frequencies in term_frequency_tables(records, tf_columns(settings), holders).items():
+    if isinstance(term_frequencies, Mapping):
+        lookups = dict(term_frequencies)
+    else:
+        lookups = term_frequency_tables(records, tf_columns(settings) if term_frequencies else [], holders)
+    for column, frequencies in lookups.items():
         lookup = db_api.register(frequencies, table_name=f"tf_lookup_{column}")
         linker.table_management.register_term_frequency_lookup(lookup, column)
     return linker
@@ -211,8 +224,11 @@ def linker_for(
 def _predicting_linker(
     records: pa.Table, model: Mapping[str, Any], con: duckdb.DuckDBPyConnection, holders: pa.Table | None = None
 ):
-    """A linker whose predictions keep the matching and intermediate columns ``explain_sql`` reads."""
+    """A linker whose predictions keep the matching and intermediate columns ``explain_sql`` reads; over
+    records with ``JOINED_COLUMN`` it predicts only the pairs not already joined (``unjoined_rules``)."""
     settings = dict(model["splink"])
+    if JOINED_COLUMN in records.column_names:
+        settings = unjoined_rules(settings)
     settings["retain_matching_columns"] = True
     settings["retain_intermediate_calculation_columns"] = True
     return linker_for(records, settings, con, holders)
@@ -228,6 +244,31 @@ def _predict(
     """Splink's predictions of every blocked pair at or above ``floor`` on ``con``: (table name, its columns)."""
     linker = _predicting_linker(records, model, con, holders)
     return _table_and_columns(linker.inference.predict(threshold_match_probability=floor, warning_mode="never"), con)
+
+
+def _with_rules(settings: Mapping[str, Any], condition: str) -> dict[str, Any]:
+    """``settings`` whose prediction rules each also require ``condition`` (in the same order, so a pair's
+    ``match_key`` still names its rule)."""
+    settings = dict(settings)
+    settings["blocking_rules_to_generate_predictions"] = [
+        {**rule, "blocking_rule": f"({rule['blocking_rule']}) and ({condition})"}
+        for rule in settings["blocking_rules_to_generate_predictions"]
+    ]
+    return settings
+
+
+def unjoined_rules(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``settings`` predicting only the pairs the deterministic links have not joined (``JOINED_COLUMN``)."""
+    return _with_rules(settings, f"l.{JOINED_COLUMN} <> r.{JOINED_COLUMN}")
+
+
+def with_joined(records: pa.Table, joined: np.ndarray | None) -> pa.Table:
+    """The model input with ``JOINED_COLUMN`` (``clustering.joined_before_scoring``, in its order)."""
+    if joined is None:
+        return records
+    if len(joined) != records.num_rows:
+        raise ValueError(f"{len(joined)} joined-component numbers for {records.num_rows} records")
+    return records.append_column(JOINED_COLUMN, pa.array(np.asarray(joined, dtype=np.int64), pa.int64()))
 
 
 def score(
@@ -285,7 +326,12 @@ def decided_sql(explained: str, chosen: Threshold) -> str:
 
 
 def score_and_decide(
-    records, model: Mapping[str, Any], fixed: float | None = None, spark=None, holders: pa.Table | None = None
+    records,
+    model: Mapping[str, Any],
+    fixed: float | None = None,
+    spark=None,
+    holders: pa.Table | None = None,
+    joined=None,
 ) -> pa.Table:
     """Every blocked pair, scored and decided in one DuckDB: ``pair_decision`` ``link`` at or above the
     threshold (``fixed``, else the best expected F1 over the pairs at or above ``SCORE_FLOOR``,
@@ -295,12 +341,16 @@ def score_and_decide(
 
     With ``spark`` (a SparkSession; ``records`` a Spark DataFrame of the model input) the same SQL runs
     on Splink's Spark backend in that session instead (``customer360.spark.scoring``). ``holders``: whose
-    records are one person's for the term frequencies (``linker_for``)."""
+    records are one person's for the term frequencies (``linker_for``). ``joined``: the records the
+    deterministic links already join (``clustering.joined_before_scoring``, one number per record in the
+    records' order; on Spark a table of ``unique_id`` and ``JOINED_COLUMN``): their pairs are not scored,
+    and the threshold is chosen on the pairs the model decides. On the evaluation matrix's twelve data sets
+    that left every decision of the other pairs as it was (DECISIONS §78)."""
     if spark is not None:
         from customer360.spark.scoring import score_and_decide as score_and_decide_on_spark
 
-        return score_and_decide_on_spark(spark, records, model, fixed, holders)
-    return score_and_decide_batches(records, model, fixed, holders=holders).read_all()
+        return score_and_decide_on_spark(spark, records, model, fixed, holders, joined)
+    return score_and_decide_batches(records, model, fixed, holders=holders, joined=joined).read_all()
 
 
 def _score_into(
@@ -310,6 +360,7 @@ def _score_into(
     fixed: float | None,
     pairs_per_chunk: int | None,
     holders: pa.Table | None = None,
+    joined: np.ndarray | None = None,
 ) -> str:
     """Score every blocked pair into ``__c360_scored`` on ``con`` and choose the threshold: the SQL of the
     decided pairs (``decided_sql``).
@@ -320,7 +371,10 @@ def _score_into(
     explained pair (``explain_sql``: keys, weight and probability with the household correction, rule,
     and the explanation for a pair at or above the lowest threshold that can be chosen) and dropped, so
     only the narrow pairs are kept (DECISIONS §57). The threshold is then chosen from every pair's
-    probability, and a pair below it loses its explanation."""
+    probability, and a pair below it loses its explanation. With ``joined`` (``score_and_decide``) the pairs
+    of records the deterministic links already join are not predicted: the threshold is chosen on the pairs
+    the model decides."""
+    records = with_joined(records, joined)
     chunks = _chunks(records, model, pairs_per_chunk or PAIRS_PER_CHUNK)
     lowest = min(THRESHOLD_BOUNDS[0], fixed) if fixed is not None else THRESHOLD_BOUNDS[0]
     for chunk, (relation, columns) in enumerate(_predict_chunks(records, model, chunks, con, holders)):
@@ -345,6 +399,7 @@ def score_and_decide_batches(
     batch_rows: int = 1_000_000,
     pairs_per_chunk: int | None = None,
     holders: pa.Table | None = None,
+    joined: np.ndarray | None = None,
 ) -> pa.RecordBatchReader:
     """``score_and_decide`` on DuckDB as a stream of Arrow batches of at most ``batch_rows`` rows (scored
     as ``_score_into`` says): the decided pairs are never all in Python's memory at once. The DuckDB stays
@@ -352,7 +407,9 @@ def score_and_decide_batches(
     DuckDB writing a table from an Arrow stream held far more memory than its limit (DECISIONS §58)."""
     con = connection()
     try:
-        stream = con.sql(_score_into(con, records, model, fixed, pairs_per_chunk, holders)).to_arrow_reader(batch_rows)
+        stream = con.sql(
+            _score_into(con, records, model, fixed, pairs_per_chunk, holders, joined)
+        ).to_arrow_reader(batch_rows)
     except BaseException:
         con.close()
         raise
@@ -378,6 +435,7 @@ def score_and_decide_to_parquet(
     fixed: float | None = None,
     pairs_per_chunk: int | None = None,
     holders: pa.Table | None = None,
+    joined: np.ndarray | None = None,
 ) -> int:
     """``score_and_decide`` on DuckDB written by that DuckDB to a Parquet file at ``path``, in ``schema``
     (its columns, in its order and types): the build's hand-over of the scored pairs to dbt's database,
@@ -388,7 +446,7 @@ def score_and_decide_to_parquet(
     target = "'" + str(path).replace("'", "''") + "'"
     con = connection()
     try:
-        decided = _score_into(con, records, model, fixed, pairs_per_chunk, holders)
+        decided = _score_into(con, records, model, fixed, pairs_per_chunk, holders, joined)
         # COPY answers with the number of rows it wrote: the file is not read back to count them
         return int(con.execute(f"copy (select {columns} from ({decided})) to {target} (format parquet)").fetchone()[0])
     finally:

@@ -158,14 +158,24 @@ def _links(deterministic) -> pa.Table | None:
     return to_arrow_table(deterministic).select(["record_key_a", "record_key_b"])
 
 
+def _joined(record_keys, deterministic, corrections):
+    """``clustering.joined_before_scoring`` of the model input's keys: which pairs are not scored."""
+    if corrections is not None:
+        corrections = to_arrow_table(corrections).select(["record_key_a", "record_key_b", "correction_type"])
+    return clustering.joined_before_scoring(record_keys, _links(deterministic), corrections)
+
+
 def scored_pairs(
-    records, match_model_table, threshold: float | None = None, spark=None, deterministic=None
+    records, match_model_table, threshold: float | None = None, spark=None, deterministic=None, corrections=None
 ) -> pa.Table | pa.RecordBatchReader:
     """Every blocked pair the model scored: ``link`` at or above the threshold, ``apart`` below it (the
     clustering weighs every scored pair between two customers, DECISIONS §42), with the threshold and what
     the model expects of it on every row. ``threshold`` fixes it (var); else it is chosen by expected F1.
     A value's term frequency counts the records that carry it outside its largest holder; the
-    ``deterministic`` links say which records are one person's (``frequencies``, DECISIONS §72).
+    ``deterministic`` links say which records are one person's (``frequencies``, DECISIONS §72). A pair of
+    records those links already join is not scored: the clustering joins them whatever the model says,
+    unless a steward's must_not_link (``corrections``, the correction pairs) may split them
+    (``clustering.joined_before_scoring``, DECISIONS §78).
 
     With ``spark`` (the build's SparkSession), ``records`` is the model input as a Spark DataFrame and
     Splink's Spark backend scores it in that session (``customer360.spark.scoring``); the result is then a
@@ -179,18 +189,24 @@ def scored_pairs(
         from customer360.spark.scoring import record_holders as record_holders_on_spark
 
         holders = record_holders_on_spark(spark, records, _links(deterministic))
-        return matching.score_and_decide(records, model, threshold, spark=spark, holders=holders).select(
-            schema.names
-        ).cast(schema)
+        keys = holders.column("unique_id")
+        joined = pa.table({
+            "unique_id": keys,
+            matching.JOINED_COLUMN: _joined(keys, deterministic, corrections),
+        })
+        return matching.score_and_decide(
+            records, model, threshold, spark=spark, holders=holders, joined=joined
+        ).select(schema.names).cast(schema)
     # scored, decided and explained in DuckDB: millions of pairs at scale never pass through Python lists
     model_input = prepare_records(records)
     holders = frequencies.record_holders(model_input, _links(deterministic))
-    stream = matching.score_and_decide_batches(model_input, model, threshold, holders=holders)
+    joined = _joined(model_input.column("unique_id"), deterministic, corrections)
+    stream = matching.score_and_decide_batches(model_input, model, threshold, holders=holders, joined=joined)
     return pa.RecordBatchReader.from_batches(schema, (batch.select(schema.names).cast(schema) for batch in stream))
 
 
 def write_scored_pairs(
-    records, match_model_table, path: str, threshold: float | None = None, deterministic=None
+    records, match_model_table, path: str, threshold: float | None = None, deterministic=None, corrections=None
 ) -> int:
     """``scored_pairs`` on DuckDB written to a Parquet file at ``path`` in the published schema (the
     build's hand-over to dbt's database, ``matching.score_and_decide_to_parquet``); the number of pairs.
@@ -204,7 +220,10 @@ def write_scored_pairs(
         return 0
     model_input = prepare_records(records)
     holders = frequencies.record_holders(model_input, _links(deterministic))
-    return matching.score_and_decide_to_parquet(model_input, model, path, schema, threshold, holders=holders)
+    joined = _joined(model_input.column("unique_id"), deterministic, corrections)
+    return matching.score_and_decide_to_parquet(
+        model_input, model, path, schema, threshold, holders=holders, joined=joined
+    )
 
 
 def customers(records, deterministic, pairs, match_model_table, previous=None, corrections=None) -> pa.Table:

@@ -127,11 +127,17 @@ def term_frequency_frames(spark, records, columns: Collection[str], holders: pa.
 
 
 def score_and_decide(
-    spark, records, model: Mapping[str, Any], fixed: float | None = None, holders: pa.Table | None = None
+    spark,
+    records,
+    model: Mapping[str, Any],
+    fixed: float | None = None,
+    holders: pa.Table | None = None,
+    joined: pa.Table | None = None,
 ) -> pa.Table:
     """``matching.score_and_decide`` with Splink's Spark backend on ``spark``; ``records`` the model input
     as a Spark DataFrame. The same SQL as on DuckDB, translated (``spark_sql``); the same threshold
-    choice (``matching.choose_threshold``) on the probabilities collected to the driver."""
+    choice (``matching.choose_threshold``) on the probabilities collected to the driver. ``joined``
+    (``unique_id``, ``matching.JOINED_COLUMN``): the pairs of one number are not scored."""
     from splink import Linker, SparkAPI
 
     before = {t.name for t in spark.catalog.listTables() if t.isTemporary}
@@ -140,6 +146,9 @@ def score_and_decide(
         db_api = SparkAPI(spark_session=spark, register_udfs_automatically=False, break_lineage_method="persist")
         register_similarity_functions(spark)  # DuckDB's semantics under the names the levels call
         settings = spark_settings(model["splink"])
+        if joined is not None:
+            records = records.join(spark.createDataFrame(joined), on="unique_id", how="inner")
+            settings = matching.unjoined_rules(settings)
         settings["retain_matching_columns"] = True
         settings["retain_intermediate_calculation_columns"] = True
         frame = db_api.register(records, table_name="person_records")
