@@ -381,6 +381,26 @@ def test_a_pair_the_deterministic_links_join_is_not_scored_and_every_other_is_de
     assert all({c: left[pair][c] for c in decided} == {c: row[c] for c in decided} for pair, row in kept.items())
 
 
+def test_the_prior_from_the_rules_pair_counts_is_splinks_estimate_to_the_last_bit(trained):
+    """The prior rules' marginal counts add up to the cumulative count Splink's
+    ``estimate_probability_two_random_records_match`` divides by the recall and the pairs of the records, so
+    training computes it from the counts it already has instead of a linker counting them again (§79)."""
+    _, _, model_input, _, _ = trained
+    usable = features.usable_columns(model_input)
+    rules, _ = training.prediction_rules(model_input, usable)
+    candidates = settings.usable_rules(settings.PRIOR_RULES, usable)
+    counts = training.count_pairs(model_input, candidates)
+    assert sum(counts) > 0
+    linker = matching.linker_for(model_input, settings.settings_dict(usable, 0.01, rules), matching.connection())
+    linker.training.estimate_probability_two_random_records_match(
+        [rule.sql for rule, pairs in zip(candidates, counts) if pairs > 0], recall=0.6
+    )
+    splinks = linker.misc.save_model_to_json()["probability_two_random_records_match"]
+    assert training.prior_from_pairs(sum(counts), model_input.num_rows, 0.6) == splinks
+    with pytest.raises(ValueError, match="recall must be at least"):
+        training.prior_from_pairs(10, 5, 0.6)  # 10 pairs found among 5 records' 10 pairs at a recall of 0.6
+
+
 def test_a_shared_email_weighs_by_its_frequency_with_no_floor(trained):
     """Names and places keep a floor on the term-frequency u (a one-off typo is no rare coincidence); an
     email or a phone does not: two people share one only when they share a mailbox or a line. Among 5,000

@@ -197,13 +197,12 @@ def linker_for(
     settings: Mapping[str, Any],
     con: duckdb.DuckDBPyConnection,
     holders: pa.Table | None = None,
-    term_frequencies: bool | Mapping[str, pa.Table] = True,
+    term_frequencies: Mapping[str, pa.Table] | None = None,
 ):
     """A Splink linker over ``records`` on ``con``, with term frequencies counted over the records held by
     someone else (``frequencies.term_frequency_tables``; ``holders`` as ``frequencies.record_holders``
-    gives, by default one per profile). ``term_frequencies`` may instead give the lookups (counted on
-    other records: a sample's pairs weighed by the frequencies of all the records), or be false to
-    register none: for a linker that only counts blocked pairs (the prior), which never reads them."""
+    gives, by default one per profile). ``term_frequencies`` may instead give the lookups, counted on other
+    records: an EM pass on a sample weighs its pairs by the frequencies of every profile."""
     from splink import DuckDBAPI, Linker
 
     from .frequencies import term_frequency_tables
@@ -211,11 +210,9 @@ def linker_for(
     db_api = DuckDBAPI(con)
     frame = db_api.register(records, table_name="person_records")
     linker = Linker(frame, dict(settings), log_level=logging.WARNING)
-    if isinstance(term_frequencies, Mapping):
-        lookups = dict(term_frequencies)
-    else:
-        lookups = term_frequency_tables(records, tf_columns(settings) if term_frequencies else [], holders)
-    for column, frequencies in lookups.items():
+    if term_frequencies is None:
+        term_frequencies = term_frequency_tables(records, tf_columns(settings), holders)
+    for column, frequencies in term_frequencies.items():
         lookup = db_api.register(frequencies, table_name=f"tf_lookup_{column}")
         linker.table_management.register_term_frequency_lookup(lookup, column)
     return linker

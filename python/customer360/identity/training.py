@@ -230,6 +230,20 @@ def prediction_rules(records: pa.Table, usable: list[str]) -> tuple[list[Blockin
     return kept, notes
 
 
+def prior_from_pairs(found: int, n: int, recall: float) -> float:
+    """The share of random pairs of ``n`` records that match, when rules finding ``found`` of the pairs have
+    ``recall``: Splink's ``estimate_probability_two_random_records_match`` to the last bit — its count is the
+    rules' cumulative count, the sum of their marginal counts (``count_pairs``), so a linker counting them a
+    second time is not needed (2-3 s at 1M source records, DECISIONS §79)."""
+    total = n * (n - 1) // 2
+    if found > total * recall:
+        raise ValueError(
+            "Deterministic matching rules led to more observed matches than is consistent with supplied recall. "
+            f"With these rules, recall must be at least {found / total:,.2f}."
+        )
+    return (found / recall) / total
+
+
 def _fallback_prior(n: int) -> float:
     """One other record per person: about n/2 matching pairs among n(n-1)/2."""
     return min(0.5, 1.0 / max(n - 1, 1))
@@ -386,12 +400,11 @@ def em_sample(profiles: pa.Table, rule: BlockingRule, seed: int, max_pairs: int 
         con.close()
 
 
-def _em_pass(linker, rule: BlockingRule, profiles: pa.Table, frequencies, sample: pa.Table | None = None):
-    """One EM pass over ``rule``'s pairs: (the linker to go on with, whether the pass ran, a note or None).
-
-    With ``sample`` (``em_sample``) the pass runs on those profiles' pairs and the linker it hands on is
-    over every profile again; ``frequencies`` are the term-frequency lookups of every profile, so a sample's
-    pairs are weighed as the whole data's are.
+def _em_pass(linker, rule: BlockingRule, paired: pa.Table, frequencies):
+    """One EM pass over ``rule``'s pairs among the ``paired`` profiles (every profile, or ``em_sample``'s),
+    run by ``linker`` (over ``paired``): (a linker over ``paired`` holding the model to go on with, whether
+    the pass ran, a note or None). ``frequencies`` are the term-frequency lookups of every profile, so a
+    sample's pairs are weighed as the whole data's are.
 
     Splink refuses an m probability below 1e-300 in the middle of EM: a level that all but vanishes from a
     block's matches shrinks towards zero as EM converges (the same-name pass of the export without email or
@@ -401,14 +414,11 @@ def _em_pass(linker, rule: BlockingRule, profiles: pa.Table, frequencies, sample
     part-way leaves the comparisons its rule fixes switched off in the linker."""
     from .matching import connection, linker_for
 
-    def over(table: pa.Table, settings):
-        return linker_for(table, settings, connection(), term_frequencies=frequencies)
+    def over(settings):
+        return linker_for(paired, settings, connection(), term_frequencies=frequencies)
 
     before = _saved_model(linker)
     full = iterations = int(before.get("max_iterations", 25))
-    paired = profiles if sample is None else sample
-    if sample is not None:
-        linker = over(sample, before)
     while True:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule.sql)
@@ -416,18 +426,16 @@ def _em_pass(linker, rule: BlockingRule, profiles: pa.Table, frequencies, sample
             underflow = isinstance(error, ValueError) and "below the minimum allowed" in str(error)
             if not underflow or iterations <= MIN_EM_ITERATIONS:
                 note = f"EM pass {rule.name} failed: {type(error).__name__}: {str(error)[:200]}"
-                return over(profiles, before), False, note
+                return over(before), False, note
             iterations = max(MIN_EM_ITERATIONS, iterations // 2)
-            linker = over(paired, {**before, "max_iterations": iterations})
+            linker = over({**before, "max_iterations": iterations})
             continue
-        if iterations == full and sample is None:
+        if iterations == full:
             return linker, True, None
-        # the later passes and the saved model keep the full number of iterations, over every profile
+        # the later passes and the saved model keep the full number of iterations
         after = _saved_model(linker)
-        note = None if iterations == full else (
-            f"EM pass {rule.name}: an m probability underflowed in {full} iterations; estimated in at most {iterations}"
-        )
-        return over(profiles, {**after, "max_iterations": full}), True, note
+        note = f"EM pass {rule.name}: an m probability underflowed in {full} iterations; estimated in at most {iterations}"
+        return over({**after, "max_iterations": full}), True, note
 
 
 def prior_recall(records: pa.Table, labels: pa.Table | None, rules: list[BlockingRule]) -> tuple[float, int] | None:
@@ -492,7 +500,8 @@ def train(
     from .matching import connection, linker_for, tf_columns
     from .prepare import distinct_profiles
 
-    prior_rules = [rule for rule, pairs in zip(candidates, count_pairs(records, candidates)) if pairs > 0]
+    prior_counts = count_pairs(records, candidates)
+    prior_rules = [rule for rule, pairs in zip(candidates, prior_counts) if pairs > 0]
     # the prior on the records (the pairs the model will score), u and EM on distinct profiles: a person's
     # identical records are one
     prior = _fallback_prior(n)
@@ -503,14 +512,7 @@ def train(
             f"prior: recall {model_settings.PRIOR_RECALL} assumed (too few known pairs without required fields)"
             if measured is None else f"prior: recall {recall:.3f} measured on {measured[1]} known pairs"
         )
-        # counting pairs reads no term frequency: none are counted for this linker
-        counting = linker_for(
-            records, model_settings.settings_dict(usable, prior, rules), connection(), term_frequencies=False
-        )
-        counting.training.estimate_probability_two_random_records_match(
-            [rule.sql for rule in prior_rules], recall=recall
-        )
-        prior = float(counting.misc.save_model_to_json()["probability_two_random_records_match"])
+        prior = prior_from_pairs(sum(prior_counts), n, recall)
     else:
         skipped.append("prior: no near-certain rule found a pair; one other record per person assumed")
     profiles = distinct_profiles(records)
@@ -522,21 +524,32 @@ def train(
     linker.training.estimate_u_using_random_sampling(max_pairs=u_sampling_pairs(profiles.num_rows), seed=seed)
     tick("u by random sampling", 2, total)
     passes = []
+    # ``linker`` is over every profile while it holds the model so far; a pass on a sample has a linker of
+    # its own, and the next pass over every profile makes a new one from the model (Splink prepares a
+    # linker's records once, so the passes over every profile share one while they can)
+    estimated = _saved_model(linker)
     for done, (rule, pairs) in enumerate(zip(training_rules, count_pairs(records, training_rules)), start=3):
         if pairs < MIN_EM_PAIRS:
             skipped.append(f"EM pass {rule.name}: {pairs} pairs, fewer than {MIN_EM_PAIRS}")
         else:
             sample = em_sample(profiles, rule, seed)
-            if sample is not None:
+            if sample is None:
+                linker = linker or linker_for(profiles, estimated, connection(), term_frequencies=frequencies)
+                ran_by, ran, note = _em_pass(linker, rule, profiles, frequencies)
+                linker = ran_by
+            else:
                 skipped.append(f"EM pass {rule.name}: on whole blocks holding {sample.num_rows:,} of the "
                                f"{profiles.num_rows:,} profiles (about {EM_MAX_PAIRS:,} pairs)")
-            linker, ran, note = _em_pass(linker, rule, profiles, frequencies, sample)
+                sampled = linker_for(sample, estimated, connection(), term_frequencies=frequencies)
+                ran_by, ran, note = _em_pass(sampled, rule, sample, frequencies)
+                linker = None
+            estimated = _saved_model(ran_by)
             if ran:
                 passes.append(rule.name)
             if note:
                 skipped.append(note)
         tick(f"EM pass {rule.name}", done, total)
-    splink_model = _saved_model(linker)
+    splink_model = estimated
     splink_model["probability_two_random_records_match"] = prior
     labelled = apply_label_counts(splink_model, label_level_counts(records, labels, splink_model))
     model = {
