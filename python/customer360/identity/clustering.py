@@ -150,19 +150,25 @@ def joined_before_scoring(record_keys, deterministic: pa.Table | None, correctio
     n = len(keys)
     if deterministic is None or deterministic.num_rows == 0 or n == 0:
         return np.arange(n, dtype=np.int64)
+    from .frequencies import holders
+
     ends = [deterministic.column(c).cast(pa.string()).combine_chunks() for c in ("record_key_a", "record_key_b")]
     graph_keys = pc.unique(pa.concat_arrays([keys, *ends]))
-    a, b, _ = known_links(deterministic, graph_keys)
-    labels = components.component_labels(len(graph_keys), a, b).astype(np.int64)
-    if corrections is not None and corrections.num_rows:
-        kind = corrections.column("correction_type").to_pylist()
-        apart = corrections.filter(pa.array([k == "must_not_link" for k in kind], pa.bool_()))
-        if apart.num_rows:
-            ka, kb, _, _ = _link_positions(apart, graph_keys)
-            named = np.concatenate([ka[ka >= 0], kb[kb >= 0]])
-            split = np.isin(labels, labels[named])
-            labels = np.where(split, len(graph_keys) + np.arange(len(graph_keys), dtype=np.int64), labels)
+    labels = holders(graph_keys, [deterministic]).column("holder").to_numpy()
+    apart = _corrections_of_type(corrections, "must_not_link")
+    if apart is not None and apart.num_rows:
+        ka, kb, _, _ = _link_positions(apart, graph_keys)  # one named record is enough to split
+        named = np.concatenate([ka[ka >= 0], kb[kb >= 0]])
+        split = np.isin(labels, labels[named])
+        labels = np.where(split, len(graph_keys) + np.arange(len(graph_keys), dtype=np.int64), labels)
     return labels[_positions(graph_keys, keys)]
+
+
+def _corrections_of_type(corrections: pa.Table | None, correction_type: str) -> pa.Table | None:
+    """The steward correction pairs of one ``correction_type`` (``must_link``, ``must_not_link``)."""
+    if corrections is None:
+        return None
+    return corrections.filter(pc.fill_null(pc.equal(corrections.column("correction_type"), correction_type), False))
 
 
 def _steward(corrections: pa.Table | None, record_keys: pa.Array) -> components.Steward:
@@ -170,11 +176,9 @@ def _steward(corrections: pa.Table | None, record_keys: pa.Array) -> components.
     (int_identity__steward_corrections reports it as unresolved)."""
     if corrections is None or corrections.num_rows == 0:
         return components.Steward()
-    kind = corrections.column("correction_type").to_pylist()
     pairs = {}
     for wanted in ("must_link", "must_not_link"):
-        chosen = corrections.filter(pa.array([k == wanted for k in kind], pa.bool_()))
-        a, b, _ = known_links(chosen, record_keys)
+        a, b, _ = known_links(_corrections_of_type(corrections, wanted), record_keys)
         pairs[wanted] = (a, b)
     return components.Steward(pairs["must_link"], pairs["must_not_link"])
 

@@ -243,20 +243,16 @@ def _predict(
     return _table_and_columns(linker.inference.predict(threshold_match_probability=floor, warning_mode="never"), con)
 
 
-def _with_rules(settings: Mapping[str, Any], condition: str) -> dict[str, Any]:
-    """``settings`` whose prediction rules each also require ``condition`` (in the same order, so a pair's
-    ``match_key`` still names its rule)."""
+def unjoined_rules(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``settings`` predicting only the pairs the deterministic links have not joined: each prediction rule
+    also requires two ``JOINED_COLUMN`` numbers (in the same order, so a pair's ``match_key`` still names
+    its rule)."""
     settings = dict(settings)
     settings["blocking_rules_to_generate_predictions"] = [
-        {**rule, "blocking_rule": f"({rule['blocking_rule']}) and ({condition})"}
+        {**rule, "blocking_rule": f"({rule['blocking_rule']}) and (l.{JOINED_COLUMN} <> r.{JOINED_COLUMN})"}
         for rule in settings["blocking_rules_to_generate_predictions"]
     ]
     return settings
-
-
-def unjoined_rules(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """``settings`` predicting only the pairs the deterministic links have not joined (``JOINED_COLUMN``)."""
-    return _with_rules(settings, f"l.{JOINED_COLUMN} <> r.{JOINED_COLUMN}")
 
 
 def with_joined(records: pa.Table, joined: np.ndarray | None) -> pa.Table:
