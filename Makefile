@@ -20,6 +20,7 @@ DEMO_BI_DB := data/customer360_bi.duckdb
 TEST_BI_DB := data/test/customer360_test_bi.duckdb
 APP_PORT ?= 8501
 LINT_DB := data/test/customer360_lint.duckdb
+LINT_DIR := data/test/lint
 
 .PHONY: help install data test-data build test lint pytest dbt-test corrections-test browser-deps browser-test app docs bench evaluate evaluate-surveys evaluate-conflicts stability identity-bench clean doctor
 
@@ -60,9 +61,11 @@ build: install data
 	$(BIN)/customer360 privacy-check --bi $(DEMO_BI_DB) --private $(DEMO_DB) --manifest target/manifest.json --target-dir target --logs-dir logs
 	@echo "BI database: $(DEMO_BI_DB)   docs: target/static_index.html"
 
+# The lint compiles through dbt with a database, target and log folder of its own, so it can run beside a build.
 lint: install
 	mkdir -p $(dir $(LINT_DB))
-	CUSTOMER360_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
+	CUSTOMER360_DB_PATH=$(LINT_DB) DBT_TARGET_PATH=$(LINT_DIR)/target DBT_LOG_PATH=$(LINT_DIR)/logs \
+	  $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 # Both cores (pytest-xdist): each test writes only under its own tmp_path. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
@@ -92,7 +95,23 @@ browser-test: install browser-deps
 	CUSTOMER360_TEST_BI_DB=$(TEST_BI_DB) CUSTOMER360_DOCS_HTML=target/static_index.html \
 	  CUSTOMER360_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser python/tests
 
-test: lint pytest dbt-test metrics-test corrections-test browser-test
+# make test runs two lanes side by side, one per core (DECISIONS §81): the lint then pytest, and the test build
+# then the checks that read it (dbt-test, metrics-test, corrections-test, browser-test). Each lane runs its
+# steps in order and prefixes its lines with its name; the lanes share nothing but the source tree (the lint
+# has its own database, target and log folders; pytest writes under its own tmp paths). TEST_LANES=1 runs the
+# lanes one after the other.
+TEST_LANES ?= 2
+test: install test-data browser-deps
+	$(MAKE) --no-print-directory -j$(TEST_LANES) test-lane-static test-lane-build
+
+.PHONY: test-lane-static test-lane-build
+test-lane-static:
+	set -o pipefail; $(MAKE) --no-print-directory -j1 lint pytest 2>&1 \
+	  | sed -u -e '/-j1 forced in submake/d' -e 's/^/[lint, pytest] /'
+
+test-lane-build:
+	set -o pipefail; $(MAKE) --no-print-directory -j1 dbt-test metrics-test corrections-test browser-test 2>&1 \
+	  | sed -u -e '/-j1 forced in submake/d' -e 's/^/[test build] /'
 
 app: install
 	@test -f $(DEMO_BI_DB) || { echo "no $(DEMO_BI_DB): run make build first"; exit 1; }
