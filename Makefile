@@ -26,7 +26,7 @@ LINT_DIR := data/test/lint
 
 help:
 	@echo "make build   install, generate demo data if absent, dbt build, docs"
-	@echo "make test    install, sqlfluff, pytest, dbt build on the test data set"
+	@echo "make test    install, then two lanes side by side: sqlfluff + pytest, and the test build + its checks (TEST_LANES=1: one after the other)"
 	@echo "make bench   generator throughput at 1M source records"
 	@echo "make evaluate        identity precision/recall/F1 of the demo build against the generator's truth"
 	@echo "make stability       share of unchanged customers keeping their id after ~5% new records"
