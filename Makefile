@@ -101,17 +101,19 @@ browser-test: install browser-deps
 # has its own database, target and log folders; pytest writes under its own tmp paths). TEST_LANES=1 runs the
 # lanes one after the other.
 TEST_LANES ?= 2
+comma := ,
+# $(call lane,<name>,<steps>): the steps one after the other, each output line prefixed with [<name>].
+lane = set -o pipefail; $(MAKE) --no-print-directory -j1 $(2) 2>&1 | sed -u -e '/-j1 forced in submake/d' -e 's/^/[$(1)] /'
+
 test: install test-data browser-deps
 	$(MAKE) --no-print-directory -j$(TEST_LANES) test-lane-static test-lane-build
 
 .PHONY: test-lane-static test-lane-build
 test-lane-static:
-	set -o pipefail; $(MAKE) --no-print-directory -j1 lint pytest 2>&1 \
-	  | sed -u -e '/-j1 forced in submake/d' -e 's/^/[lint, pytest] /'
+	$(call lane,lint$(comma) pytest,lint pytest)
 
 test-lane-build:
-	set -o pipefail; $(MAKE) --no-print-directory -j1 dbt-test metrics-test corrections-test browser-test 2>&1 \
-	  | sed -u -e '/-j1 forced in submake/d' -e 's/^/[test build] /'
+	$(call lane,test build,dbt-test metrics-test corrections-test browser-test)
 
 app: install
 	@test -f $(DEMO_BI_DB) || { echo "no $(DEMO_BI_DB): run make build first"; exit 1; }
