@@ -184,6 +184,51 @@ def test_missing_reasons():
     assert matrix.missing_reason("k4", quarantined, identity).startswith("key not in the build")
 
 
+def test_missed_pairs_are_counted_once_on_the_smaller_side_by_what_it_holds():
+    """P1's five records fall into customers x (3), y (1) and z (1): x is kept, y misses its 3 pairs with x,
+    z its 4 with x and y — 7, all of P1's 10 pairs but x's 3. A part is labelled by its best record. P2 is
+    one customer and misses nothing; a record missing from the crosswalk is not counted here."""
+    truth = {"a": "P1", "b": "P1", "c": "P1", "d": "P1", "e": "P1", "f": "P2", "g": "P2", "h": "P2"}
+    predicted = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "z", "f": "w", "g": "w"}
+    evidence = {"a": 4, "b": 4, "c": 0, "d": 1, "e": 3, "f": 4, "g": 0}  # e: an email, no full name
+    missed = matrix.missed_pairs_by_evidence(truth, predicted, evidence)
+    assert missed == {matrix.EVIDENCE[1]: 3, matrix.EVIDENCE[3]: 4}
+    assert sum(missed.values()) == 10 - 3
+    assert matrix.format_missed(missed) == (
+        "an email, a phone or an id number without a full name 4; one name, with or without a place, nothing else 3"
+    )
+    # z holds an email, so its split can be mended; y's (one name) cannot: at most x's 3 pairs, z's 4 and
+    # P2's 1 of the 13 true pairs (h, missing from the crosswalk, stays missing)
+    assert matrix.recall_bound(4 / 13, truth, missed) == pytest.approx((3 + 4 + 1) / 13)
+    assert matrix.recall_bound(0.5, {"a": "P1"}, Counter()) == 0.5  # no true pair
+    # ties between parts of one size: the smaller customer id is kept, the other misses the pair
+    tie = matrix.missed_pairs_by_evidence({"a": "P1", "b": "P1"}, {"a": "y", "b": "x"}, {"a": 2, "b": 0})
+    assert tie == {matrix.EVIDENCE[2]: 1}
+
+
+def test_evidence_levels_follow_what_a_record_holds():
+    import duckdb
+
+    rows = [
+        ("ann", "lee", None, None, None, 4),  # a full name and a postcode
+        ("ann", "lee", None, None, None, 2),
+        (None, "lee", "1 HIGH ST", None, None, 1),  # one name and a place
+        ("ann", None, None, "ann@example.com", None, 3),
+        (None, None, None, None, None, 0),
+    ]
+    con = duckdb.connect()
+    try:
+        con.execute("create table r (first_name varchar, last_name varchar, address_line_1 varchar, postal_code varchar,"
+                    " city varchar, birth_date date, email_key varchar, phone_e164 varchar, national_id varchar,"
+                    " expected int)")
+        con.executemany("insert into r values (?, ?, ?, ?, null, null, ?, ?, null, ?)",
+                        [(f, l, a, "12345" if i == 0 else None, e, p, x) for i, (f, l, a, e, p, x) in enumerate(rows)])
+        got = con.sql(f"select {matrix.EVIDENCE_SQL} as level, expected from r").fetchall()
+    finally:
+        con.close()
+    assert [level for level, _ in got] == [expected for _, expected in got]
+
+
 # --------------------------------------------------------------------------------------------------
 # Splink alone: settings construction
 # --------------------------------------------------------------------------------------------------

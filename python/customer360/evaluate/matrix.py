@@ -13,7 +13,11 @@ written to ``--out``.
 Scoring (``universe``): every truth record counts. A record the pipeline drops (quarantined, anonymous,
 not in the crosswalk) is a singleton, so it costs recall; the count and the reasons are printed. The
 figure of ``make evaluate`` (records in the crosswalk only) is kept in the CSV as
-``pairwise_f1_crosswalk_only``. Households are scored when the truth has them.
+``pairwise_f1_crosswalk_only``. Households are scored when the truth has them. The true pairs the crosswalk
+split apart are broken down by what the split-off part holds at best (``missed_pairs_by_evidence``: a full
+name and another field; an email, phone or id number without a full name; a full name only; one name with or
+without a place; nothing to compare): the first kind is the matcher's to find, the last two no field of the
+data can mend.
 
 A data set is ``(generator arguments, systems, vars)`` or a public-data mapping; generator export shapes
 plug in by name (``SHAPES``): when the generator has no ``--shape`` option the row says so. A failed build
@@ -279,6 +283,84 @@ class PipelineOutput:
     persons: dict[str, str]  # record key → customer id
     households: dict[str, str]  # record key → household id (or the customer's own)
     missing_reasons: Counter
+    evidence: dict[str, int] = field(default_factory=dict)  # record key → EVIDENCE level (identity records only)
+
+
+#: What a record carries to be compared on, weakest first (``EVIDENCE_SQL``), for the breakdown of the
+#: missed pairs (``missed_pairs_by_evidence``).
+EVIDENCE = (
+    "nothing to compare (placed by a key)",
+    "one name, with or without a place, nothing else",
+    "a full name and nothing else",
+    "an email, a phone or an id number without a full name",
+    "a full name and another field",
+)
+#: SQL over ``int_identity__records``: a record's ``EVIDENCE`` level. A place is a street, postcode or town;
+#: "another field" is any the model compares besides the names: a place, birth date, email, phone or id number.
+EVIDENCE_SQL = """
+    case
+        when first_name is not null and last_name is not null
+            and coalesce(address_line_1, postal_code, city, cast(birth_date as varchar), email_key, phone_e164,
+                national_id) is not null then 4
+        when coalesce(email_key, phone_e164, national_id) is not null then 3
+        when first_name is not null and last_name is not null then 2
+        when coalesce(first_name, last_name) is not null then 1
+        else 0
+    end
+"""
+
+
+def missed_pairs_by_evidence(
+    truth: Mapping[str, str], predicted: Mapping[str, str], evidence: Mapping[str, int]
+) -> Counter:
+    """Where the true pairs the crosswalk split went, by what the split-off part carries.
+
+    Each true person's records in the crosswalk fall into one or more predicted customers (parts). Its
+    largest part (ties: the smaller customer id) is kept; every other part, from the largest down, misses
+    its pairs with the records of the parts before it, so every missed pair is counted once, on the smaller
+    side of the split. A part is labelled by the strongest record it holds (``EVIDENCE``; a record without
+    identity fields, e.g. a web session placed by its user key, counts as nothing to compare). A part whose
+    best record holds one name (and maybe a place) or nothing is a split no field of the data can mend:
+    the same first name at the same postcode may be a relative; a part with a full name and another field
+    is the matcher's to find. Records missing from the crosswalk are not here (the missing reasons count
+    them)."""
+    parts: dict[str, Counter] = {}
+    best: dict[tuple[str, str], int] = {}
+    for key, person in truth.items():
+        customer = predicted.get(key)
+        if customer is None:
+            continue
+        parts.setdefault(person, Counter())[customer] += 1
+        level = evidence.get(key, 0)
+        best[person, customer] = max(best.get((person, customer), 0), level)
+    missed: Counter = Counter()
+    for person, sizes in parts.items():
+        ordered = sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))
+        before = 0
+        for i, (customer, size) in enumerate(ordered):
+            if i:
+                missed[EVIDENCE[best[person, customer]]] += size * before
+            before += size
+    return missed
+
+
+#: The ``EVIDENCE`` levels a split can be mended from: the split-off part holds a full name, or an email, a
+#: phone or an id number. The others (one name at most, nothing) no field of the data can join to a person.
+MENDABLE = frozenset(EVIDENCE[2:])
+
+
+def recall_bound(recall: float, truth: Mapping[str, str], missed: Counter) -> float:
+    """The pairwise recall with every mendable split (``MENDABLE``) mended: the most a matcher can reach on
+    the crosswalk's records (records missing from it stay missing)."""
+    sizes = Counter(truth.values())
+    true_pairs = sum(n * (n - 1) // 2 for n in sizes.values())
+    if true_pairs == 0:
+        return recall
+    return recall + sum(n for label, n in missed.items() if label in MENDABLE) / true_pairs
+
+
+def format_missed(missed: Counter) -> str:
+    return "; ".join(f"{label} {missed[label]:,}" for label in reversed(EVIDENCE) if missed.get(label))
 
 
 def read_pipeline(db: Path, truth_keys: set[str]) -> PipelineOutput | None:
@@ -301,14 +383,18 @@ def read_pipeline(db: Path, truth_keys: set[str]) -> PipelineOutput | None:
         households = {k: (h or f"customer:{c}") for k, c, h in rows}
         quarantined = dict(con.execute(f"select record_key, rejection_reason from build.{QUARANTINE}").fetchall()) \
             if _has_table(con, QUARANTINE) else {}
-        identity = dict(con.execute(f"select record_key, is_identifiable from build.{IDENTITY_RECORDS}").fetchall()) \
-            if _has_table(con, IDENTITY_RECORDS) else {}
+        identity, evidence = {}, {}
+        if _has_table(con, IDENTITY_RECORDS):
+            for key, identifiable, level in con.execute(
+                f"select record_key, is_identifiable, {EVIDENCE_SQL} from build.{IDENTITY_RECORDS}"
+            ).fetchall():
+                identity[key], evidence[key] = identifiable, level
     finally:
         con.close()
     reasons: Counter = Counter()
     for key in truth_keys - persons.keys():
         reasons[missing_reason(key, quarantined, identity)] += 1
-    return PipelineOutput(persons, households, reasons)
+    return PipelineOutput(persons, households, reasons, evidence)
 
 
 def missing_reason(key: str, quarantined: Mapping[str, str], identity: Mapping[str, bool]) -> str:
@@ -342,11 +428,13 @@ class Row:
     missing_reasons: str = ""
     first_error: str = ""
     notes: str = ""
+    missed_pairs: str = ""
+    recall_bound: float | None = None
 
     FIELDS = ("dataset", "method", "status", "records", "truth_entities", "predicted_clusters", "missing",
               "precision", "recall", "pairwise_f1", "bcubed_f1", "household_pairwise_f1",
               "household_bcubed_f1", "pairwise_f1_crosswalk_only", "seconds", "threshold", "systems",
-              "missing_reasons", "first_error", "notes")
+              "missing_reasons", "first_error", "notes", "missed_pairs", "recall_bound")
 
     def values(self) -> list:
         return [getattr(self, f) for f in self.FIELDS]
@@ -381,6 +469,9 @@ def pipeline_row(ds: Dataset, prepared: Prepared, b: Build, db: Path, truth, hou
     in_crosswalk = {k: v for k, v in truth.items() if k in out.persons}
     if in_crosswalk:
         row.pairwise_f1_crosswalk_only = score_universe(in_crosswalk, out.persons).scores.pairwise_f1
+    missed = missed_pairs_by_evidence(truth, out.persons, out.evidence)
+    row.missed_pairs = format_missed(missed)
+    row.recall_bound = recall_bound(row.recall, truth, missed)
     if households_truth:
         h = score_universe(households_truth, out.households).scores
         row.household_pairwise_f1, row.household_bcubed_f1 = h.pairwise_f1, h.bcubed_f1
@@ -485,6 +576,10 @@ def report(rows: Sequence[Row]) -> str:
         if r.missing:
             lines.append(f"{r.dataset} {r.method}: {r.missing:,} of {r.records:,} records missing"
                          + (f" ({r.missing_reasons})" if r.missing_reasons else ""))
+        if r.missed_pairs:
+            lines.append(f"{r.dataset} {r.method}: true pairs split apart, by what the split-off part holds at best: "
+                         f"{r.missed_pairs}; recall with every split a field could mend mended "
+                         f"{_fmt(r.recall_bound, '.4f')}")
     seen = set()
     for r in rows:
         if r.notes and (r.dataset, r.method) not in seen and r.method != "splink_alone_oracle":
