@@ -7,7 +7,8 @@ For each size (source records: 100k ≈ 1,750 customers, 1M ≈ 17,495, 10M ≈ 
 1. generate the data set (``customer360 generate --customers N --seed 42 --as-of 2026-01-01``) and the
    same data set with 1 % more records (``--extra-share 0.01``: the first one's rows byte for byte plus
    about 1 % new records), each once per work folder;
-2. **full**: ``dbt build`` of the first data set into a fresh DuckDB file;
+2. **full**: ``dbt build`` of the first data set into a fresh DuckDB file — a production build, unit tests
+   left out as the README's own-exports command leaves them out (``--unit-tests`` runs them too);
 3. **+1%**: a copy of that file (private and BI database) built again on the larger data set: what a
    nightly run after a day's new records costs;
 4. **equality** (unless ``--no-equality``): a full build of the larger data set into a fresh file, and
@@ -190,14 +191,22 @@ def node_times(target: Path, top: int = 12) -> None:
         print(f"        {r['unique_id'].split('.', 1)[1]:<70}{r.get('execution_time') or 0:>8.1f} s")
 
 
+def build_command(args, vars_: str) -> list[str]:
+    """The measured ``dbt build``: a production build, as the README's "Bring your own exports" runs it —
+    unit tests left out (their inputs are fixed fixtures, so they pass or fail the same on every data set;
+    ``make test`` runs them, DECISIONS §84) unless ``--unit-tests``."""
+    return [dbt_executable(), "build", "--vars", vars_] + (
+        [] if getattr(args, "unit_tests", False) else ["--exclude-resource-type", "unit_test"]
+    )
+
+
 def dbt_build(label: str, db: Path, raw: Path, records: int, args, work: Path, project: Path) -> Build:
     target = target_of(db)
     env = dbt_env(db, target, project)
     vars_ = json.dumps({"raw_path": str(raw), "lifecycle_as_of_date": args.as_of})
     log = work / f"dbt_{db.stem}.log"
     before = load1()
-    code, wall, cpu, peak = measured([dbt_executable(), "build", "--vars", vars_], env, project, log,
-                                     timeout=args.timeout)
+    code, wall, cpu, peak = measured(build_command(args, vars_), env, project, log, timeout=args.timeout)
     build = Build(label, records, code, wall, cpu, peak, before, load1(), status_counts(target))
     if code == -9 and args.timeout and wall >= args.timeout:
         build.note = f"stopped after the {args.timeout:.0f} s time limit (--timeout)"
@@ -328,6 +337,9 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
                     help="skip the full build of the larger data set and the marts comparison")
     ap.add_argument("--node-times", action="store_true", help="print the slowest nodes and node time by layer")
     ap.add_argument("--timeout", type=float, default=None, help="stop a dbt build after this many seconds")
+    ap.add_argument("--unit-tests", action="store_true",
+                    help="run the unit tests too (by default the builds are production builds without them, as the "
+                         "README's own-exports command; make test runs them)")
     ap.add_argument("--project-dir", action="append",
                     help="dbt project to build (default this repository); give it twice to compare two versions "
                          "of the project in one run, e.g. a `git archive` of main and the working tree")
@@ -344,6 +356,7 @@ def run(a: argparse.Namespace) -> int:
     work.mkdir(parents=True, exist_ok=True)
     sizes = list(a.sizes) + (["10M"] if a.with_10m and "10M" not in a.sizes else [])
     print(f"workdir {work}; {os.cpu_count()} cores; load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("builds: " + " ".join(build_command(a, "<vars>")[1:]))
     print(HEADER, flush=True)
     builds: list[Build] = []
     for size in sizes:

@@ -21,3 +21,19 @@ def test_a_fresh_build_has_no_database_and_no_target_left_by_an_earlier_build(tm
     assert not target.exists()
     assert other.exists()  # only this database's target goes
     assert target == tmp_path / "target_full"
+
+
+def test_the_measured_build_is_a_production_build_without_unit_tests_unless_asked():
+    """The README's own-exports command leaves the unit tests out (fixed fixtures, the same result on every
+    data set; dbt Labs runs them in development and CI only, and make test runs them): so does the bench."""
+    from dbt.cli.main import cli
+
+    option = next(p for p in cli.commands["build"].params if p.name == "exclude_resource_types")
+    parser = build_bench.argparse.ArgumentParser()
+    build_bench.add_arguments(parser)
+    production = build_bench.build_command(parser.parse_args([]), "{}")
+    assert production[1:] == ["build", "--vars", "{}", "--exclude-resource-type", "unit_test"]
+    assert "--exclude-resource-type" in option.opts and "unit_test" in option.type.choices  # this dbt accepts it
+    assert build_bench.build_command(parser.parse_args(["--unit-tests"]), "{}")[1:] == ["build", "--vars", "{}"]
+    readme = (build_bench.REPO / "README.md").read_text(encoding="utf-8")
+    assert "dbt build --exclude-resource-type unit_test --vars '{raw_path: <dir>" in readme
