@@ -16,8 +16,8 @@ figure of ``make evaluate`` (records in the crosswalk only) is kept in the CSV a
 ``pairwise_f1_crosswalk_only``. Households are scored when the truth has them. The true pairs the crosswalk
 split apart are broken down by what the split-off part holds at best (``missed_pairs_by_evidence``: a full
 name and another field; an email, phone or id number without a full name; a full name only; one name with or
-without a place; nothing to compare): the first kind is the matcher's to find, the last two no field of the
-data can mend.
+without a place; nothing to compare): the first kinds are the matcher's to find; the last two no compared
+field can mend (a part with nothing to compare only a key reference the deterministic rules do not follow).
 
 A data set is ``(generator arguments, systems, vars)`` or a public-data mapping; generator export shapes
 plug in by name (``SHAPES``): when the generator has no ``--shape`` option the row says so. A failed build
@@ -320,9 +320,10 @@ def missed_pairs_by_evidence(
     its pairs with the records of the parts before it, so every missed pair is counted once, on the smaller
     side of the split. A part is labelled by the strongest record it holds (``EVIDENCE``; a record without
     identity fields, e.g. a web session placed by its user key, counts as nothing to compare). A part whose
-    best record holds one name (and maybe a place) or nothing is a split no field of the data can mend:
-    the same first name at the same postcode may be a relative; a part with a full name and another field
-    is the matcher's to find. Records missing from the crosswalk are not here (the missing reasons count
+    best record holds one name (and maybe a place) or nothing is a split no compared field can mend: the
+    same first name at the same postcode may be a relative, and a part with nothing to compare can only be
+    joined by a key reference the deterministic rules do not follow; a part with a full name and another
+    field is the matcher's to find. Records missing from the crosswalk are not here (the missing reasons count
     them)."""
     parts: dict[str, Counter] = {}
     best: dict[tuple[str, str], int] = {}
@@ -345,13 +346,14 @@ def missed_pairs_by_evidence(
 
 
 #: The ``EVIDENCE`` levels a split can be mended from: the split-off part holds a full name, or an email, a
-#: phone or an id number. The others (one name at most, nothing) no field of the data can join to a person.
+#: phone or an id number. The others (one name at most, nothing) no compared field can join to a person.
 MENDABLE = frozenset(EVIDENCE[2:])
 
 
 def recall_bound(recall: float, truth: Mapping[str, str], missed: Counter) -> float:
-    """The pairwise recall with every mendable split (``MENDABLE``) mended: the most a matcher can reach on
-    the crosswalk's records (records missing from it stay missing)."""
+    """The pairwise recall with every mendable split (``MENDABLE``) mended: the most a matcher comparing
+    fields can reach on the crosswalk's records (records missing from it stay missing; a key reference the
+    deterministic rules do not follow yet could add more)."""
     sizes = Counter(truth.values())
     true_pairs = sum(n * (n - 1) // 2 for n in sizes.values())
     if true_pairs == 0:
