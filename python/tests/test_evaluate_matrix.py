@@ -197,10 +197,13 @@ def test_missed_pairs_are_counted_once_on_the_smaller_side_by_what_it_holds():
     assert matrix.format_missed(missed) == (
         "an email, a phone or an id number without a full name 4; one name, with or without a place, nothing else 3"
     )
-    # z holds an email, so its split can be mended; y's (one name) cannot: at most x's 3 pairs, z's 4 and
-    # P2's 1 of the 13 true pairs (h, missing from the crosswalk, stays missing)
-    assert matrix.recall_bound(4 / 13, truth, missed) == pytest.approx((3 + 4 + 1) / 13)
-    assert matrix.recall_bound(0.5, {"a": "P1"}, Counter()) == 0.5  # no true pair
+    # z holds an email, so it can join x; y (one name) joins nobody: x and z make 6 pairs where x has 3, and
+    # z's pair with y stays missed. P2's w holds its only reachable pair already (h is not in the crosswalk)
+    assert matrix.reachable_pairs(truth, predicted, evidence) == 3
+    assert matrix.recall_bound(4 / 13, truth, 3) == pytest.approx((4 + 3) / 13)
+    assert matrix.recall_bound(0.5, {"a": "P1"}, 0) == 0.5  # no true pair
+    # a person whose parts all hold one name or nothing can gain nothing
+    assert matrix.reachable_pairs({"a": "P1", "b": "P1"}, {"a": "x", "b": "y"}, {"a": 1, "b": 0}) == 0
     # ties between parts of one size: the smaller customer id is kept, the other misses the pair
     tie = matrix.missed_pairs_by_evidence({"a": "P1", "b": "P1"}, {"a": "y", "b": "x"}, {"a": 2, "b": 0})
     assert tie == {matrix.EVIDENCE[2]: 1}

@@ -350,15 +350,35 @@ def missed_pairs_by_evidence(
 MENDABLE = frozenset(EVIDENCE[2:])
 
 
-def recall_bound(recall: float, truth: Mapping[str, str], missed: Counter) -> float:
-    """The pairwise recall with every mendable split (``MENDABLE``) mended: the most a matcher comparing
-    fields can reach on the crosswalk's records (records missing from it stay missing; a key reference the
-    deterministic rules do not follow yet could add more)."""
+def reachable_pairs(truth: Mapping[str, str], predicted: Mapping[str, str], evidence: Mapping[str, int]) -> int:
+    """How many more true pairs a matcher comparing fields could find on the crosswalk's records: each true
+    person's mendable parts (``MENDABLE``, by their strongest record) joined into one, its other parts left
+    as they are (a part with one name or nothing joins nobody); records missing from the crosswalk stay
+    missing."""
+    parts: dict[str, Counter] = {}
+    best: dict[tuple[str, str], int] = {}
+    for key, person in truth.items():
+        customer = predicted.get(key)
+        if customer is None:
+            continue
+        parts.setdefault(person, Counter())[customer] += 1
+        best[person, customer] = max(best.get((person, customer), 0), evidence.get(key, 0))
+    extra = 0
+    for person, sizes in parts.items():
+        joined = sum(size for customer, size in sizes.items() if EVIDENCE[best[person, customer]] in MENDABLE)
+        now = sum(size * (size - 1) // 2 for customer, size in sizes.items()
+                  if EVIDENCE[best[person, customer]] in MENDABLE)
+        extra += joined * (joined - 1) // 2 - now
+    return extra
+
+
+def recall_bound(recall: float, truth: Mapping[str, str], extra_pairs: int) -> float:
+    """The pairwise recall with ``extra_pairs`` (``reachable_pairs``) found too: the most a matcher comparing
+    fields can reach on the crosswalk's records (a key reference the deterministic rules do not follow yet
+    could add more)."""
     sizes = Counter(truth.values())
     true_pairs = sum(n * (n - 1) // 2 for n in sizes.values())
-    if true_pairs == 0:
-        return recall
-    return recall + sum(n for label, n in missed.items() if label in MENDABLE) / true_pairs
+    return recall + extra_pairs / true_pairs if true_pairs else recall
 
 
 def format_missed(missed: Counter) -> str:
@@ -473,7 +493,7 @@ def pipeline_row(ds: Dataset, prepared: Prepared, b: Build, db: Path, truth, hou
         row.pairwise_f1_crosswalk_only = score_universe(in_crosswalk, out.persons).scores.pairwise_f1
     missed = missed_pairs_by_evidence(truth, out.persons, out.evidence)
     row.missed_pairs = format_missed(missed)
-    row.recall_bound = recall_bound(row.recall, truth, missed)
+    row.recall_bound = recall_bound(row.recall, truth, reachable_pairs(truth, out.persons, out.evidence))
     if households_truth:
         h = score_universe(households_truth, out.households).scores
         row.household_pairwise_f1, row.household_bcubed_f1 = h.pairwise_f1, h.bcubed_f1
