@@ -45,7 +45,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import CROSSWALK, HOUSEHOLDS, _connect, _has_table, write_csv
+from . import CROSSWALK, HOUSEHOLDS, _connect, _has_table, pairs, write_csv
 from . import baseline as splink_alone
 from . import febrl
 from .contracts import REPO, load_contracts
@@ -310,6 +310,21 @@ EVIDENCE_SQL = """
 """
 
 
+def person_parts(
+    truth: Mapping[str, str], predicted: Mapping[str, str], evidence: Mapping[str, int]
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Each true person's parts: predicted customer → (its records of the person in the crosswalk, the
+    ``EVIDENCE`` level of the strongest of them; a record without one counts as nothing to compare)."""
+    parts: dict[str, dict[str, tuple[int, int]]] = {}
+    for key, person in truth.items():
+        customer = predicted.get(key)
+        if customer is None:
+            continue
+        size, level = parts.setdefault(person, {}).get(customer, (0, 0))
+        parts[person][customer] = (size + 1, max(level, evidence.get(key, 0)))
+    return parts
+
+
 def missed_pairs_by_evidence(
     truth: Mapping[str, str], predicted: Mapping[str, str], evidence: Mapping[str, int]
 ) -> Counter:
@@ -325,22 +340,13 @@ def missed_pairs_by_evidence(
     joined by a key reference the deterministic rules do not follow; a part with a full name and another
     field is the matcher's to find. Records missing from the crosswalk are not here (the missing reasons count
     them)."""
-    parts: dict[str, Counter] = {}
-    best: dict[tuple[str, str], int] = {}
-    for key, person in truth.items():
-        customer = predicted.get(key)
-        if customer is None:
-            continue
-        parts.setdefault(person, Counter())[customer] += 1
-        level = evidence.get(key, 0)
-        best[person, customer] = max(best.get((person, customer), 0), level)
     missed: Counter = Counter()
-    for person, sizes in parts.items():
-        ordered = sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))
+    for parts in person_parts(truth, predicted, evidence).values():
+        ordered = sorted(parts.items(), key=lambda kv: (-kv[1][0], kv[0]))
         before = 0
-        for i, (customer, size) in enumerate(ordered):
+        for i, (_, (size, level)) in enumerate(ordered):
             if i:
-                missed[EVIDENCE[best[person, customer]]] += size * before
+                missed[EVIDENCE[level]] += size * before
             before += size
     return missed
 
@@ -355,20 +361,10 @@ def reachable_pairs(truth: Mapping[str, str], predicted: Mapping[str, str], evid
     person's mendable parts (``MENDABLE``, by their strongest record) joined into one, its other parts left
     as they are (a part with one name or nothing joins nobody); records missing from the crosswalk stay
     missing."""
-    parts: dict[str, Counter] = {}
-    best: dict[tuple[str, str], int] = {}
-    for key, person in truth.items():
-        customer = predicted.get(key)
-        if customer is None:
-            continue
-        parts.setdefault(person, Counter())[customer] += 1
-        best[person, customer] = max(best.get((person, customer), 0), evidence.get(key, 0))
     extra = 0
-    for person, sizes in parts.items():
-        joined = sum(size for customer, size in sizes.items() if EVIDENCE[best[person, customer]] in MENDABLE)
-        now = sum(size * (size - 1) // 2 for customer, size in sizes.items()
-                  if EVIDENCE[best[person, customer]] in MENDABLE)
-        extra += joined * (joined - 1) // 2 - now
+    for parts in person_parts(truth, predicted, evidence).values():
+        mendable = [size for size, level in parts.values() if EVIDENCE[level] in MENDABLE]
+        extra += pairs(sum(mendable)) - sum(pairs(size) for size in mendable)
     return extra
 
 
@@ -376,8 +372,7 @@ def recall_bound(recall: float, truth: Mapping[str, str], extra_pairs: int) -> f
     """The pairwise recall with ``extra_pairs`` (``reachable_pairs``) found too: the most a matcher comparing
     fields can reach on the crosswalk's records (a key reference the deterministic rules do not follow yet
     could add more)."""
-    sizes = Counter(truth.values())
-    true_pairs = sum(n * (n - 1) // 2 for n in sizes.values())
+    true_pairs = sum(pairs(n) for n in Counter(truth.values()).values())
     return recall + extra_pairs / true_pairs if true_pairs else recall
 
 
