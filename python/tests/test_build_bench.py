@@ -37,3 +37,17 @@ def test_the_measured_build_is_a_production_build_without_unit_tests_unless_aske
     assert build_bench.build_command(parser.parse_args(["--unit-tests"]), "{}")[1:] == ["build", "--vars", "{}"]
     readme = (build_bench.REPO / "README.md").read_text(encoding="utf-8")
     assert "dbt build --exclude-resource-type unit_test --vars '{raw_path: <dir>" in readme
+
+
+def test_the_incremental_build_reads_the_next_export_from_the_same_path(tmp_path: Path):
+    """The +1% build is a company's next build: its export folder keeps its path (so dbt's vars, and with
+    them its partial parse, stay the same) while it now holds the larger data set."""
+    base, plus1 = tmp_path / "base" / "raw", tmp_path / "plus1" / "raw"
+    for folder, text in ((base, "day 1"), (plus1, "day 2")):
+        folder.mkdir(parents=True)
+        (folder / "contacts.csv").write_text(text)
+    raw = build_bench.point_raw(tmp_path / "raw", base)
+    assert (raw / "contacts.csv").read_text() == "day 1"
+    assert build_bench.point_raw(tmp_path / "raw", plus1) == raw
+    assert (raw / "contacts.csv").read_text() == "day 2"
+    assert base.exists() and plus1.exists()  # the data sets themselves stay
