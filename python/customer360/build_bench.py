@@ -16,7 +16,7 @@ For each size (source records: 100k ≈ 1,750 customers, 1M ≈ 17,495, 10M ≈ 
    copy of the file as the full build left it, and the published marts of (3) and (4) compared table by
    table (``customer360.mart_diff``: columns, row count, md5 of the sorted rows). Not a fresh file: the
    incremental build reuses the match model and carries the customer ids over from the file it builds in
-   (DECISIONS §46, §14), which a fresh file has not (DECISIONS §86).
+   (DECISIONS §46, §14), which a fresh file has not (DECISIONS §87).
 
 Every dbt build runs as a child process; its wall time, CPU time (user + system of the dbt process and
 every child it waited for) and peak resident memory come from ``os.wait4``. PASS / WARN / ERROR / SKIP are
@@ -285,7 +285,7 @@ def bench_project(size: str, records: int, extra_records: int, folder: Path, pro
     compared with ``dbt build --full-refresh`` of the same data into a copy of the file as it was before
     the incremental build: every model rebuilt from scratch, with the state the project keeps on purpose
     (the reused match model, DECISIONS §46; the carried-over customer ids, §14) the same on both sides
-    (DECISIONS §86)."""
+    (DECISIONS §87)."""
     work = folder / tag if tag else folder
     work.mkdir(parents=True, exist_ok=True)
     suffix = f" [{tag}]" if tag else ""
