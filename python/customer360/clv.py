@@ -309,8 +309,9 @@ def _minimize(objective, start):
         best.x,
         method="Nelder-Mead",
         bounds=bounds,
+        # an iteration costs at least one evaluation, so maxfev alone bounds the iterations too (scipy then
+        # sets no iteration limit of its own)
         options={
-            "maxiter": 400 * len(start),
             "maxfev": NELDER_MEAD_EVALUATIONS * len(start),
             "xatol": 1e-6,
             "fatol": 1e-10,
