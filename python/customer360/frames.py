@@ -72,19 +72,40 @@ def to_model_result(table: pa.Table, session):
     return session.createDataFrame(_spark_compatible(table))
 
 
-def previous_build(session, this, columns: str = "*") -> pa.Table | None:
-    """This model's own table as the previous build left it (``columns`` of ``dbt.this``), or None on a
-    first build. Spark: asked of its catalog first (``catalog.tableExists``), because a query of a table
-    that is not there makes pyspark log Spark's TABLE_OR_VIEW_NOT_FOUND error with its whole stack trace
-    even when the caller catches it. DuckDB: the query, None when it fails (as before)."""
+def previous_build(session, this, columns: str = "*", limit: int | None = None) -> pa.Table | None:
+    """This model's own table as the previous build left it (``columns`` of ``dbt.this``, at most ``limit``
+    rows), or None on a first build or when the table has not those columns (an older project's). Spark:
+    asked of its catalog first (``catalog.tableExists``), because a query of a table that is not there makes
+    pyspark log Spark's TABLE_OR_VIEW_NOT_FOUND error with its whole stack trace even when the caller
+    catches it. DuckDB: the query, None when it fails (as before)."""
+    query = f"select {columns} from {this}" + (f" limit {int(limit)}" if limit is not None else "")
     if _is_spark(session):
         if not session.catalog.tableExists(f"{this.schema}.{this.identifier}"):
             return None
-        return to_arrow(session.sql(f"select {columns} from {this}"))
+        try:
+            return to_arrow(session.sql(query))
+        except Exception:  # the table has not these columns
+            return None
     try:
-        return to_arrow(session.sql(f"select {columns} from {this}"))
+        return to_arrow(session.sql(query))
     except Exception:  # first build: no previous table
         return None
+
+
+def sibling(this, identifier: str):
+    """A relation beside ``this`` (same database and schema) named ``identifier``, for a model that reads
+    what another model left from the previous build without depending on it in the DAG (the other model is
+    built after it): the same attributes and rendering as ``dbt.this``."""
+
+    class Sibling:
+        database, schema = this.database, this.schema
+
+        def __repr__(self) -> str:
+            return repr(this).replace(this.identifier, identifier)
+
+    relation = Sibling()
+    relation.identifier = identifier
+    return relation
 
 
 def spark_session(session):

@@ -201,7 +201,7 @@ def test_same_customers_in_another_row_order_give_identical_values(simulated_cus
 
 def test_nelder_mead_stops_on_a_flat_ridge_where_the_estimates_no_longer_move(monkeypatch):
     """Customers who never drop out: the likelihood is flat as a -> 0 and b -> infinity, and Nelder-Mead
-    crept along that ridge (654 evaluations here, 8,617 on a 1M-record build). The cap stops it; the
+    crept along that ridge (654 or 334 evaluations here, by machine; 8,617 on a 1M-record build). The cap stops it; the
     expected purchases and the probability alive are those of the uncapped search (DECISIONS §86)."""
     rng = np.random.default_rng(1)
     frequency, recency, T, _, _ = clv.simulate_bgnbd(
@@ -221,6 +221,13 @@ def test_nelder_mead_stops_on_a_flat_ridge_where_the_estimates_no_longer_move(mo
     cap = 4 * clv.NELDER_MEAD_EVALUATIONS  # four parameters
     monkeypatch.setattr(clv, "NELDER_MEAD_EVALUATIONS", 10**6)
     uncapped = clv.fit_bgnbd(frequency, recency, T)
-    assert evaluations[0] == cap < evaluations[1]
+    needed = evaluations[1]
+    # how far the search creeps depends on the machine's floating point (654 evaluations on one, 334 on
+    # another): the default cap stops it there or it ends by itself
+    assert evaluations[0] == min(cap, needed)
     for estimate in (clv.bgnbd_probability_alive, lambda p, *a: clv.bgnbd_expected_purchases(p, 52.0, *a)):
         assert np.max(np.abs(estimate(capped, frequency, recency, T) - estimate(uncapped, frequency, recency, T))) < 1e-6
+    # and a cap below what the search needs stops it at the cap
+    monkeypatch.setattr(clv, "NELDER_MEAD_EVALUATIONS", max(1, needed // 8))
+    clv.fit_bgnbd(frequency, recency, T)
+    assert evaluations[2] == 4 * max(1, needed // 8) < needed

@@ -25,6 +25,14 @@ def scored():
     return records, model_table, model, whole
 
 
+def _with_model_id(table: pa.Table, model_table: pa.Table) -> pa.Table:
+    """The pairs as the build writes them: each carries the id of the model that scored it (DECISIONS §88)."""
+    model_id = model_table.column("match_model_id")[0].as_py()
+    return table.set_column(
+        table.column_names.index("match_model_id"), "match_model_id", pa.array([model_id] * table.num_rows, pa.string())
+    )
+
+
 def _sorted(table: pa.Table) -> pa.Table:
     return table.sort_by([("record_key_a", "ascending"), ("record_key_b", "ascending")])
 
@@ -51,7 +59,7 @@ def test_the_model_result_is_a_stream_in_the_published_schema_that_duckdb_writes
     con.execute("create table scored_pairs as select * from model_result")
     written = con.sql("select * from scored_pairs").to_arrow_table()
     assert written.num_rows == whole.num_rows
-    assert _sorted(written).equals(_sorted(whole.select(schema.names).cast(schema)))
+    assert _sorted(written).equals(_sorted(_with_model_id(whole.select(schema.names).cast(schema), model_table)))
 
 
 def test_a_fixed_threshold_decides_every_batch(scored):
@@ -99,7 +107,7 @@ def test_the_build_s_parquet_hand_over_holds_the_published_pairs(scored, tmp_pat
     assert stages.write_scored_pairs(records, model_table, str(path)) == whole.num_rows
     written = pq.read_table(path)
     assert written.schema.remove_metadata() == schema
-    assert _sorted(written).equals(_sorted(whole.select(schema.names).cast(schema)))
+    assert _sorted(written).equals(_sorted(_with_model_id(whole.select(schema.names).cast(schema), model_table)))
     empty = tmp_path / "empty.parquet"
     assert stages.write_scored_pairs(records, model_table.slice(0, 0), str(empty)) == 0
     assert pq.read_table(empty).schema.remove_metadata() == schema

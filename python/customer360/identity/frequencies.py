@@ -121,3 +121,44 @@ def term_frequency_tables(model_input: pa.Table, columns, record_holders_table: 
         return {column: con.sql(term_frequency_sql("records", "holders", column)).to_arrow_table() for column in columns}
     finally:
         con.close()
+
+
+#: Columns of the build's term-frequency table (``int_identity__term_frequencies``): one row per column and
+#: value, with the model the frequencies were counted for.
+TERM_FREQUENCY_COLUMNS = {
+    "match_model_id": pa.string(),
+    "tf_column": pa.string(),
+    "tf_value": pa.string(),
+    "term_frequency": pa.float64(),
+}
+
+
+def long_table(lookups: dict[str, pa.Table], match_model_id: str) -> pa.Table:
+    """The lookups of ``term_frequency_tables`` as one table (``TERM_FREQUENCY_COLUMNS``): a row per column
+    and value, in column then value order."""
+    parts = [
+        pa.table({
+            "match_model_id": pa.array([match_model_id] * lookup.num_rows, pa.string()),
+            "tf_column": pa.array([column] * lookup.num_rows, pa.string()),
+            "tf_value": lookup.column(column).cast(pa.string()),
+            "term_frequency": lookup.column(f"tf_{column}").cast(pa.float64()),
+        })
+        for column, lookup in sorted(lookups.items())
+    ]
+    schema = pa.schema(list(TERM_FREQUENCY_COLUMNS.items()))
+    return pa.concat_tables(parts).cast(schema) if parts else schema.empty_table()
+
+
+def lookups_from_long(table: pa.Table, columns) -> dict[str, pa.Table]:
+    """``long_table`` back to Splink's lookups (``<column>``, ``tf_<column>``) of ``columns``: a column the
+    table has no value of gets an empty lookup (no value of it is then adjusted)."""
+    import pyarrow.compute as pc
+
+    out = {}
+    for column in columns:
+        rows = table.filter(pc.equal(table.column("tf_column"), column))
+        out[column] = pa.table({
+            column: rows.column("tf_value").cast(pa.string()),
+            f"tf_{column}": rows.column("term_frequency").cast(pa.float64()),
+        })
+    return out

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import memory
-from . import dependence
+from . import dependence, incremental
 from . import settings as model_settings
 
 #: Splink's gamma value for the null level of a comparison.
@@ -96,16 +96,22 @@ def _first_names_agree(labels: Mapping[str, Mapping[int, str]], columns: Sequenc
 
 
 def explain_sql(
-    relation: str, columns: Sequence[str], model: Mapping[str, Any], floor: float, explain_from: str | None = None
+    relation: str,
+    columns: Sequence[str],
+    model: Mapping[str, Any],
+    floor: float,
+    explain_from: str | None = None,
+    rule_names: Sequence[str] | None = None,
 ) -> str:
     """SQL turning Splink's prediction table ``relation`` (with ``columns``) into explained pairs, with
     the household correction (``dependence``) added to the match weight. With ``explain_from`` (an SQL
     value, e.g. a parameter) ``comparison_levels`` is written only for pairs whose match probability is
-    at least that, else null."""
+    at least that, else null. ``rule_names``: the rule name of each ``match_key`` when the prediction rules
+    are not the model's own (``incremental.rescored_rule_names``)."""
     splink_model = model["splink"]
     names = comparison_names(splink_model)
     labels = level_labels(splink_model)
-    rules = model_settings.blocking_rule_names(splink_model)
+    rules = list(rule_names) if rule_names is not None else model_settings.blocking_rule_names(splink_model)
     correction = _correction_sql(model, columns, labels)
 
     def weight(name: str) -> str:
@@ -219,16 +225,24 @@ def linker_for(
 
 
 def _predicting_linker(
-    records: pa.Table, model: Mapping[str, Any], con: duckdb.DuckDBPyConnection, holders: pa.Table | None = None
+    records: pa.Table,
+    model: Mapping[str, Any],
+    con: duckdb.DuckDBPyConnection,
+    holders: pa.Table | None = None,
+    term_frequencies: Mapping[str, pa.Table] | None = None,
 ):
     """A linker whose predictions keep the matching and intermediate columns ``explain_sql`` reads; over
-    records with ``JOINED_COLUMN`` it predicts only the pairs not already joined (``unjoined_rules``)."""
+    records with ``JOINED_COLUMN`` it predicts only the pairs not already joined (``unjoined_rules``), over
+    records with ``incremental.RESCORED_COLUMN`` only the pairs with a rescored record
+    (``incremental.rescored_rules``). ``holders`` and ``term_frequencies`` as ``linker_for``."""
     settings = dict(model["splink"])
     if JOINED_COLUMN in records.column_names:
         settings = unjoined_rules(settings)
+    if incremental.RESCORED_COLUMN in records.column_names:
+        settings = incremental.rescored_rules(settings)
     settings["retain_matching_columns"] = True
     settings["retain_intermediate_calculation_columns"] = True
-    return linker_for(records, settings, con, holders)
+    return linker_for(records, settings, con, holders, term_frequencies)
 
 
 def _table_and_columns(scored, con: duckdb.DuckDBPyConnection) -> tuple[str, list[str]]:
@@ -297,10 +311,11 @@ def threshold_probabilities_sql(relation: str, columns: Sequence[str], model: Ma
     )
 
 
-def decided_sql(explained: str, chosen: Threshold) -> str:
-    """SQL deciding the explained pairs (``explain_sql``) at the ``chosen`` threshold, which every row carries;
-    a pair below it keeps no explanation."""
+def decided_sql(explained: str, chosen: Threshold, match_model_id: str | None = None) -> str:
+    """SQL deciding the explained pairs (``explain_sql``) at the ``chosen`` threshold, which every row carries
+    with the id of the model that scored it (``match_model_id``); a pair below it keeps no explanation."""
     threshold = double_sql(chosen.match_probability)
+    model_id = "cast(null as varchar)" if match_model_id is None else _sql_string(match_model_id)
     return f"""
             select
                 record_key_a,
@@ -313,7 +328,8 @@ def decided_sql(explained: str, chosen: Threshold) -> str:
                 {threshold} as match_probability_threshold,
                 {_sql_string(chosen.method)} as threshold_method,
                 {double_sql(chosen.expected_precision)} as expected_precision,
-                {double_sql(chosen.expected_recall)} as expected_recall
+                {double_sql(chosen.expected_recall)} as expected_recall,
+                {model_id} as match_model_id
             from ({explained})
             """
 
@@ -325,6 +341,7 @@ def score_and_decide(
     spark=None,
     holders: pa.Table | None = None,
     joined=None,
+    **carried,
 ) -> pa.Table:
     """Every blocked pair, scored and decided in one DuckDB: ``pair_decision`` ``link`` at or above the
     threshold (``fixed``, else the best expected F1 over the pairs at or above ``SCORE_FLOOR``,
@@ -338,12 +355,14 @@ def score_and_decide(
     deterministic links already join (``clustering.joined_before_scoring``, one number per record in the
     records' order; on Spark a table of ``unique_id`` and ``JOINED_COLUMN``): their pairs are not scored,
     and the threshold is chosen on the pairs the model decides. On the evaluation matrix's twelve data sets
-    that left every decision of the other pairs as it was (DECISIONS §78)."""
+    that left every decision of the other pairs as it was (DECISIONS §78). ``carried``: what the build
+    carries over while the model is reused (``_score_into``: ``term_frequencies``, ``kept``,
+    ``match_model_id``; ``rescored`` on DuckDB only)."""
     if spark is not None:
         from customer360.spark.scoring import score_and_decide as score_and_decide_on_spark
 
-        return score_and_decide_on_spark(spark, records, model, fixed, holders, joined)
-    return score_and_decide_batches(records, model, fixed, holders=holders, joined=joined).read_all()
+        return score_and_decide_on_spark(spark, records, model, fixed, holders, joined, **carried)
+    return score_and_decide_batches(records, model, fixed, holders=holders, joined=joined, **carried).read_all()
 
 
 def _score_into(
@@ -354,9 +373,14 @@ def _score_into(
     pairs_per_chunk: int | None,
     holders: pa.Table | None = None,
     joined: np.ndarray | None = None,
+    *,
+    term_frequencies: Mapping[str, pa.Table] | None = None,
+    kept: Threshold | None = None,
+    rescored: np.ndarray | None = None,
+    match_model_id: str | None = None,
 ) -> str:
     """Score every blocked pair into ``__c360_scored`` on ``con`` and choose the threshold: the SQL of the
-    decided pairs (``decided_sql``).
+    decided pairs (``decided_sql``, each carrying ``match_model_id``).
 
     Splink predicts the pairs in chunks of the records (``predict_chunk``, about ``pairs_per_chunk`` pairs
     each, ``PAIRS_PER_CHUNK`` by default, from the rules' ``pair_bounds``). Its prediction table holds every
@@ -366,23 +390,36 @@ def _score_into(
     only the narrow pairs are kept (DECISIONS §57). The threshold is then chosen from every pair's
     probability, and a pair below it loses its explanation. With ``joined`` (``score_and_decide``) the pairs
     of records the deterministic links already join are not predicted: the threshold is chosen on the pairs
-    the model decides."""
-    records = with_joined(records, joined)
+    the model decides.
+
+    What a build carries over while its model is reused (DECISIONS §88): ``term_frequencies`` (Splink's
+    lookups, ``linker_for``) counted when the model was trained; ``kept``, the threshold chosen then (not
+    chosen again; ``fixed`` still wins); ``rescored`` (one flag per record, ``incremental``): only the pairs
+    with a flagged record are predicted, in proportionally fewer chunks."""
+    records = incremental.with_rescored(with_joined(records, joined), rescored)
     chunks = _chunks(records, model, pairs_per_chunk or PAIRS_PER_CHUNK)
-    lowest = min(THRESHOLD_BOUNDS[0], fixed) if fixed is not None else THRESHOLD_BOUNDS[0]
-    for chunk, (relation, columns) in enumerate(_predict_chunks(records, model, chunks, con, holders)):
-        explained = explain_sql(relation, columns, model, 0.0, explain_from=double_sql(lowest))
+    if rescored is not None:  # pairs with a rescored side: at most twice their share of the records' pairs
+        chunks = max(1, int(np.ceil(chunks * min(1.0, 2 * float(np.mean(rescored)) if len(rescored) else 0.0))))
+    lowest = min([THRESHOLD_BOUNDS[0]] + [t for t in (fixed, kept and kept.match_probability) if t is not None])
+    rule_names = None
+    if rescored is not None:
+        rule_names = incremental.rescored_rule_names(model_settings.blocking_rule_names(model["splink"]))
+    predicted = _predict_chunks(records, model, chunks, con, holders, term_frequencies)
+    for chunk, (relation, columns) in enumerate(predicted):
+        explained = explain_sql(relation, columns, model, 0.0, explain_from=double_sql(lowest), rule_names=rule_names)
         if chunk == 0:
             con.execute(f"create table __c360_scored as {explained}")
         else:
             con.execute(f"insert into __c360_scored {explained}")
         con.execute(f"drop table {relation}")
+    if fixed is None and kept is not None:
+        return decided_sql("select * from __c360_scored", kept, match_model_id)
     probabilities = con.sql(
         f"select match_probability from __c360_scored where match_probability >= {double_sql(SCORE_FLOOR)}"
     ).to_arrow_table()
     chosen = choose_threshold(probabilities.column(0).to_numpy(), fixed)
     del probabilities
-    return decided_sql("select * from __c360_scored", chosen)
+    return decided_sql("select * from __c360_scored", chosen, match_model_id)
 
 
 def score_and_decide_batches(
@@ -393,6 +430,7 @@ def score_and_decide_batches(
     pairs_per_chunk: int | None = None,
     holders: pa.Table | None = None,
     joined: np.ndarray | None = None,
+    **carried,
 ) -> pa.RecordBatchReader:
     """``score_and_decide`` on DuckDB as a stream of Arrow batches of at most ``batch_rows`` rows (scored
     as ``_score_into`` says): the decided pairs are never all in Python's memory at once. The DuckDB stays
@@ -401,7 +439,7 @@ def score_and_decide_batches(
     con = connection()
     try:
         stream = con.sql(
-            _score_into(con, records, model, fixed, pairs_per_chunk, holders, joined)
+            _score_into(con, records, model, fixed, pairs_per_chunk, holders, joined, **carried)
         ).to_arrow_reader(batch_rows)
     except BaseException:
         con.close()
@@ -429,6 +467,7 @@ def score_and_decide_to_parquet(
     pairs_per_chunk: int | None = None,
     holders: pa.Table | None = None,
     joined: np.ndarray | None = None,
+    **carried,
 ) -> int:
     """``score_and_decide`` on DuckDB written by that DuckDB to a Parquet file at ``path``, in ``schema``
     (its columns, in its order and types): the build's hand-over of the scored pairs to dbt's database,
@@ -439,7 +478,7 @@ def score_and_decide_to_parquet(
     target = "'" + str(path).replace("'", "''") + "'"
     con = connection()
     try:
-        decided = _score_into(con, records, model, fixed, pairs_per_chunk, holders, joined)
+        decided = _score_into(con, records, model, fixed, pairs_per_chunk, holders, joined, **carried)
         # COPY answers with the number of rows it wrote: the file is not read back to count them
         return int(con.execute(f"copy (select {columns} from ({decided})) to {target} (format parquet)").fetchone()[0])
     finally:
@@ -459,11 +498,16 @@ def _chunks(records: pa.Table, model: Mapping[str, Any], pairs_per_chunk: int) -
 
 
 def _predict_chunks(
-    records: pa.Table, model: Mapping[str, Any], chunks: int, con: duckdb.DuckDBPyConnection, holders: pa.Table | None
+    records: pa.Table,
+    model: Mapping[str, Any],
+    chunks: int,
+    con: duckdb.DuckDBPyConnection,
+    holders: pa.Table | None,
+    term_frequencies: Mapping[str, pa.Table] | None = None,
 ):
     """Splink's predictions of every blocked pair, chunk by chunk of the left records (``predict_chunk``):
     (table name, its columns) of each chunk's prediction table on ``con``; the caller drops it."""
-    linker = _predicting_linker(records, model, con, holders)
+    linker = _predicting_linker(records, model, con, holders, term_frequencies)
     for chunk in range(1, chunks + 1):
         yield _table_and_columns(linker.inference.predict_chunk(
             left_chunk=(chunk, chunks), right_chunk=(1, 1), threshold_match_probability=0.0, warning_mode="never"

@@ -2,8 +2,12 @@
 
 - ``match_model``: the model trained on the records being built (or a pinned one, checked against
   the data's fingerprint) — one row (``int_identity__match_model``);
+- ``term_frequencies``: each compared value's term frequency, counted when the model was trained and
+  kept while it is reused (``int_identity__term_frequencies``);
 - ``scored_pairs``: every blocked pair the model scored: linked (at or above the threshold it chooses)
-  or apart (below it) (``int_identity__scored_pairs``);
+  or apart (below it) (``int_identity__scored_pairs``); only the pairs of new or changed records are
+  scored while the model is reused (``incremental``);
+- ``scored_records``: the state of every record the scoring saw (``int_identity__scored_records``);
 - ``customers``: the customer of every record (``int_identity__clusters``).
 """
 
@@ -18,7 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from . import clustering, constraints, frequencies, matching, training
+from . import clustering, constraints, frequencies, incremental, matching, training
 from .prepare import prepare_records, to_arrow_table
 
 MODEL_COLUMNS = {
@@ -149,6 +153,7 @@ PAIR_COLUMNS = {
     "threshold_method": pa.string(),
     "expected_precision": pa.float64(),
     "expected_recall": pa.float64(),
+    "match_model_id": pa.string(),
 }
 
 
@@ -165,16 +170,101 @@ def _joined(record_keys, deterministic, corrections):
     return clustering.joined_before_scoring(record_keys, _links(deterministic), corrections)
 
 
+def _model_row(match_model_table) -> tuple[str | None, str | None]:
+    """(``match_model_id``, ``model_source``) of the build's match model row."""
+    table = to_arrow_table(match_model_table)
+    if not table.num_rows:
+        return None, None
+    return table.column("match_model_id")[0].as_py(), table.column("model_source")[0].as_py()
+
+
+def term_frequencies(records, match_model_table, deterministic=None, previous=None, spark=None) -> pa.Table:
+    """Each value's term frequency for the build's model (``frequencies.TERM_FREQUENCY_COLUMNS``): the share
+    of the records carrying the value outside its largest holder (``frequencies``, DECISIONS §72), counted
+    when the model is trained or pinned. While the model is reused (``model_source`` ``reused``) the
+    previous build's table (``previous``) for the same model is kept as it is, as the model's weights are:
+    a day's records then move no old pair's weight, so those pairs need not be scored again (DECISIONS §88).
+    ``records``: the model input (a Spark DataFrame with ``spark``)."""
+    model = _model_of(match_model_table)
+    model_id, source = _model_row(match_model_table)
+    schema = pa.schema(list(frequencies.TERM_FREQUENCY_COLUMNS.items()))
+    if model is None:
+        return schema.empty_table()
+    previous = to_arrow_table(previous) if previous is not None else None
+    if (
+        source == "reused"
+        and previous is not None
+        and previous.num_rows
+        and set(previous.column_names) >= set(schema.names)
+        and set(previous.column("match_model_id").unique().to_pylist()) == {model_id}
+    ):
+        print("identity: kept the term frequencies counted for the reused model")
+        return previous.select(schema.names).cast(schema)
+    columns = matching.tf_columns(model["splink"])
+    if spark is not None:
+        from customer360.spark.scoring import record_holders as record_holders_on_spark
+        from customer360.spark.scoring import term_frequency_frames
+
+        frames = term_frequency_frames(spark, records, columns, record_holders_on_spark(spark, records, _links(deterministic)))
+        try:
+            lookups = {column: frame.toArrow() for column, frame in frames.items()}
+        finally:
+            for frame in frames.values():
+                frame.unpersist()
+    else:
+        model_input = prepare_records(records)
+        lookups = frequencies.term_frequency_tables(
+            model_input, columns, frequencies.record_holders(model_input, _links(deterministic))
+        )
+    return frequencies.long_table(lookups, model_id)
+
+
+def _lookups(term_frequency_table, model: dict[str, Any], model_id: str | None) -> dict[str, pa.Table] | None:
+    """Splink's lookups from the build's term-frequency table, or None (the scoring counts them) when it
+    holds none for this model."""
+    if term_frequency_table is None:
+        return None
+    table = to_arrow_table(term_frequency_table)
+    if not table.num_rows or set(table.column("match_model_id").unique().to_pylist()) != {model_id}:
+        return None
+    return frequencies.lookups_from_long(table, matching.tf_columns(model["splink"]))
+
+
+def carried_threshold(previous_pairs, match_model_table) -> matching.Threshold | None:
+    """The threshold the previous build chose, kept while the model is reused: ``previous_pairs`` (a row of
+    the previous scored pairs, or None) was decided by this very model (its ``match_model_id``) at a
+    threshold chosen by expected F1. Otherwise None: the threshold is chosen on this build's pairs."""
+    model_id, source = _model_row(match_model_table)
+    table = to_arrow_table(previous_pairs) if previous_pairs is not None else None
+    if source != "reused" or table is None or not table.num_rows or "match_model_id" not in table.column_names:
+        return None
+    row = table.slice(0, 1).to_pylist()[0]
+    if row["match_model_id"] != model_id or row["threshold_method"] != "expected_f1":
+        return None
+    return matching.Threshold(
+        row["match_probability_threshold"], row["threshold_method"], row["expected_precision"], row["expected_recall"]
+    )
+
+
 def scored_pairs(
-    records, match_model_table, threshold: float | None = None, spark=None, deterministic=None, corrections=None
+    records,
+    match_model_table,
+    threshold: float | None = None,
+    spark=None,
+    deterministic=None,
+    corrections=None,
+    term_frequency_table=None,
+    kept: matching.Threshold | None = None,
 ) -> pa.Table | pa.RecordBatchReader:
     """Every blocked pair the model scored: ``link`` at or above the threshold, ``apart`` below it (the
-    clustering weighs every scored pair between two customers, DECISIONS §42), with the threshold and what
-    the model expects of it on every row. ``threshold`` fixes it (var); else it is chosen by expected F1.
-    A value's term frequency counts the records that carry it outside its largest holder; the
-    ``deterministic`` links say which records are one person's (``frequencies``, DECISIONS §72). A pair of
-    records those links already join is not scored: the clustering joins them whatever the model says,
-    unless a steward's must_not_link (``corrections``, the correction pairs) may split them
+    clustering weighs every scored pair between two customers, DECISIONS §42), with the threshold, what
+    the model expects of it and the model's id on every row. ``threshold`` fixes it (var); else ``kept``
+    (the threshold chosen when the model was trained, ``carried_threshold``) or, without one, chosen by
+    expected F1. A value's term frequency comes from ``term_frequency_table`` (``term_frequencies``) or,
+    without it, counts the records that carry it outside its largest holder; the ``deterministic`` links
+    say which records are one person's (``frequencies``, DECISIONS §72). A pair of records those links
+    already join is not scored: the clustering joins them whatever the model says, unless a steward's
+    must_not_link (``corrections``, the correction pairs) may split them
     (``clustering.joined_before_scoring``, DECISIONS §78).
 
     With ``spark`` (the build's SparkSession), ``records`` is the model input as a Spark DataFrame and
@@ -182,48 +272,95 @@ def scored_pairs(
     table. On DuckDB it is a stream of batches (``matching.score_and_decide_batches``), never all in
     Python's memory at once; the DuckDB build writes the pairs to a file instead (``write_scored_pairs``)."""
     model = _model_of(match_model_table)
+    model_id, _ = _model_row(match_model_table)
     schema = pa.schema(list(PAIR_COLUMNS.items()))
     if model is None:
         return schema.empty_table()
+    lookups = _lookups(term_frequency_table, model, model_id)
+    carried = {"term_frequencies": lookups, "kept": kept, "match_model_id": model_id}
     if spark is not None:
         from customer360.spark.scoring import record_holders as record_holders_on_spark
 
-        holders = record_holders_on_spark(spark, records, _links(deterministic))
-        keys = holders.column("unique_id")
+        holders = record_holders_on_spark(spark, records, _links(deterministic)) if lookups is None else None
+        keys = (
+            holders.column("unique_id") if holders is not None
+            else records.select("unique_id").orderBy("unique_id").toArrow().column("unique_id")
+        )
         joined = pa.table({
             "unique_id": keys,
             matching.JOINED_COLUMN: _joined(keys, deterministic, corrections),
         })
         return matching.score_and_decide(
-            records, model, threshold, spark=spark, holders=holders, joined=joined
+            records, model, threshold, spark=spark, holders=holders, joined=joined, **carried
         ).select(schema.names).cast(schema)
     # scored, decided and explained in DuckDB: millions of pairs at scale never pass through Python lists
     model_input = prepare_records(records)
-    holders = frequencies.record_holders(model_input, _links(deterministic))
+    holders = frequencies.record_holders(model_input, _links(deterministic)) if lookups is None else None
     joined = _joined(model_input.column("unique_id"), deterministic, corrections)
-    stream = matching.score_and_decide_batches(model_input, model, threshold, holders=holders, joined=joined)
+    stream = matching.score_and_decide_batches(model_input, model, threshold, holders=holders, joined=joined, **carried)
     return pa.RecordBatchReader.from_batches(schema, (batch.select(schema.names).cast(schema) for batch in stream))
 
 
 def write_scored_pairs(
-    records, match_model_table, path: str, threshold: float | None = None, deterministic=None, corrections=None
+    records,
+    match_model_table,
+    path: str,
+    threshold: float | None = None,
+    deterministic=None,
+    corrections=None,
+    term_frequency_table=None,
+    kept: matching.Threshold | None = None,
+    previous_states=None,
+    keep_previous=None,
 ) -> int:
     """``scored_pairs`` on DuckDB written to a Parquet file at ``path`` in the published schema (the
     build's hand-over to dbt's database, ``matching.score_and_decide_to_parquet``); the number of pairs.
-    Without a model the file has the columns and no row."""
+    Without a model the file has the columns and no row.
+
+    Incremental (DECISIONS §88): with ``kept`` (the model is reused with its threshold),
+    ``term_frequency_table`` kept with it, ``previous_states`` (the states the previous scoring saw,
+    ``int_identity__scored_records``) and ``keep_previous`` (a callable writing the previous pairs to keep,
+    ``incremental.kept_pairs_sql``, with the new pairs of the file it is given to ``path``: it is the one
+    that reads dbt's database), only the pairs with a new or changed record are scored — unless var
+    ``threshold`` is set: every pair is then decided at it."""
     import pyarrow.parquet as pq
 
     model = _model_of(match_model_table)
+    model_id, _ = _model_row(match_model_table)
     schema = pa.schema(list(PAIR_COLUMNS.items()))
     if model is None:
         pq.write_table(schema.empty_table(), path)
         return 0
     model_input = prepare_records(records)
-    holders = frequencies.record_holders(model_input, _links(deterministic))
+    lookups = _lookups(term_frequency_table, model, model_id)
+    holders = frequencies.record_holders(model_input, _links(deterministic)) if lookups is None else None
     joined = _joined(model_input.column("unique_id"), deterministic, corrections)
-    return matching.score_and_decide_to_parquet(
-        model_input, model, path, schema, threshold, holders=holders, joined=joined
+    carried = {"term_frequencies": lookups, "kept": kept, "match_model_id": model_id}
+    # incremental only at the kept threshold: a var threshold decides every pair again
+    if threshold is not None or kept is None or lookups is None or previous_states is None or keep_previous is None:
+        return matching.score_and_decide_to_parquet(
+            model_input, model, path, schema, threshold, holders=holders, joined=joined, **carried
+        )
+    states = incremental.record_states(model_input, joined)
+    flags = incremental.rescored(model_input, states, to_arrow_table(previous_states))
+    new_path = f"{path}.new.parquet"
+    scored = matching.score_and_decide_to_parquet(
+        model_input, model, new_path, schema, threshold, holders=None, joined=joined, rescored=flags, **carried
     )
+    total = int(keep_previous(states, new_path, path))
+    print(
+        f"identity: scored the pairs of {int(flags.sum())} new or changed records of {len(flags)} "
+        f"({scored} pairs) and kept {total - scored} pairs of the others (var identity_rescore_all: true scores all)"
+    )
+    return total
+
+
+def scored_records(records, deterministic=None, corrections=None) -> pa.Table:
+    """The state of every model-input record as the scoring saw it (``incremental.record_states``: its row
+    and the records the deterministic links join it with), for the next build's incremental scoring."""
+    model_input = prepare_records(records)
+    joined = _joined(model_input.column("unique_id"), deterministic, corrections)
+    return incremental.record_states(model_input, joined)
 
 
 def customers(records, deterministic, pairs, match_model_table, previous=None, corrections=None) -> pa.Table:

@@ -320,6 +320,12 @@ def purge_history(con: duckdb.DuckDBPyConnection, bi_path: str | None, plan: Era
         # the match model was trained on her records too: discarded, so the next build trains it again
         # without them rather than reusing it (DECISIONS §46)
         ("int_identity__match_model", "true"),
+        # kept with the model and read by the next build's scoring (DECISIONS §88): her values, pairs and
+        # record states go with it, so the next build counts and scores everything again without her
+        ("int_identity__term_frequencies", "true"),
+        ("int_identity__scored_pairs",
+         "record_key_a in (select record_key from erasure_rows) or record_key_b in (select record_key from erasure_rows)"),
+        ("int_identity__scored_records", "unique_id in (select record_key from erasure_rows)"),
     ):
         schema = _schema_of(con, table)
         if schema is None:

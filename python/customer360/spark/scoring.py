@@ -133,11 +133,17 @@ def score_and_decide(
     fixed: float | None = None,
     holders: pa.Table | None = None,
     joined: pa.Table | None = None,
+    *,
+    term_frequencies: Mapping[str, pa.Table] | None = None,
+    kept: matching.Threshold | None = None,
+    match_model_id: str | None = None,
 ) -> pa.Table:
     """``matching.score_and_decide`` with Splink's Spark backend on ``spark``; ``records`` the model input
     as a Spark DataFrame. The same SQL as on DuckDB, translated (``spark_sql``); the same threshold
     choice (``matching.choose_threshold``) on the probabilities collected to the driver. ``joined``
-    (``unique_id``, ``matching.JOINED_COLUMN``): the pairs of one number are not scored."""
+    (``unique_id``, ``matching.JOINED_COLUMN``): the pairs of one number are not scored.
+    ``term_frequencies`` (Splink's lookups as Arrow tables) and ``kept`` (the threshold) as the DuckDB
+    scoring takes them (``matching._score_into``); every pair is scored (no incremental scoring on Spark)."""
     from splink import Linker, SparkAPI
 
     before = {t.name for t in spark.catalog.listTables() if t.isTemporary}
@@ -153,23 +159,30 @@ def score_and_decide(
         settings["retain_intermediate_calculation_columns"] = True
         frame = db_api.register(records, table_name="person_records")
         linker = Linker(frame, settings, log_level=logging.WARNING)
-        for column, lookup_frame in term_frequency_frames(
-            spark, records, matching.tf_columns(settings), holders
-        ).items():
+        if term_frequencies is None:
+            lookups = term_frequency_frames(spark, records, matching.tf_columns(settings), holders)
+        else:
+            lookups = {
+                column: spark.createDataFrame(lookup).persist() for column, lookup in term_frequencies.items()
+            }
+        for column, lookup_frame in lookups.items():
             cached.append(lookup_frame)
             lookup = db_api.register(lookup_frame, table_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(lookup, column)
         scored = linker.inference.predict(threshold_match_probability=0.0, warning_mode="never")
         relation = scored.physical_name
         columns = spark.table(relation).columns
-        probability = (
-            spark.sql(spark_sql(matching.threshold_probabilities_sql(relation, columns, model)))
-            .toArrow().column(0).to_numpy()
-        )
-        chosen = matching.choose_threshold(probability, fixed)
+        if fixed is None and kept is not None:
+            chosen = kept
+        else:
+            probability = (
+                spark.sql(spark_sql(matching.threshold_probabilities_sql(relation, columns, model)))
+                .toArrow().column(0).to_numpy()
+            )
+            chosen = matching.choose_threshold(probability, fixed)
         threshold = matching.double_sql(chosen.match_probability)
         explained = matching.explain_sql(relation, columns, model, 0.0, explain_from=threshold)
-        return spark.sql(spark_sql(matching.decided_sql(explained, chosen))).toArrow()
+        return spark.sql(spark_sql(matching.decided_sql(explained, chosen, match_model_id))).toArrow()
     finally:
         for frame_ in cached:
             frame_.unpersist()
