@@ -137,9 +137,9 @@ aggregated as (
         count(*) filter (where not is_lost) as retained_customer_count,
         count(*) filter (where is_lost) as lost_customer_count,
         sum(net_revenue_usd) as net_revenue_usd,
-        avg(net_revenue_usd) as avg_net_revenue_usd,
+        {{ average_to_the_cent('net_revenue_usd') }} as avg_net_revenue_usd,
         sum(clv_usd) as clv_usd,
-        avg(clv_usd) as avg_clv_usd
+        {{ average_to_the_cent('clv_usd') }} as avg_clv_usd
     from segment_rows
     group by segment_type, segment
 ),
