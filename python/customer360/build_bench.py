@@ -334,31 +334,12 @@ IDENTITY_TABLES = ("int_identity__scored_pairs", "int_identity__term_frequencies
 
 
 def identity_diff(before: Path, after: Path) -> list[tuple[str, str]]:
-    """Each of ``IDENTITY_TABLES`` of two private databases compared row for row (``except all`` both
-    ways): ``same (N rows)`` or how many rows only one side has."""
-    import duckdb
+    """Each of ``IDENTITY_TABLES`` of two private databases compared as ``mart_diff`` compares marts
+    (columns, row count, md5 of the sorted rows): (table, verdict and detail)."""
+    from .mart_diff import compare, summarise
 
-    con = duckdb.connect()
-    out = []
-    try:
-        con.execute(f"attach '{before}' as before_db (read_only)")
-        con.execute(f"attach '{after}' as after_db (read_only)")
-        for table in IDENTITY_TABLES:
-            schema = con.execute(
-                "select table_schema from information_schema.tables where table_catalog = 'before_db' "
-                "and table_name = ? limit 1", [table]).fetchone()
-            if schema is None:
-                out.append((table, "absent"))
-                continue
-            a, b = f'before_db."{schema[0]}"."{table}"', f'after_db."{schema[0]}"."{table}"'
-            only_before = con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchone()[0]
-            only_after = con.execute(f"select count(*) from (select * from {b} except all select * from {a})").fetchone()[0]
-            rows = con.execute(f"select count(*) from {b}").fetchone()[0]
-            out.append((table, f"same ({rows:,} rows)" if only_before == only_after == 0
-                        else f"DIFFERENT ({only_before:,} rows only in the full refresh, {only_after:,} only incremental)"))
-    finally:
-        con.close()
-    return out
+    rows = compare(summarise(before, "intermediate", IDENTITY_TABLES), summarise(after, "intermediate", IDENTITY_TABLES))
+    return [(table, verdict if verdict != "same" else f"same ({detail.split(',')[0]})") for table, verdict, detail in rows]
 
 
 def bench_size(size: str, args, work: Path) -> list[Build]:

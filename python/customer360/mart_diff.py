@@ -30,15 +30,16 @@ class TableSummary:
     rows_md5: str  # md5 of the sorted row md5s
 
 
-def summarise(path: Path, schema: str = SCHEMA) -> dict[str, TableSummary]:
-    """Every table of ``schema`` in the DuckDB file at ``path`` (opened read-only)."""
+def summarise(path: Path, schema: str = SCHEMA, tables: tuple[str, ...] | None = None) -> dict[str, TableSummary]:
+    """Every table of ``schema`` in the DuckDB file at ``path`` (opened read-only), or only those of ``tables``."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        tables = [row[0] for row in con.execute(
+        found = [row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' "
             "order by table_name", [schema]).fetchall()]
+        wanted = found if tables is None else [table for table in found if table in tables]
         out = {}
-        for table in tables:
+        for table in wanted:
             columns = tuple(con.execute(
                 "select column_name, data_type from information_schema.columns "
                 "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table]).fetchall())

@@ -40,11 +40,9 @@ def _full(records, model_table, path, links=None, tf=None, kept=None) -> pa.Tabl
 def _incremental(con, records, model_table, path, previous_pairs, previous_states, links=None, tf=None, kept=None):
     con.register("previous_pairs_arrow", previous_pairs)
     con.execute("create or replace table previous_pairs as select * from previous_pairs_arrow")
-    con.register("previous_states_arrow", previous_states)
-    con.execute("create or replace table previous_states as select * from previous_states_arrow")
 
-    def keep_previous(states, new_path, out):
-        return incremental.write_with_kept(con, "previous_pairs", "previous_states", states, new_path, out)
+    def keep_previous(unchanged, new_path, out):
+        return incremental.write_with_kept(con, "previous_pairs", unchanged, new_path, out)
 
     stages.write_scored_pairs(
         records, model_table, str(path), deterministic=links, term_frequency_table=tf, kept=kept,
@@ -169,12 +167,11 @@ def test_a_threshold_set_by_var_decides_every_pair_again(first_build, tmp_path):
     fixed = 0.9
     con = duckdb.connect()
     con.register("previous_pairs", pairs)
-    con.register("previous_states", states)
     calls = []
 
     def keep_previous(*args):
         calls.append(args)
-        return incremental.write_with_kept(con, "previous_pairs", "previous_states", *args)
+        return incremental.write_with_kept(con, "previous_pairs", *args)
 
     stages.write_scored_pairs(
         records, reused, str(tmp_path / "fixed.parquet"), fixed, term_frequency_table=tf, kept=kept,

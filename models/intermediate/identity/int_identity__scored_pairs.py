@@ -48,8 +48,8 @@ def model(dbt, session):
     states_relation = sibling(dbt.this, "int_identity__scored_records")
     previous_states = None if rescore_all or kept is None else previous_build(session, states_relation, "unique_id, record_state")
 
-    def keep_previous(states, new_path, path):
-        return incremental.write_with_kept(session, dbt.this, states_relation, states, new_path, path)
+    def keep_previous(unchanged, new_path, path):
+        return incremental.write_with_kept(session, dbt.this, unchanged, new_path, path)
 
     return parquet_result(
         session,

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .prepare import PROFILE_SQL_COLUMNS
 
@@ -152,8 +153,6 @@ def long_table(lookups: dict[str, pa.Table], match_model_id: str) -> pa.Table:
 def lookups_from_long(table: pa.Table, columns) -> dict[str, pa.Table]:
     """``long_table`` back to Splink's lookups (``<column>``, ``tf_<column>``) of ``columns``: a column the
     table has no value of gets an empty lookup (no value of it is then adjusted)."""
-    import pyarrow.compute as pc
-
     out = {}
     for column in columns:
         rows = table.filter(pc.equal(table.column("tf_column"), column))

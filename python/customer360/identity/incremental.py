@@ -66,19 +66,13 @@ def record_states(model_input: pa.Table, joined: np.ndarray) -> pa.Table:
 def rescored(model_input: pa.Table, states: pa.Table, previous_states: pa.Table) -> np.ndarray:
     """For each model-input record (in its order), whether its pairs are scored again: its state
     (``states``) is not one ``previous_states`` holds for it."""
-    con = duckdb.connect(":memory:")
-    try:
-        con.register("now", states)
-        con.register("before", previous_states.select(list(STATE_COLUMNS)))
-        unchanged = con.sql("""
-            select now.unique_id
-            from now inner join before
-                on now.unique_id = before.unique_id and now.record_state = before.record_state
-        """).to_arrow_table().column("unique_id")
-    finally:
-        con.close()
+    now = states.select(list(STATE_COLUMNS))
+    unchanged = now.join(previous_states.select(list(STATE_COLUMNS)), keys=list(STATE_COLUMNS), join_type="inner")
     keys = model_input.column("unique_id").cast(pa.string())
-    return ~np.asarray(pc.is_in(keys, value_set=unchanged.combine_chunks()).to_numpy(zero_copy_only=False), dtype=bool)
+    return ~np.asarray(
+        pc.is_in(keys, value_set=unchanged.column("unique_id").combine_chunks()).to_numpy(zero_copy_only=False),
+        dtype=bool,
+    )
 
 
 def with_rescored(records: pa.Table, flags: np.ndarray | None) -> pa.Table:
@@ -113,32 +107,27 @@ def rescored_rule_names(names: list[str]) -> list[str]:
     return [name for name in names for _ in (0, 1)]
 
 
-def kept_pairs_sql(previous_pairs: str, states: str, previous_states: str) -> str:
-    """SQL of the previous scored pairs to keep: both records still in the model input (``states``) in the
-    state the previous scoring saw (``previous_states``). Every relation is named; portable SQL."""
+def kept_pairs_sql(previous_pairs: str, unchanged: str) -> str:
+    """SQL of the previous scored pairs to keep: both records in ``unchanged`` (a relation of the
+    ``unique_id`` of every record still in the model input in the state the previous scoring saw,
+    ``rescored`` false). Every relation is named; portable SQL."""
     return f"""
-        with unchanged as (
-            select now.unique_id
-            from {states} as now
-            inner join {previous_states} as before
-                on now.unique_id = before.unique_id and now.record_state = before.record_state
-        )
         select p.*
         from {previous_pairs} as p
-        inner join unchanged as a on p.record_key_a = a.unique_id
-        inner join unchanged as b on p.record_key_b = b.unique_id
+        inner join {unchanged} as a on p.record_key_a = a.unique_id
+        inner join {unchanged} as b on p.record_key_b = b.unique_id
     """
 
 
-def write_with_kept(session, previous_pairs, previous_states, states: pa.Table, new_path: str, path: str) -> int:
-    """Write to the Parquet file ``path`` the previous pairs to keep (``kept_pairs_sql`` over the relations
-    ``previous_pairs`` and ``previous_states`` of dbt's DuckDB ``session``, and this build's ``states``)
-    followed by the new pairs of the Parquet file ``new_path``; the number of pairs written. DuckDB: the
-    previous pairs never pass through Python."""
-    name = "c360_record_states"
-    session.register(name, states)
+def write_with_kept(session, previous_pairs, unchanged: pa.Table, new_path: str, path: str) -> int:
+    """Write to the Parquet file ``path`` the previous pairs to keep (``kept_pairs_sql`` over the relation
+    ``previous_pairs`` of dbt's DuckDB ``session`` and the ``unchanged`` records' ``unique_id``) followed by
+    the new pairs of the Parquet file ``new_path``; the number of pairs written. DuckDB: the previous pairs
+    never pass through Python."""
+    name = "c360_unchanged_records"
+    session.register(name, unchanged)
     try:
-        kept = kept_pairs_sql(f"{previous_pairs}", name, f"{previous_states}")
+        kept = kept_pairs_sql(f"{previous_pairs}", name)
         new = "'" + str(new_path).replace("'", "''") + "'"
         target = "'" + str(path).replace("'", "''") + "'"
         return int(session.execute(

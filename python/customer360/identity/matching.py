@@ -398,12 +398,12 @@ def _score_into(
     with a flagged record are predicted, in proportionally fewer chunks."""
     records = incremental.with_rescored(with_joined(records, joined), rescored)
     chunks = _chunks(records, model, pairs_per_chunk or PAIRS_PER_CHUNK)
+    rule_names = None
     if rescored is not None:  # pairs with a rescored side: at most twice their share of the records' pairs
         chunks = max(1, int(np.ceil(chunks * min(1.0, 2 * float(np.mean(rescored)) if len(rescored) else 0.0))))
-    lowest = min([THRESHOLD_BOUNDS[0]] + [t for t in (fixed, kept and kept.match_probability) if t is not None])
-    rule_names = None
-    if rescored is not None:
         rule_names = incremental.rescored_rule_names(model_settings.blocking_rule_names(model["splink"]))
+    kept_threshold = kept.match_probability if kept is not None else None
+    lowest = min([THRESHOLD_BOUNDS[0]] + [t for t in (fixed, kept_threshold) if t is not None])
     predicted = _predict_chunks(records, model, chunks, con, holders, term_frequencies)
     for chunk, (relation, columns) in enumerate(predicted):
         explained = explain_sql(relation, columns, model, 0.0, explain_from=double_sql(lowest), rule_names=rule_names)

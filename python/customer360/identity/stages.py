@@ -319,9 +319,10 @@ def write_scored_pairs(
 
     Incremental (DECISIONS §88): with ``kept`` (the model is reused with its threshold),
     ``term_frequency_table`` kept with it, ``previous_states`` (the states the previous scoring saw,
-    ``int_identity__scored_records``) and ``keep_previous`` (a callable writing the previous pairs to keep,
-    ``incremental.kept_pairs_sql``, with the new pairs of the file it is given to ``path``: it is the one
-    that reads dbt's database), only the pairs with a new or changed record are scored — unless var
+    ``int_identity__scored_records``) and ``keep_previous`` (a callable given the unchanged records'
+    ``unique_id``, the file of the new pairs and ``path``, writing the previous pairs to keep with the new
+    ones to ``path``: ``incremental.write_with_kept``, the one that reads dbt's database), only the pairs
+    with a new or changed record are scored — unless var
     ``threshold`` is set: every pair is then decided at it."""
     import pyarrow.parquet as pq
 
@@ -347,7 +348,8 @@ def write_scored_pairs(
     scored = matching.score_and_decide_to_parquet(
         model_input, model, new_path, schema, threshold, holders=None, joined=joined, rescored=flags, **carried
     )
-    total = int(keep_previous(states, new_path, path))
+    unchanged = pa.table({"unique_id": model_input.column("unique_id").cast(pa.string()).filter(pa.array(~flags))})
+    total = int(keep_previous(unchanged, new_path, path))
     print(
         f"identity: scored the pairs of {int(flags.sum())} new or changed records of {len(flags)} "
         f"({scored} pairs) and kept {total - scored} pairs of the others (var identity_rescore_all: true scores all)"
